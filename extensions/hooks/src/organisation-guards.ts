@@ -1,0 +1,51 @@
+import { defineHook } from '@directus/extensions-sdk';
+import {
+  guardAuthorityCreate,
+  guardAuthorityUpdate,
+  guardDepartmentScope,
+  guardMemberCreate,
+  guardMemberDelete,
+  guardMemberUpdate,
+  guardTeamCreate,
+  guardTeamUpdate,
+} from '../../../src/organisation/guards.ts';
+
+type Payload = Record<string, unknown>;
+
+/** Composition rules (Table 1) and the duty/authority matrix (Table 2), guarded on every write path. */
+export default defineHook(({ filter }) => {
+  filter<Payload>('cc_teams.items.create', async (payload, _meta, { database }) => {
+    await guardTeamCreate(database, payload);
+    return payload;
+  });
+  filter<Payload>('cc_teams.items.update', async (payload, meta, { database }) => {
+    await guardTeamUpdate(database, meta['keys'], payload);
+    return payload;
+  });
+
+  filter<Payload>('cc_team_members.items.create', async (payload, _meta, { database, accountability }) => {
+    await guardMemberCreate(database, accountability, payload);
+    return payload;
+  });
+  filter<Payload>('cc_team_members.items.update', async (payload, meta, { database, accountability }) => {
+    await guardMemberUpdate(database, accountability, meta['keys'], payload);
+    return payload;
+  });
+  filter<Array<number | string>>('cc_team_members.items.delete', async (keys, _meta, { database }) => {
+    await guardMemberDelete(database, keys);
+    return keys;
+  });
+
+  for (const collection of ['cc_duties', 'cc_authorities']) {
+    filter<Payload>(`${collection}.items.create`, async (payload, _meta, { database, accountability }) => {
+      await guardDepartmentScope(database, accountability, collection, payload);
+      if (collection === 'cc_authorities') await guardAuthorityCreate(database, payload);
+      return payload;
+    });
+    filter<Payload>(`${collection}.items.update`, async (payload, meta, { database, accountability }) => {
+      await guardDepartmentScope(database, accountability, collection, payload);
+      if (collection === 'cc_authorities') await guardAuthorityUpdate(database, meta['keys'], payload);
+      return payload;
+    });
+  }
+});

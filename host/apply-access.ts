@@ -1,0 +1,101 @@
+import type { AdminApi } from './admin-api.ts';
+import {
+  departmentPolicy,
+  departmentRole,
+  executivePolicy,
+  executiveRole,
+  managerPolicy,
+  staffPolicy,
+  type DepartmentRef,
+  type PermissionRule,
+  type PolicyDefinition,
+  type RoleDefinition,
+} from '../src/access/model.ts';
+import { stableId } from '../src/access/stable-id.ts';
+
+interface StoredPermission extends PermissionRule {
+  id: number;
+  policy: string;
+}
+
+/**
+ * Writes the access model into Directus: policies, roles, role→policy links and permissions, all
+ * with fixed ids. Idempotent: a second run changes nothing. Department policies are generated from
+ * the authority matrix as it is in the database now.
+ */
+export async function applyAccess(api: AdminApi): Promise<void> {
+  const departments = await api.get<DepartmentRef[]>('/items/cc_departments', { fields: 'code,name_zh,name_en', limit: -1, sort: 'code' });
+  const authorities = await api.get<Array<{ department: string; capability: string }>>('/items/cc_authorities', {
+    fields: 'department,capability',
+    limit: -1,
+  });
+  const policies: PolicyDefinition[] = [staffPolicy(), managerPolicy(), executivePolicy()];
+  const roles: RoleDefinition[] = [executiveRole()];
+  for (const department of departments) {
+    const capabilities = authorities.filter((a) => a.department === department.code).map((a) => a.capability);
+    policies.push(departmentPolicy(department, capabilities));
+    roles.push(departmentRole(department));
+  }
+  for (const policy of policies) await upsertPolicy(api, policy);
+  for (const role of roles) await upsertRole(api, role);
+}
+
+async function upsertById(api: AdminApi, collection: 'policies' | 'roles', id: string, body: Record<string, unknown>): Promise<void> {
+  const existing = await api.get<unknown[]>(`/${collection}`, { filter: { id: { _eq: id } }, fields: 'id', limit: 1 });
+  if (existing.length === 0) await api.post(`/${collection}`, { id, ...body });
+  else await api.patch(`/${collection}/${id}`, body);
+}
+
+async function upsertPolicy(api: AdminApi, policy: PolicyDefinition): Promise<void> {
+  const { id, permissions, ...body } = policy;
+  await upsertById(api, 'policies', id, body);
+  await syncPermissions(api, id, permissions);
+}
+
+async function upsertRole(api: AdminApi, role: RoleDefinition): Promise<void> {
+  const { id, policies, ...body } = role;
+  await upsertById(api, 'roles', id, body);
+  const links = await api.get<Array<{ id: string; policy: string }>>('/access', { filter: { role: { _eq: id } }, fields: 'id,policy', limit: -1 });
+  for (const policy of policies) {
+    if (!links.some((link) => link.policy === policy)) {
+      await api.post('/access', { id: stableId(`access:role:${id}:${policy}`), role: id, policy });
+    }
+  }
+}
+
+/** Sets exactly these permissions on the policy, matching rows by collection and action. */
+async function syncPermissions(api: AdminApi, policy: string, wanted: PermissionRule[]): Promise<void> {
+  const stored = await api.get<StoredPermission[]>('/permissions', {
+    filter: { policy: { _eq: policy } },
+    fields: 'id,policy,collection,action,fields,permissions,validation,presets',
+    limit: -1,
+  });
+  const byKey = new Map(stored.map((row) => [`${row.collection}:${row.action}`, row]));
+  for (const rule of wanted) {
+    const body = {
+      policy,
+      collection: rule.collection,
+      action: rule.action,
+      fields: rule.fields,
+      permissions: rule.permissions ?? null,
+      validation: rule.validation ?? null,
+      presets: rule.presets ?? null,
+    };
+    const current = byKey.get(`${rule.collection}:${rule.action}`);
+    byKey.delete(`${rule.collection}:${rule.action}`);
+    if (!current) await api.post('/permissions', body);
+    else if (!samePermission(current, body)) await api.patch(`/permissions/${current.id}`, body);
+  }
+  const extra = [...byKey.values()].map((row) => row.id);
+  if (extra.length > 0) await api.delete('/permissions', extra);
+}
+
+function samePermission(a: StoredPermission, b: Omit<PermissionRule, 'collection' | 'action'> & Record<string, unknown>): boolean {
+  const norm = (v: unknown) => JSON.stringify(v ?? null);
+  return (
+    norm(a.fields) === norm(b.fields) &&
+    norm(a.permissions) === norm(b.permissions) &&
+    norm(a.validation) === norm(b.validation) &&
+    norm(a.presets) === norm(b.presets)
+  );
+}

@@ -1,0 +1,93 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { BIN_DIR, ROOT } from './paths.ts';
+import { SettingError } from './env.ts';
+
+const DIRECTUS_BIN = join(BIN_DIR, 'directus');
+
+/** Environment for a Directus child: our node_modules/.bin first, so it runs on the project's Node 22. */
+function childEnv(env: Record<string, string>): Record<string, string> {
+  return { ...env, PATH: `${BIN_DIR}:${env['PATH'] ?? process.env['PATH'] ?? ''}` };
+}
+
+/** Runs one Directus CLI command to completion; on failure the error carries its output. */
+export async function runDirectusCli(args: string[], env: Record<string, string>): Promise<string> {
+  const child = spawn(DIRECTUS_BIN, args, { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  if (code !== 0) throw new Error(`directus ${args.join(' ')} failed (exit ${code}):\n${output}`);
+  return output;
+}
+
+export async function assertPortFree(port: number): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new SettingError(`Port ${port} is already in use; stop what is using it or start with PORT=<another port>.`)
+          : error,
+      ),
+    );
+    probe.listen(port, '0.0.0.0', () => probe.close(() => resolve()));
+  });
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningDirectus {
+  url: string;
+  process: ChildProcess;
+  /** Everything the server printed, for diagnosing a failed start. */
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+export async function startDirectus(env: Record<string, string>, options: { echo?: boolean } = {}): Promise<RunningDirectus> {
+  const port = env['PORT'] ?? '8055';
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(DIRECTUS_BIN, ['start'], { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+    if (options.echo) process.stdout.write(chunk);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`Directus stopped while starting (exit ${child.exitCode}):\n${output}`);
+    try {
+      const response = await fetch(`${url}/server/health`);
+      if (response.ok) return { url, process: child, output: () => output, stop };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  await stop();
+  throw new Error(`Directus did not answer on ${url} within two minutes:\n${output}`);
+}

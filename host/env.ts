@@ -1,0 +1,129 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { DATA_DIR, ENV_FILE, EXTENSIONS_DIR, ROOT } from './paths.ts';
+
+/** A setting problem the person starting Concord can fix; printed as one sentence. */
+export class SettingError extends Error {}
+
+export const DEFAULT_ADMIN_PASSWORD = 'concord-admin';
+export const DEFAULT_STAFF_PASSWORD = 'concord-demo';
+
+export interface ConcordSettings {
+  /** Everything handed to the Directus process. */
+  directus: Record<string, string>;
+  port: number;
+  publicUrl: string;
+  adminEmail: string;
+  adminPassword: string;
+  adminToken: string;
+  staffPassword: string;
+  seedDemo: boolean;
+}
+
+export function parseEnvFile(text: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [index, raw] of text.split(/\r?\n/).entries()) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$/.exec(line);
+    if (!match) throw new SettingError(`Line ${index + 1} of .env is not NAME=value: "${line}". Fix or delete that line.`);
+    const [, name, value] = match as unknown as [string, string, string];
+    values[name] = value.replace(/^(['"])(.*)\1$/, '$2');
+  }
+  return values;
+}
+
+function secret(bytes: number): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+/**
+ * Reads .env, creating it on first start with random KEY, SECRET and ADMIN_TOKEN so that they
+ * survive restarts (sessions and tokens stay valid). Process environment wins over the file.
+ */
+export function loadLocalEnv(file: string = ENV_FILE): Record<string, string> {
+  if (!existsSync(file)) {
+    writeFileSync(
+      file,
+      [
+        '# Created by npm start on first run. Keep it private; delete it to start from new secrets.',
+        `KEY=${secret(24)}`,
+        `SECRET=${secret(32)}`,
+        `ADMIN_TOKEN=${secret(32)}`,
+        '',
+      ].join('\n'),
+      { mode: 0o600 },
+    );
+  }
+  return { ...parseEnvFile(readFileSync(file, 'utf8')), ...definedOnly(process.env) };
+}
+
+function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
+/** Turns raw variables into validated settings; every problem is one actionable sentence. */
+export function resolveSettings(raw: Record<string, string>, options: { dataDir?: string } = {}): ConcordSettings {
+  const portText = raw['PORT'] ?? '8055';
+  if (!/^\d+$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) {
+    throw new SettingError(`PORT must be a whole number between 1 and 65535, not "${portText}".`);
+  }
+  const port = Number(portText);
+  for (const name of ['KEY', 'SECRET', 'ADMIN_TOKEN']) {
+    if (!raw[name]) throw new SettingError(`${name} is missing from .env; delete .env to have new secrets generated, or set ${name}.`);
+  }
+  if ((raw['SECRET'] ?? '').length < 32) throw new SettingError('SECRET in .env is shorter than 32 characters; use a long random value.');
+  const dbClient = raw['DB_CLIENT'] ?? 'sqlite3';
+  if (dbClient !== 'sqlite3' && dbClient !== 'pg') {
+    throw new SettingError(`DB_CLIENT "${dbClient}" is not supported; use sqlite3 (default) or pg.`);
+  }
+  const adminEmail = raw['ADMIN_EMAIL'] ?? 'admin@example.com';
+  if (!/^[^@\s]+@[^@\s]+$/.test(adminEmail)) throw new SettingError(`ADMIN_EMAIL "${adminEmail}" is not an e-mail address.`);
+  const adminPassword = raw['ADMIN_PASSWORD'] ?? DEFAULT_ADMIN_PASSWORD;
+  const staffPassword = raw['CONCORD_STAFF_PASSWORD'] ?? DEFAULT_STAFF_PASSWORD;
+  if (raw['NODE_ENV'] === 'production') {
+    if (adminPassword === DEFAULT_ADMIN_PASSWORD) throw new SettingError('NODE_ENV is production but ADMIN_PASSWORD is the public default; set your own.');
+    if (staffPassword === DEFAULT_STAFF_PASSWORD) throw new SettingError('NODE_ENV is production but CONCORD_STAFF_PASSWORD is the public default; set your own.');
+  }
+  const seedText = raw['CONCORD_SEED_DEMO'] ?? 'true';
+  if (seedText !== 'true' && seedText !== 'false') throw new SettingError(`CONCORD_SEED_DEMO must be true or false, not "${seedText}".`);
+
+  const dataDir = options.dataDir ?? (raw['CONCORD_DATA_DIR'] ? resolvePath(raw['CONCORD_DATA_DIR']) : DATA_DIR);
+  const publicUrl = raw['PUBLIC_URL'] ?? `http://localhost:${port}`;
+  const directus: Record<string, string> = {
+    HOST: '0.0.0.0',
+    DB_CLIENT: dbClient,
+    ...(dbClient === 'sqlite3' ? { DB_FILENAME: join(dataDir, 'concord.db') } : {}),
+    STORAGE_LOCATIONS: 'local',
+    STORAGE_LOCAL_ROOT: join(dataDir, 'uploads'),
+    EXTENSIONS_PATH: EXTENSIONS_DIR,
+    EXTENSIONS_MUST_LOAD: 'true',
+    EXTENSIONS_AUTO_RELOAD: 'false',
+    TELEMETRY: 'false',
+    LOG_LEVEL: 'warn',
+    ...withoutConcordOnly(raw),
+    PORT: String(port),
+    PUBLIC_URL: publicUrl,
+    ADMIN_EMAIL: adminEmail,
+    ADMIN_PASSWORD: adminPassword,
+  };
+  return {
+    directus,
+    port,
+    publicUrl,
+    adminEmail,
+    adminPassword,
+    adminToken: raw['ADMIN_TOKEN'] as string,
+    staffPassword,
+    seedDemo: seedText === 'true',
+  };
+}
+
+function withoutConcordOnly(raw: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(raw).filter(([name]) => !name.startsWith('CONCORD_') && !name.startsWith('npm_')));
+}
+
+function resolvePath(path: string): string {
+  return isAbsolute(path) ? path : join(ROOT, path);
+}

@@ -1,0 +1,28 @@
+import type { Knex } from 'knex';
+
+/**
+ * The authority matrix is read live from the database on every check, so an edit in Studio
+ * applies to the next request on every instance; there is no cache to go stale.
+ */
+export async function userCapabilities(db: Knex, userId: string): Promise<Set<string>> {
+  const rows: Array<{ capability: string }> = await db('cc_authorities as a')
+    .join('directus_users as u', 'u.cc_department', 'a.department')
+    .where('u.id', userId)
+    .distinct('a.capability');
+  return new Set(rows.map((row) => row.capability));
+}
+
+export async function userDepartment(db: Knex, userId: string): Promise<string | null> {
+  const row = await db('directus_users').select('cc_department').where('id', userId).first();
+  return (row?.cc_department as string | null | undefined) ?? null;
+}
+
+export async function departmentsHeadedBy(db: Knex, userId: string): Promise<Set<string>> {
+  const rows: Array<{ code: string }> = await db('cc_departments').select('code').where('head', userId);
+  return new Set(rows.map((row) => row.code));
+}
+
+export async function teamsLedBy(db: Knex, userId: string): Promise<Set<string>> {
+  const rows: Array<{ id: number | string }> = await db('cc_teams').select('id').where('lead', userId);
+  return new Set(rows.map((row) => String(row.id)));
+}

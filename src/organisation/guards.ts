@@ -1,0 +1,156 @@
+import type { Accountability } from '@directus/types';
+import type { Knex } from 'knex';
+import { isCapabilityKey } from './capabilities.ts';
+import { nestedMembershipChanges, toMembershipPatch, type MembershipChanges, type MembershipRow } from './composition.ts';
+import { assessTeamComposition, loadMemberships, teamStatus } from './composition-store.ts';
+import { relationKey } from '../relation-key.ts';
+import { departmentsHeadedBy, teamsLedBy, userCapabilities } from './authority-store.ts';
+import {
+  CompositionBelowMinimumError,
+  DepartmentScopeError,
+  DuplicateCapabilityError,
+  InvalidCapabilityError,
+  InvalidPayloadError,
+  TeamScopeError,
+} from '../errors.ts';
+
+/**
+ * Write guards for the organisation collections. Each runs inside the write's own transaction
+ * (`db` is the transaction Directus hands the filter), before anything is written, so a refusal
+ * leaves nothing behind. Business rules apply to everyone; scope rules skip admins and the system.
+ */
+
+type Key = number | string;
+type Payload = Record<string, unknown>;
+
+const NEW_TEAM = '__new__';
+
+function isPrivileged(accountability: Accountability | null): boolean {
+  return accountability === null || accountability.admin === true || accountability.user === null;
+}
+
+async function assertComposition(db: Knex, teamId: Key, teamName: string, changes?: MembershipChanges): Promise<void> {
+  const assessment = await assessTeamComposition(db, teamId, changes);
+  if (!assessment.satisfied) throw new CompositionBelowMinimumError({ team: teamName, gaps: assessment.gaps });
+}
+
+export async function guardTeamCreate(db: Knex, payload: Payload): Promise<void> {
+  validateTeamStatus(payload['status']);
+  if (payload['status'] !== 'active') return;
+  const changes = nestedMembershipChanges(payload['members'] ?? [], [], NEW_TEAM) ?? undefined;
+  await assertComposition(db, NEW_TEAM, String(payload['name'] ?? ''), changes);
+}
+
+export async function guardTeamUpdate(db: Knex, keys: readonly Key[], payload: Payload): Promise<void> {
+  validateTeamStatus(payload['status']);
+  const touchesMembers = payload['members'] !== undefined;
+  if (payload['status'] === undefined && !touchesMembers) return;
+  for (const key of keys) {
+    const current = await teamStatus(db, key);
+    if (!current) continue;
+    const finalStatus = (payload['status'] as string | undefined) ?? current.status;
+    if (finalStatus !== 'active') continue;
+    if (current.status === 'active' && !touchesMembers) continue;
+    const existing = touchesMembers ? (await loadMemberships(db, key)).map((row) => row.id as Key) : [];
+    const changes = nestedMembershipChanges(payload['members'], existing, key) ?? undefined;
+    await assertComposition(db, key, String(payload['name'] ?? current.name), changes);
+  }
+}
+
+function validateTeamStatus(status: unknown): void {
+  if (status === undefined) return;
+  if (status !== 'forming' && status !== 'active' && status !== 'archived') {
+    throw new InvalidPayloadError({ field: 'status', reason: 'use one of forming, active, archived' });
+  }
+}
+
+export async function guardMemberCreate(db: Knex, accountability: Accountability | null, payload: Payload): Promise<void> {
+  const team = relationKey(payload['team']);
+  if (team === null) return; // Directus itself refuses the missing required field.
+  await assertMayManageMembers(db, accountability, [team]);
+  await assertActiveTeamsStayComposed(db, [team], { create: [toMembershipPatch(payload)], update: [], delete: [] });
+}
+
+export async function guardMemberUpdate(
+  db: Knex,
+  accountability: Accountability | null,
+  keys: readonly Key[],
+  payload: Payload,
+): Promise<void> {
+  const rows: MembershipRow[] = await db('cc_team_members').select('id', 'team', 'user', 'since', 'until').whereIn('id', [...keys]);
+  const patch = toMembershipPatch(payload);
+  const merged = rows.map((row) => ({ ...row, ...patch, id: row.id as Key }));
+  const teams = new Set<Key>(rows.map((row) => row.team as Key));
+  const target = relationKey(payload['team']);
+  if (target !== null) {
+    await assertMayManageMembers(db, accountability, [target]);
+    teams.add(target);
+  }
+  await assertActiveTeamsStayComposed(db, [...teams], { create: [], update: merged, delete: [] });
+}
+
+export async function guardMemberDelete(db: Knex, keys: readonly Key[]): Promise<void> {
+  const rows: Array<{ team: Key }> = await db('cc_team_members').distinct('team').whereIn('id', [...keys]);
+  await assertActiveTeamsStayComposed(db, rows.map((row) => row.team), { create: [], update: [], delete: [...keys] });
+}
+
+async function assertActiveTeamsStayComposed(db: Knex, teams: readonly Key[], changes: MembershipChanges): Promise<void> {
+  for (const team of new Set(teams.map(String))) {
+    const current = await teamStatus(db, team);
+    if (current?.status === 'active') await assertComposition(db, team, current.name, changes);
+  }
+}
+
+/** Native permissions already limit update/delete to the lead's own teams; creation needs this check. */
+async function assertMayManageMembers(db: Knex, accountability: Accountability | null, teams: readonly Key[]): Promise<void> {
+  if (isPrivileged(accountability)) return;
+  const user = accountability?.user as string;
+  if ((await userCapabilities(db, user)).has('team.build')) return;
+  const led = await teamsLedBy(db, user);
+  for (const team of teams) if (!led.has(String(team))) throw new TeamScopeError({ team: String(team) });
+}
+
+/** Duties and authorities: a non-admin writer may only place rows in a department they head. */
+export async function guardDepartmentScope(
+  db: Knex,
+  accountability: Accountability | null,
+  collection: string,
+  payload: Payload,
+): Promise<void> {
+  if (isPrivileged(accountability) || payload['department'] === undefined) return;
+  const department = relationKey(payload['department']);
+  const headed = await departmentsHeadedBy(db, accountability?.user as string);
+  if (department === null || !headed.has(String(department))) {
+    throw new DepartmentScopeError({ department: department === null ? null : String(department), collection });
+  }
+}
+
+export async function guardAuthorityCreate(db: Knex, payload: Payload): Promise<void> {
+  const capability = payload['capability'];
+  if (!isCapabilityKey(capability)) throw new InvalidCapabilityError({ capability });
+  const department = relationKey(payload['department']);
+  if (department !== null) await assertCapabilityNotHeld(db, String(department), capability, []);
+}
+
+export async function guardAuthorityUpdate(db: Knex, keys: readonly Key[], payload: Payload): Promise<void> {
+  if (payload['capability'] === undefined && payload['department'] === undefined) return;
+  if (payload['capability'] !== undefined && !isCapabilityKey(payload['capability'])) {
+    throw new InvalidCapabilityError({ capability: payload['capability'] });
+  }
+  const rows: Array<{ id: Key; department: string; capability: string }> = await db('cc_authorities')
+    .select('id', 'department', 'capability')
+    .whereIn('id', [...keys]);
+  for (const row of rows) {
+    const department = String(relationKey(payload['department']) ?? row.department);
+    const capability = (payload['capability'] as string | undefined) ?? row.capability;
+    await assertCapabilityNotHeld(db, department, capability, keys);
+  }
+}
+
+async function assertCapabilityNotHeld(db: Knex, department: string, capability: string, except: readonly Key[]): Promise<void> {
+  const clash = await db('cc_authorities')
+    .first('id')
+    .where({ department, capability })
+    .whereNotIn('id', [...except]);
+  if (clash) throw new DuplicateCapabilityError({ department, capability });
+}

@@ -1,0 +1,54 @@
+/**
+ * Strings of Concord's own Studio components. Directus sets <html lang> to the user's language;
+ * anything that is not Chinese falls back to English.
+ */
+const STRINGS = {
+  'zh-CN': {
+    department: '部门',
+    members: '现有',
+    minimum: '最少',
+    recommended: '建议',
+    gap: '缺口',
+    ok: '满足',
+    canActivate: '满足组建规则,可以启用',
+    cannotActivate: '未满足组建规则,暂不能启用',
+    saveFirst: '保存团队后显示组成情况',
+    loading: '加载中…',
+    noTeams: '没有可见的团队',
+    chooseCapability: '选择或输入能力标识',
+    heldBy: '持有部门',
+    invalidKey: '格式应为小写点分标识,如 complaint.handle',
+  },
+  'en-US': {
+    department: 'Department',
+    members: 'Members',
+    minimum: 'Minimum',
+    recommended: 'Recommended',
+    gap: 'Gap',
+    ok: 'OK',
+    canActivate: 'Meets the composition rules: the team can be activated',
+    cannotActivate: 'Below the composition rules: the team cannot be activated yet',
+    saveFirst: 'Save the team to see its composition',
+    loading: 'Loading…',
+    noTeams: 'No teams visible to you',
+    chooseCapability: 'Choose or type a capability key',
+    heldBy: 'Held by',
+    invalidKey: 'Use a lower-case dotted key such as complaint.handle',
+  },
+} as const;
+
+export type StringKey = keyof (typeof STRINGS)['en-US'];
+
+export function currentLanguage(): 'zh-CN' | 'en-US' {
+  const lang = typeof document === 'undefined' ? '' : document.documentElement.lang;
+  return lang.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en-US';
+}
+
+export function t(key: StringKey): string {
+  return STRINGS[currentLanguage()][key];
+}
+
+/** Picks the label in the user's language from a row carrying name_zh / name_en. */
+export function localName(row: { name_zh: string; name_en: string | null }): string {
+  return currentLanguage() === 'zh-CN' ? row.name_zh : (row.name_en ?? row.name_zh);
+}
