@@ -103,6 +103,8 @@ export function resolveSettings(raw: Record<string, string>, options: { dataDir?
     TELEMETRY: 'false',
     LOG_LEVEL: 'warn',
     ...withoutConcordOnly(raw),
+    // Directus would read ./.env itself and let it override these values; we already merged it.
+    CONFIG_PATH: '/dev/null',
     PORT: String(port),
     PUBLIC_URL: publicUrl,
     ADMIN_EMAIL: adminEmail,

@@ -1,0 +1,80 @@
+import { authentication, createDirectus, createUser, rest, staticToken, type DirectusClient, type RestClient } from '@directus/sdk';
+import { inject } from 'vitest';
+import { POLICY_IDS, ROLE_IDS } from '../../src/access/model.ts';
+
+export type Client = DirectusClient<Record<string, never>> & RestClient<Record<string, never>>;
+
+export function concord() {
+  return inject('concord');
+}
+
+export function adminClient(): Client {
+  const { url, adminToken } = concord();
+  return createDirectus(url).with(staticToken(adminToken)).with(rest()) as unknown as Client;
+}
+
+let counter = 0;
+
+export interface StaffUser {
+  id: string;
+  email: string;
+  client: Client;
+}
+
+/**
+ * Creates a real staff member of a department (its role and policies, as an admin would), signs
+ * them in and returns an SDK client acting as them.
+ */
+export async function createStaff(
+  department: string,
+  options: { head?: boolean; manager?: boolean; label?: string } = {},
+): Promise<StaffUser> {
+  counter += 1;
+  const email = `${options.label ?? department}.${Date.now().toString(36)}${counter}@example.com`;
+  const password = 'test-password-1';
+  const admin = adminClient();
+  const user = (await admin.request(
+    createUser({ email, password, first_name: 'Test', last_name: `${department}${counter}`, role: ROLE_IDS.department(department), cc_department: department } as never),
+  )) as { id: string };
+  if (options.head) await rawAdmin('PATCH', `/items/cc_departments/${department}`, { head: user.id });
+  if (options.head || options.manager) await rawAdmin('POST', '/access', { user: user.id, policy: POLICY_IDS.manager });
+  return { id: user.id, email, client: await signIn(email, password) };
+}
+
+export async function signIn(email: string, password: string): Promise<Client> {
+  const client = createDirectus(concord().url).with(authentication('json')).with(rest());
+  await client.login({ email, password });
+  return client as unknown as Client;
+}
+
+/** Admin call for system endpoints the SDK types awkwardly; throws with the body on failure. */
+export async function rawAdmin<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+  const { url, adminToken } = concord();
+  const response = await fetch(url + path, {
+    method,
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+  return (text ? JSON.parse(text).data : undefined) as T;
+}
+
+export interface RefusalShape {
+  status: number | undefined;
+  code: string | undefined;
+  message: string | undefined;
+  extensions: Record<string, unknown> | undefined;
+}
+
+/** Runs a request that must fail and returns what the server said. */
+export async function refusal(request: Promise<unknown>): Promise<RefusalShape> {
+  try {
+    await request;
+  } catch (error: unknown) {
+    const e = error as { errors?: Array<{ message: string; extensions?: Record<string, unknown> }>; response?: Response };
+    const first = e.errors?.[0];
+    return { status: e.response?.status, code: first?.extensions?.['code'] as string | undefined, message: first?.message, extensions: first?.extensions };
+  }
+  throw new Error('Expected the request to be refused, but it succeeded.');
+}

@@ -1,0 +1,53 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { bootConcord } from '../../host/boot.ts';
+import { freePort } from '../../host/directus.ts';
+import { resolveSettings } from '../../host/env.ts';
+
+export interface ConcordUnderTest {
+  url: string;
+  adminToken: string;
+  staffPassword: string;
+  dataDir: string;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    concord: ConcordUnderTest;
+  }
+}
+
+/**
+ * Boots one real Directus with the built Concord extensions on a throw-away SQLite file and a free
+ * port, configured and seeded exactly as `npm start` does, for the whole test run.
+ */
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'concord-test-'));
+  const port = await freePort();
+  const settings = resolveSettings(
+    {
+      PATH: process.env['PATH'] ?? '',
+      HOME: process.env['HOME'] ?? '',
+      KEY: randomBytes(16).toString('hex'),
+      SECRET: randomBytes(32).toString('hex'),
+      ADMIN_TOKEN: randomBytes(24).toString('hex'),
+      PORT: String(port),
+      LOG_LEVEL: 'error',
+      // Tests sign in many users in quick succession from one address.
+      RATE_LIMITER_ENABLED: 'false',
+      ACCESS_TOKEN_TTL: '1h',
+    },
+    { dataDir },
+  );
+  const started = Date.now();
+  const { server } = await bootConcord(settings);
+  console.log(`Concord under test at ${server.url} (booted in ${((Date.now() - started) / 1000).toFixed(1)}s)`);
+  project.provide('concord', { url: server.url, adminToken: settings.adminToken, staffPassword: settings.staffPassword, dataDir });
+  return async () => {
+    await server.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+}

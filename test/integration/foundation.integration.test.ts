@@ -1,0 +1,89 @@
+import { readFileSync } from 'node:fs';
+import { readItems } from '@directus/sdk';
+import { describe, expect, it } from 'vitest';
+import { adminApi } from '../../host/admin-api.ts';
+import { applyAccess } from '../../host/apply-access.ts';
+import { applyPresentation } from '../../host/apply-presentation.ts';
+import { SNAPSHOT_FILE } from '../../host/paths.ts';
+import { POLICY_IDS } from '../../src/access/model.ts';
+import { adminClient, concord, createStaff, rawAdmin } from '../harness/concord.ts';
+
+describe('the host', () => {
+  it('loads all four Concord bundles with their entries', async () => {
+    const extensions = await rawAdmin<Array<{ bundle: string | null; schema: { name: string; type: string } | null; meta: { enabled: boolean } }>>(
+      'GET',
+      '/extensions',
+    );
+    const entries = extensions.filter((e) => e.bundle !== null && e.meta.enabled).map((e) => `${e.schema?.type}:${e.schema?.name}`);
+    expect(entries).toEqual(
+      expect.arrayContaining([
+        'hook:concord-organisation-guards',
+        'endpoint:concord',
+        'panel:cc-team-composition-panel',
+        'interface:cc-capability',
+        'interface:cc-team-composition',
+      ]),
+    );
+  });
+
+  it('has no drift between snapshots/ and the schema it produced on a fresh database', async () => {
+    const { url, adminToken } = concord();
+    const form = new FormData();
+    form.append('file', new Blob([readFileSync(SNAPSHOT_FILE)], { type: 'application/x-yaml' }), 'schema.yaml');
+    const response = await fetch(`${url}/schema/diff`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}` }, body: form });
+    const body = await response.text();
+    expect(body).toBe('');
+    expect(response.status).toBe(204);
+  });
+
+  it('applies access and presentation idempotently: a second run changes nothing', async () => {
+    const { url, adminToken } = concord();
+    const api = adminApi(url, adminToken);
+    const before = await rawAdmin<Array<Record<string, unknown>>>('GET', '/permissions?limit=-1&sort=id&fields=id,policy,collection,action,permissions');
+    const accessBefore = await rawAdmin<unknown[]>('GET', '/access?limit=-1&sort=id');
+    await applyAccess(api);
+    await applyPresentation(api);
+    const after = await rawAdmin<Array<Record<string, unknown>>>('GET', '/permissions?limit=-1&sort=id&fields=id,policy,collection,action,permissions');
+    expect(after).toEqual(before);
+    expect(await rawAdmin<unknown[]>('GET', '/access?limit=-1&sort=id')).toEqual(accessBefore);
+  });
+});
+
+describe('the seeded organisation', () => {
+  it('has the six departments and Table 1 minimums', async () => {
+    const admin = adminClient();
+    const departments = (await admin.request(readItems('cc_departments' as never, { fields: ['code'], sort: ['sort'] } as never))) as Array<{ code: string }>;
+    expect(departments.map((d) => d.code)).toEqual(['marketing', 'sales', 'service', 'tech', 'hr', 'finance']);
+    const rules = (await admin.request(readItems('cc_composition_rules' as never, { fields: ['department', 'minimum'], limit: -1 } as never))) as Array<{
+      department: string;
+      minimum: number;
+    }>;
+    expect(Object.fromEntries(rules.map((r) => [r.department, r.minimum]))).toEqual({ marketing: 2, sales: 2, service: 2, tech: 2, hr: 1 });
+  });
+
+  it('has Table 2 as duties and capability-keyed authorities', async () => {
+    const admin = adminClient();
+    const authorities = (await admin.request(
+      readItems('cc_authorities' as never, { fields: ['department', 'capability'], limit: -1 } as never),
+    )) as Array<{ department: string; capability: string }>;
+    const of = (d: string) => authorities.filter((a) => a.department === d).map((a) => a.capability).sort();
+    expect(of('sales')).toEqual(['complaint.handle', 'customer.read_contact', 'sales.execute', 'sales.plan']);
+    expect(of('service')).toContain('complaint.handle');
+    expect(of('hr')).toContain('team.build');
+    const duties = (await admin.request(readItems('cc_duties' as never, { fields: ['department', 'title_zh'], limit: -1 } as never))) as Array<{ department: string; title_zh: string }>;
+    expect(duties.filter((d) => d.department === 'marketing').map((d) => d.title_zh)).toEqual(['市场调研', '客户需求分析', '营销活动策划']);
+  });
+
+  it('activated the two demo teams that meet the rules and left the small one forming', async () => {
+    const teams = await rawAdmin<Array<{ name: string; status: string }>>('GET', '/items/cc_teams?fields=name,status&sort=id');
+    expect(teams.map((t) => t.status)).toEqual(['active', 'active', 'forming']);
+  });
+
+  it('gives a staff member Studio access and the manager policy to heads', async () => {
+    const head = await createStaff('tech', { head: true });
+    const links = await rawAdmin<Array<{ policy: string }>>('GET', `/access?filter[user][_eq]=${head.id}&fields=policy`);
+    expect(links.map((l) => l.policy)).toContain(POLICY_IDS.manager);
+    const me = (await head.client.request(() => ({ path: '/users/me', method: 'GET' }))) as { cc_department: string };
+    expect(me.cc_department).toBe('tech');
+  });
+});
