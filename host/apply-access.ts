@@ -90,7 +90,9 @@ async function syncPermissions(api: AdminApi, policy: string, wanted: Permission
   if (extra.length > 0) await api.delete('/permissions', extra);
 }
 
-function samePermission(a: StoredPermission, b: Omit<PermissionRule, 'collection' | 'action'> & Record<string, unknown>): boolean {
+type Comparable = Partial<Pick<Record<keyof PermissionRule, unknown>, 'fields' | 'permissions' | 'validation' | 'presets'>>;
+
+function samePermission(a: Comparable, b: Comparable): boolean {
   const norm = (v: unknown) => JSON.stringify(v ?? null);
   return (
     norm(a.fields) === norm(b.fields) &&

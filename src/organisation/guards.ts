@@ -67,8 +67,10 @@ function validateTeamStatus(status: unknown): void {
 export async function guardMemberCreate(db: Knex, accountability: Accountability | null, payload: Payload): Promise<void> {
   const team = relationKey(payload['team']);
   if (team === null) return; // Directus itself refuses the missing required field.
+  // Adding a member can only raise a department's count, so no composition check is needed here.
+  // That matters: Directus creates a team's nested members one by one, after the team-level guard
+  // has already checked the final composition.
   await assertMayManageMembers(db, accountability, [team]);
-  await assertActiveTeamsStayComposed(db, [team], { create: [toMembershipPatch(payload)], update: [], delete: [] });
 }
 
 export async function guardMemberUpdate(
@@ -140,10 +142,27 @@ export async function guardAuthorityUpdate(db: Knex, keys: readonly Key[], paylo
   const rows: Array<{ id: Key; department: string; capability: string }> = await db('cc_authorities')
     .select('id', 'department', 'capability')
     .whereIn('id', [...keys]);
+  const planned = new Set<string>();
   for (const row of rows) {
     const department = String(relationKey(payload['department']) ?? row.department);
     const capability = (payload['capability'] as string | undefined) ?? row.capability;
+    // One payload applied to several rows can itself give a department the same capability twice.
+    if (planned.has(`${department}|${capability}`)) throw new DuplicateCapabilityError({ department, capability });
+    planned.add(`${department}|${capability}`);
     await assertCapabilityNotHeld(db, department, capability, keys);
+  }
+}
+
+/** Table 1 numbers must be whole and not negative (SQLite would otherwise store anything). */
+export function guardCompositionRule(payload: Payload): void {
+  for (const field of ['minimum', 'recommended']) {
+    const raw = payload[field];
+    if (raw === undefined || (raw === null && field === 'recommended')) continue;
+    // CSV imports deliver numbers as text.
+    const value = typeof raw === 'string' && /^\d+$/.test(raw.trim()) ? Number(raw) : raw;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 1000) {
+      throw new InvalidPayloadError({ field, reason: 'use a whole number from 0 to 1000' });
+    }
   }
 }
 

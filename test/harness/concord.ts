@@ -1,8 +1,9 @@
 import { authentication, createDirectus, createUser, rest, staticToken, type DirectusClient, type RestClient } from '@directus/sdk';
 import { inject } from 'vitest';
 import { POLICY_IDS, ROLE_IDS } from '../../src/access/model.ts';
+import type { Schema } from './schema.ts';
 
-export type Client = DirectusClient<Record<string, never>> & RestClient<Record<string, never>>;
+export type Client = DirectusClient<Schema> & RestClient<Schema>;
 
 export function concord() {
   return inject('concord');
@@ -10,7 +11,7 @@ export function concord() {
 
 export function adminClient(): Client {
   const { url, adminToken } = concord();
-  return createDirectus(url).with(staticToken(adminToken)).with(rest()) as unknown as Client;
+  return createDirectus<Schema>(url).with(staticToken(adminToken)).with(rest());
 }
 
 let counter = 0;
@@ -33,18 +34,18 @@ export async function createStaff(
   const email = `${options.label ?? department}.${Date.now().toString(36)}${counter}@example.com`;
   const password = 'test-password-1';
   const admin = adminClient();
-  const user = (await admin.request(
-    createUser({ email, password, first_name: 'Test', last_name: `${department}${counter}`, role: ROLE_IDS.department(department), cc_department: department } as never),
-  )) as { id: string };
+  const user = await admin.request(
+    createUser({ email, password, first_name: 'Test', last_name: `${department}${counter}`, role: ROLE_IDS.department(department), cc_department: department }),
+  );
   if (options.head) await rawAdmin('PATCH', `/items/cc_departments/${department}`, { head: user.id });
   if (options.head || options.manager) await rawAdmin('POST', '/access', { user: user.id, policy: POLICY_IDS.manager });
   return { id: user.id, email, client: await signIn(email, password) };
 }
 
 export async function signIn(email: string, password: string): Promise<Client> {
-  const client = createDirectus(concord().url).with(authentication('json')).with(rest());
+  const client = createDirectus<Schema>(concord().url).with(authentication('json')).with(rest());
   await client.login({ email, password });
-  return client as unknown as Client;
+  return client;
 }
 
 /** Admin call for system endpoints the SDK types awkwardly; throws with the body on failure. */

@@ -6,6 +6,7 @@ import { applyAccess } from '../../host/apply-access.ts';
 import { applyPresentation } from '../../host/apply-presentation.ts';
 import { SNAPSHOT_FILE } from '../../host/paths.ts';
 import { POLICY_IDS } from '../../src/access/model.ts';
+import { DEMO_TEAMS } from '../../src/organisation/demo-organisation.ts';
 import { adminClient, concord, createStaff, rawAdmin } from '../harness/concord.ts';
 
 describe('the host', () => {
@@ -52,9 +53,9 @@ describe('the host', () => {
 describe('the seeded organisation', () => {
   it('has the six departments and Table 1 minimums', async () => {
     const admin = adminClient();
-    const departments = (await admin.request(readItems('cc_departments' as never, { fields: ['code'], sort: ['sort'] } as never))) as Array<{ code: string }>;
+    const departments = (await admin.request(readItems('cc_departments', { fields: ['code'], sort: ['sort'] } as never))) as Array<{ code: string }>;
     expect(departments.map((d) => d.code)).toEqual(['marketing', 'sales', 'service', 'tech', 'hr', 'finance']);
-    const rules = (await admin.request(readItems('cc_composition_rules' as never, { fields: ['department', 'minimum'], limit: -1 } as never))) as Array<{
+    const rules = (await admin.request(readItems('cc_composition_rules', { fields: ['department', 'minimum'], limit: -1 } as never))) as Array<{
       department: string;
       minimum: number;
     }>;
@@ -64,19 +65,20 @@ describe('the seeded organisation', () => {
   it('has Table 2 as duties and capability-keyed authorities', async () => {
     const admin = adminClient();
     const authorities = (await admin.request(
-      readItems('cc_authorities' as never, { fields: ['department', 'capability'], limit: -1 } as never),
+      readItems('cc_authorities', { fields: ['department', 'capability'], limit: -1 } as never),
     )) as Array<{ department: string; capability: string }>;
     const of = (d: string) => authorities.filter((a) => a.department === d).map((a) => a.capability).sort();
     expect(of('sales')).toEqual(['complaint.handle', 'customer.read_contact', 'sales.execute', 'sales.plan']);
     expect(of('service')).toContain('complaint.handle');
     expect(of('hr')).toContain('team.build');
-    const duties = (await admin.request(readItems('cc_duties' as never, { fields: ['department', 'title_zh'], limit: -1 } as never))) as Array<{ department: string; title_zh: string }>;
+    const duties = (await admin.request(readItems('cc_duties', { fields: ['department', 'title_zh'], limit: -1 } as never))) as Array<{ department: string; title_zh: string }>;
     expect(duties.filter((d) => d.department === 'marketing').map((d) => d.title_zh)).toEqual(['市场调研', '客户需求分析', '营销活动策划']);
   });
 
   it('activated the two demo teams that meet the rules and left the small one forming', async () => {
-    const teams = await rawAdmin<Array<{ name: string; status: string }>>('GET', '/items/cc_teams?fields=name,status&sort=id');
-    expect(teams.map((t) => t.status)).toEqual(['active', 'active', 'forming']);
+    const teams = await rawAdmin<Array<{ name: string; status: string }>>('GET', '/items/cc_teams?fields=name,status&sort=id&limit=-1');
+    const status = Object.fromEntries(teams.map((t) => [t.name, t.status]));
+    expect(DEMO_TEAMS.map((t) => status[t.name])).toEqual(['active', 'active', 'forming']);
   });
 
   it('gives a staff member Studio access and the manager policy to heads', async () => {

@@ -125,6 +125,7 @@ describe('resolveSettings', () => {
         KEY: 'the-key',
         SECRET: SECRET32,
         ADMIN_TOKEN: 'the-token',
+        CONFIG_PATH: '/dev/null',
         PORT: '8055',
         PUBLIC_URL: 'http://localhost:8055',
         ADMIN_EMAIL: 'admin@example.com',

@@ -1,6 +1,7 @@
 import { defineHook } from '@directus/extensions-sdk';
 import {
   guardAuthorityCreate,
+  guardCompositionRule,
   guardAuthorityUpdate,
   guardDepartmentScope,
   guardMemberCreate,
@@ -35,6 +36,13 @@ export default defineHook(({ filter }) => {
     await guardMemberDelete(database, keys);
     return keys;
   });
+
+  for (const event of ['cc_composition_rules.items.create', 'cc_composition_rules.items.update']) {
+    filter<Payload>(event, (payload) => {
+      guardCompositionRule(payload);
+      return payload;
+    });
+  }
 
   for (const collection of ['cc_duties', 'cc_authorities']) {
     filter<Payload>(`${collection}.items.create`, async (payload, _meta, { database, accountability }) => {

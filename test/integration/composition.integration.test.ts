@@ -1,0 +1,207 @@
+import { createItem, deleteItem, readItems, updateItem, updateItems } from '@directus/sdk';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { adminClient, concord, createStaff, rawAdmin, refusal, type StaffUser } from '../harness/concord.ts';
+
+/**
+ * Table 1 as enforced by the server: a team becomes active only when every department meets its
+ * minimum, on every write path, and a refusal leaves nothing behind.
+ */
+
+type Team = { id: number; name: string; status: string };
+const MINIMUMS: Record<string, number> = { marketing: 2, sales: 2, service: 2, tech: 2, hr: 1 };
+
+let staff: Record<string, StaffUser[]>;
+let hr: StaffUser;
+
+beforeAll(async () => {
+  staff = {};
+  for (const [department, minimum] of Object.entries(MINIMUMS)) {
+    staff[department] = [];
+    for (let i = 0; i < minimum + 1; i += 1) staff[department].push(await createStaff(department));
+  }
+  hr = staff['hr']![0]!;
+});
+
+/** Member rows giving each department `counts[d]` people (default: its minimum). */
+function membersFor(counts: Partial<Record<string, number>> = {}) {
+  return Object.entries(MINIMUMS).flatMap(([department, minimum]) =>
+    staff[department]!.slice(0, counts[department] ?? minimum).map((user) => ({ user: user.id, role_in_team: 'representative' })),
+  );
+}
+
+async function teamNamed(name: string): Promise<Team | undefined> {
+  const rows = (await adminClient().request(readItems('cc_teams', { filter: { name: { _eq: name } }, fields: ['id', 'name', 'status'] } as never))) as Team[];
+  return rows[0];
+}
+
+async function memberCount(team: number): Promise<number> {
+  const rows = await rawAdmin<Array<{ id: number }>>('GET', `/items/cc_team_members?filter[team][_eq]=${team}&fields=id&limit=-1`);
+  return rows.length;
+}
+
+describe('activating a team', () => {
+  it('is refused while a department is below its minimum, naming the departments and numbers', async () => {
+    const team = (await adminClient().request(
+      createItem('cc_teams', { name: 'T-short', status: 'forming', members: membersFor({ tech: 1, hr: 0 }) } as never),
+    )) as Team;
+    const refused = await refusal(hr.client.request(updateItem('cc_teams', team.id, { status: 'active' } as never)));
+    expect(refused.status).toBe(422);
+    expect(refused.code).toBe('COMPOSITION_BELOW_MINIMUM');
+    expect(refused.message).toContain('技术部 (Technology) has 1 of the minimum 2');
+    expect(refused.message).toContain('人力资源部 (Human resources) has 0 of the minimum 1');
+    expect(refused.message).not.toContain('市场部');
+    const gaps = refused.extensions?.['gaps'] as Array<{ department: string; shortfall: number }>;
+    expect(gaps.map((g) => [g.department, g.shortfall])).toEqual([['tech', 1], ['hr', 1]]);
+    expect((await teamNamed('T-short'))?.status).toBe('forming');
+  });
+
+  it('is allowed once every department meets its minimum', async () => {
+    const team = (await hr.client.request(createItem('cc_teams', { name: 'T-full', status: 'forming', members: membersFor() } as never))) as Team;
+    const updated = (await hr.client.request(updateItem('cc_teams', team.id, { status: 'active' } as never))) as Team;
+    expect(updated.status).toBe('active');
+  });
+
+  it('creating a team already active checks the members in the same payload; a refusal writes neither team nor members', async () => {
+    const before = await rawAdmin<unknown[]>('GET', '/items/cc_team_members?fields=id&limit=-1');
+    const refused = await refusal(
+      hr.client.request(createItem('cc_teams', { name: 'T-born-short', status: 'active', members: membersFor({ sales: 1 }) } as never)),
+    );
+    expect(refused.code).toBe('COMPOSITION_BELOW_MINIMUM');
+    expect(await teamNamed('T-born-short')).toBeUndefined();
+    expect(await rawAdmin<unknown[]>('GET', '/items/cc_team_members?fields=id&limit=-1')).toHaveLength(before.length);
+
+    const created = (await hr.client.request(createItem('cc_teams', { name: 'T-born-full', status: 'active', members: membersFor() } as never))) as Team;
+    expect(created.status).toBe('active');
+    expect(await memberCount(created.id)).toBe(9);
+  });
+
+  it('does not count a member who has left or has not joined yet', async () => {
+    const past = '2020-01-01';
+    const future = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    const members = membersFor().map((m, i) => (i === 0 ? { ...m, until: past } : i === 1 ? { ...m, since: future } : m));
+    const team = (await hr.client.request(createItem('cc_teams', { name: 'T-dates', status: 'forming', members } as never))) as Team;
+    const refused = await refusal(hr.client.request(updateItem('cc_teams', team.id, { status: 'active' } as never)));
+    expect(refused.code).toBe('COMPOSITION_BELOW_MINIMUM');
+    expect((refused.extensions?.['gaps'] as Array<{ department: string; members: number }>)).toEqual([
+      expect.objectContaining({ department: 'marketing', members: 0 }),
+    ]);
+  });
+
+  it('counts a person once however many rows they have', async () => {
+    const doubled = [...membersFor({ tech: 1 }), { user: staff['tech']![0]!.id, role_in_team: 'backup' }];
+    const refused = await refusal(hr.client.request(createItem('cc_teams', { name: 'T-double', status: 'active', members: doubled } as never)));
+    expect(refused.code).toBe('COMPOSITION_BELOW_MINIMUM');
+  });
+
+  it('holds on the batch path: PATCH with keys refuses all and changes none', async () => {
+    const good = (await hr.client.request(createItem('cc_teams', { name: 'T-batch-good', members: membersFor() } as never))) as Team;
+    const bad = (await hr.client.request(createItem('cc_teams', { name: 'T-batch-bad', members: membersFor({ service: 0 }) } as never))) as Team;
+    const refused = await refusal(hr.client.request(updateItems('cc_teams', [good.id, bad.id], { status: 'active' } as never)));
+    expect(refused.code).toBe('COMPOSITION_BELOW_MINIMUM');
+    expect((await teamNamed('T-batch-good'))?.status).toBe('forming');
+    expect((await teamNamed('T-batch-bad'))?.status).toBe('forming');
+  });
+
+  it('holds on GraphQL mutations, with the same code', async () => {
+    const team = (await adminClient().request(createItem('cc_teams', { name: 'T-graphql', members: membersFor({ marketing: 1 }) } as never))) as Team;
+    const response = await fetch(`${concord().url}/graphql`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${concord().adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `mutation { update_cc_teams_item(id: ${team.id}, data: { status: "active" }) { id status } }` }),
+    });
+    const body = (await response.json()) as { errors?: Array<{ extensions?: { code?: string } }> };
+    expect(body.errors?.[0]?.extensions?.code).toBe('COMPOSITION_BELOW_MINIMUM');
+    expect((await teamNamed('T-graphql'))?.status).toBe('forming');
+  });
+});
+
+describe('changing the members of an active team', () => {
+  let team: Team;
+  beforeAll(async () => {
+    team = (await hr.client.request(createItem('cc_teams', { name: 'T-active-members', status: 'active', members: membersFor() } as never))) as Team;
+  });
+
+  async function rowsOf(department: string) {
+    const ids = new Set(staff[department]!.map((u) => u.id));
+    const rows = await rawAdmin<Array<{ id: number; user: string }>>('GET', `/items/cc_team_members?filter[team][_eq]=${team.id}&fields=id,user&limit=-1`);
+    return rows.filter((r) => ids.has(r.user));
+  }
+
+  it('refuses removing a representative the department cannot spare; the row stays', async () => {
+    const [first] = await rowsOf('hr');
+    const refused = await refusal(hr.client.request(deleteItem('cc_team_members', first!.id)));
+    expect(refused.code).toBe('COMPOSITION_BELOW_MINIMUM');
+    expect(await rowsOf('hr')).toHaveLength(1);
+  });
+
+  it('refuses ending a membership through `until`, and through the nested team payload', async () => {
+    const [first] = await rowsOf('tech');
+    const refused = await refusal(hr.client.request(updateItem('cc_team_members', first!.id, { until: '2020-01-01' } as never)));
+    expect(refused.code).toBe('COMPOSITION_BELOW_MINIMUM');
+    const nested = await refusal(hr.client.request(updateItem('cc_teams', team.id, { members: { create: [], update: [], delete: [first!.id] } } as never)));
+    expect(nested.code).toBe('COMPOSITION_BELOW_MINIMUM');
+    const cleared = await refusal(hr.client.request(updateItem('cc_teams', team.id, { members: null } as never)));
+    expect(cleared.code).toBe('COMPOSITION_BELOW_MINIMUM');
+    expect(await rowsOf('tech')).toHaveLength(2);
+  });
+
+  it('allows swapping a representative in one nested change', async () => {
+    const [first] = await rowsOf('sales');
+    const spare = staff['sales']![2]!;
+    await hr.client.request(
+      updateItem('cc_teams', team.id, { members: { create: [{ user: spare.id, role_in_team: 'representative' }], update: [], delete: [first!.id] } } as never),
+    );
+    const users = (await rowsOf('sales')).map((r) => r.user);
+    expect(users).toContain(spare.id);
+    expect(users).not.toContain(first!.user);
+  });
+});
+
+describe('who may change members', () => {
+  it('a team lead may add members to their own team but not to another team', async () => {
+    const lead = await createStaff('sales', { manager: true });
+    const own = (await adminClient().request(createItem('cc_teams', { name: 'T-led', lead: lead.id } as never))) as Team;
+    const other = (await adminClient().request(createItem('cc_teams', { name: 'T-not-led' } as never))) as Team;
+    await lead.client.request(createItem('cc_team_members', { team: own.id, user: staff['tech']![0]!.id, role_in_team: 'representative' } as never));
+    expect(await memberCount(own.id)).toBe(1);
+    const refused = await refusal(
+      lead.client.request(createItem('cc_team_members', { team: other.id, user: staff['tech']![0]!.id, role_in_team: 'representative' } as never)),
+    );
+    expect(refused.status).toBe(403);
+    expect(refused.code).toBe('TEAM_SCOPE');
+    expect(await memberCount(other.id)).toBe(0);
+  });
+
+  it('plain staff without team.build may not add members at all, and are told why', async () => {
+    const seller = staff['sales']![0]!;
+    const team = (await adminClient().request(createItem('cc_teams', { name: 'T-closed' } as never))) as Team;
+    const refused = await refusal(seller.client.request(createItem('cc_team_members', { team: team.id, user: seller.id } as never)));
+    expect(refused.status).toBe(403);
+    expect(refused.code).toBe('TEAM_SCOPE');
+    expect(await memberCount(team.id)).toBe(0);
+  });
+});
+
+describe('GET /concord/teams/:id/composition', () => {
+  it('returns each rule line with members, minimum and shortfall for a visible team', async () => {
+    const team = (await adminClient().request(createItem('cc_teams', { name: 'T-report', members: membersFor({ tech: 1 }) } as never))) as Team;
+    const seller = staff['sales']![0]!;
+    const report = (await seller.client.request(() => ({ path: `/concord/teams/${team.id}/composition`, method: 'GET' }))) as {
+      team: Team;
+      lines: Array<{ department: string; members: number; minimum: number; shortfall: number }>;
+      canActivate: boolean;
+    };
+    expect(report.team.name).toBe('T-report');
+    expect(report.canActivate).toBe(false);
+    expect(report.lines.find((l) => l.department === 'tech')).toMatchObject({ members: 1, minimum: 2, shortfall: 1 });
+    expect(report.lines.find((l) => l.department === 'sales')).toMatchObject({ members: 2, minimum: 2, shortfall: 0 });
+  });
+
+  it('lists every non-archived team for the panel', async () => {
+    const seller = staff['sales']![0]!;
+    const list = (await seller.client.request(() => ({ path: '/concord/teams/composition', method: 'GET' }))) as Array<{ team: Team; satisfied: boolean }>;
+    const byName = new Map(list.map((entry) => [entry.team.name, entry]));
+    expect(byName.get('T-full')?.satisfied).toBe(true);
+    expect(byName.get('T-short')?.satisfied).toBe(false);
+  });
+});
