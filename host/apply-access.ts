@@ -7,16 +7,11 @@ import {
   managerPolicy,
   staffPolicy,
   type DepartmentRef,
-  type PermissionRule,
   type PolicyDefinition,
   type RoleDefinition,
 } from '../src/access/model.ts';
 import { stableId } from '../src/access/stable-id.ts';
-
-interface StoredPermission extends PermissionRule {
-  id: number;
-  policy: string;
-}
+import { syncPolicyPermissions, type PermissionStore, type StoredPermission } from '../src/access/permission-sync.ts';
 
 /**
  * Writes the access model into Directus: policies, roles, role→policy links and permissions, all
@@ -49,7 +44,7 @@ async function upsertById(api: AdminApi, collection: 'policies' | 'roles', id: s
 async function upsertPolicy(api: AdminApi, policy: PolicyDefinition): Promise<void> {
   const { id, permissions, ...body } = policy;
   await upsertById(api, 'policies', id, body);
-  await syncPermissions(api, id, permissions);
+  await syncPolicyPermissions(restPermissionStore(api), id, permissions);
 }
 
 async function upsertRole(api: AdminApi, role: RoleDefinition): Promise<void> {
@@ -63,41 +58,16 @@ async function upsertRole(api: AdminApi, role: RoleDefinition): Promise<void> {
   }
 }
 
-/** Sets exactly these permissions on the policy, matching rows by collection and action. */
-async function syncPermissions(api: AdminApi, policy: string, wanted: PermissionRule[]): Promise<void> {
-  const stored = await api.get<StoredPermission[]>('/permissions', {
-    filter: { policy: { _eq: policy } },
-    fields: 'id,policy,collection,action,fields,permissions,validation,presets',
-    limit: -1,
-  });
-  const byKey = new Map(stored.map((row) => [`${row.collection}:${row.action}`, row]));
-  for (const rule of wanted) {
-    const body = {
-      policy,
-      collection: rule.collection,
-      action: rule.action,
-      fields: rule.fields,
-      permissions: rule.permissions ?? null,
-      validation: rule.validation ?? null,
-      presets: rule.presets ?? null,
-    };
-    const current = byKey.get(`${rule.collection}:${rule.action}`);
-    byKey.delete(`${rule.collection}:${rule.action}`);
-    if (!current) await api.post('/permissions', body);
-    else if (!samePermission(current, body)) await api.patch(`/permissions/${current.id}`, body);
-  }
-  const extra = [...byKey.values()].map((row) => row.id);
-  if (extra.length > 0) await api.delete('/permissions', extra);
-}
-
-type Comparable = Partial<Pick<Record<keyof PermissionRule, unknown>, 'fields' | 'permissions' | 'validation' | 'presets'>>;
-
-function samePermission(a: Comparable, b: Comparable): boolean {
-  const norm = (v: unknown) => JSON.stringify(v ?? null);
-  return (
-    norm(a.fields) === norm(b.fields) &&
-    norm(a.permissions) === norm(b.permissions) &&
-    norm(a.validation) === norm(b.validation) &&
-    norm(a.presets) === norm(b.presets)
-  );
+function restPermissionStore(api: AdminApi): PermissionStore {
+  return {
+    list: (policy) =>
+      api.get<StoredPermission[]>('/permissions', {
+        filter: { policy: { _eq: policy } },
+        fields: 'id,collection,action,fields,permissions,validation,presets',
+        limit: -1,
+      }),
+    create: async (row) => void (await api.post('/permissions', row)),
+    update: async (id, row) => void (await api.patch(`/permissions/${id}`, row)),
+    remove: (ids) => api.delete('/permissions', ids),
+  };
 }
