@@ -7,6 +7,9 @@ import { runDirectusCli, startDirectus, type RunningDirectus } from './directus.
 import { SettingError, type ConcordSettings } from './env.ts';
 import { SNAPSHOT_FILE } from './paths.ts';
 import { seedDemoOrganisation, seedReferenceData, type DemoLogin } from './seed-organisation.ts';
+import { seedWorkflows } from './seed-workflows.ts';
+import { seedDemoHistory } from './seed-demo-history.ts';
+import { connectDatabase } from './database.ts';
 
 /**
  * Bump when snapshots/ changes in a way an older Concord cannot read. A data folder records the
@@ -44,9 +47,18 @@ export async function prepareDatabase(settings: ConcordSettings): Promise<void> 
 /** Access, presentation and seed data, applied through the running server's API. */
 export async function configure(api: AdminApi, settings: ConcordSettings): Promise<DemoLogin[]> {
   await seedReferenceData(api);
+  await seedWorkflows(api);
   await applyAccess(api);
   await applyPresentation(api);
   const logins = settings.seedDemo ? await seedDemoOrganisation(api, settings.staffPassword) : [];
+  if (settings.seedDemo) {
+    const db = connectDatabase(settings.directus);
+    try {
+      await seedDemoHistory(db, { scale: 1, onlyIfEmpty: true });
+    } finally {
+      await db.destroy();
+    }
+  }
   const dir = dataDirOf(settings);
   if (dir) writeFileSync(join(dir, VERSION_FILE), JSON.stringify({ schemaVersion: SCHEMA_VERSION }) + '\n');
   return logins;

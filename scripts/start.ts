@@ -31,6 +31,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   if (error instanceof SettingError) console.error(`Concord cannot start: ${error.message}`);
-  else console.error(error instanceof Error ? error.message : error);
+  // Database errors can quote whole statements; the first lines say what went wrong.
+  else console.error(error instanceof Error ? error.message.slice(0, 2000) : error);
   process.exit(1);
 });

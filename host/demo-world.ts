@@ -1,0 +1,76 @@
+import type { Knex } from 'knex';
+import type { DemoWorld } from '../src/demo/plan.ts';
+import { isCurrentMembership, isoDayOf } from '../src/organisation/composition.ts';
+
+/** Reads what the generator builds on: people, the live matrix, teams and workflow definitions. */
+export async function readDemoWorld(db: Knex, now: Date): Promise<DemoWorld> {
+  const departments = (await db('cc_departments').select('code').orderBy('code')).map((row: { code: string }) => row.code);
+  const users: Array<{ id: string; cc_department: string }> = await db('directus_users')
+    .select('id', 'cc_department')
+    .whereNotNull('cc_department')
+    .andWhere('status', 'active')
+    .orderBy('email');
+  const staff: Record<string, string[]> = Object.fromEntries(departments.map((d: string) => [d, []]));
+  for (const user of users) staff[user.cc_department]?.push(user.id);
+  const capabilities: Record<string, string[]> = Object.fromEntries(departments.map((d: string) => [d, []]));
+  for (const row of await db('cc_authorities').select('department', 'capability').orderBy('id')) capabilities[row.department]?.push(row.capability);
+  const today = isoDayOf(now) as string;
+  const teams = await db('cc_teams').select('id', 'lead').where('status', 'active').orderBy('id');
+  const memberships: Array<{ team: number; user: string; since: unknown; until: unknown }> = await db('cc_team_members').select('team', 'user', 'since', 'until');
+  const workflows = await db('cc_workflows').select('id', 'key', 'case_type', 'resolution_sla_hours').orderBy('id');
+  const states = await db('cc_workflow_states').select('*').orderBy(['workflow', 'sort', 'id']);
+  const transitions = await db('cc_workflow_transitions').select('*').orderBy(['workflow', 'sort', 'id']);
+  return {
+    now,
+    departments,
+    staff,
+    capabilities,
+    teams: teams.map((team: { id: number; lead: string | null }) => ({
+      id: team.id,
+      lead: team.lead,
+      members: [
+        ...new Set(
+          memberships
+            .filter((m) => m.team === team.id && isCurrentMembership({ since: isoDayOf(m.since), until: isoDayOf(m.until) }, today))
+            .map((m) => m.user),
+        ),
+      ],
+    })),
+    workflows: workflows.map((w: { id: number; key: string; case_type: string; resolution_sla_hours: number | string }) => ({
+      id: w.id,
+      key: w.key,
+      case_type: w.case_type,
+      resolution_sla_hours: Number(w.resolution_sla_hours),
+      states: states
+        .filter((s: { workflow: number }) => s.workflow === w.id)
+        .map((s: Record<string, unknown>) => ({
+          id: s['id'] as number,
+          key: s['key'] as string,
+          owner_department: s['owner_department'] as string,
+          response_sla_hours: Number(s['response_sla_hours'] ?? 0),
+          is_initial: Boolean(s['is_initial']),
+          is_terminal: Boolean(s['is_terminal']),
+        })),
+      transitions: transitions
+        .filter((t: { workflow: number }) => t.workflow === w.id)
+        .map((t: Record<string, unknown>) => ({
+          id: t['id'] as number,
+          from_state: t['from_state'] as number,
+          to_state: t['to_state'] as number,
+          capability: t['capability'] as string,
+          required_fields: parseList(t['required_fields']),
+          is_reopen: Boolean(t['is_reopen']),
+          is_resolution: Boolean(t['is_resolution']),
+        })),
+    })),
+  };
+}
+
+function parseList(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String);
+  if (typeof value === 'string' && value.trim() !== '') {
+    const parsed: unknown = JSON.parse(value);
+    return Array.isArray(parsed) ? parsed.map(String) : [];
+  }
+  return [];
+}

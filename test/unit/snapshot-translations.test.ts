@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { SNAPSHOT_FILE } from '../../host/paths.ts';
+import { TRANSLATION_STRINGS } from '../../src/i18n/strings.ts';
+
+interface Translation {
+  language: string;
+  translation: string;
+}
+interface Snapshot {
+  collections: Array<{ collection: string; meta: { translations: Translation[] | null; hidden: boolean } | null }>;
+  fields: Array<{ collection: string; field: string; meta: { translations: Translation[] | null; hidden: boolean; special: string[] | null } | null }>;
+}
+
+const raw = readFileSync(SNAPSHOT_FILE, 'utf8');
+const snapshot = parse(raw) as Snapshot;
+const languages = (translations: Translation[] | null | undefined) => (translations ?? []).map((t) => t.language).sort();
+
+describe('snapshots/schema.yaml speaks Chinese and English', () => {
+  it('names every Concord collection in zh-CN and en-US', () => {
+    const missing = snapshot.collections
+      .filter((c) => c.collection.startsWith('cc_') && !c.meta?.hidden)
+      .filter((c) => languages(c.meta?.translations).join() !== 'en-US,zh-CN')
+      .map((c) => c.collection);
+    expect(missing).toEqual([]);
+  });
+
+  it('names every visible Concord field in zh-CN and en-US', () => {
+    const missing = snapshot.fields
+      .filter((f) => (f.collection.startsWith('cc_') || f.field.startsWith('cc_')) && !f.meta?.hidden)
+      .filter((f) => languages(f.meta?.translations).join() !== 'en-US,zh-CN')
+      .map((f) => `${f.collection}.${f.field}`);
+    expect(missing).toEqual([]);
+  });
+
+  it('has both translations for every $t: key it uses', () => {
+    const keys = [...new Set([...raw.matchAll(/\$t:([a-z0-9_.]+)/g)].map((m) => m[1] as string))];
+    expect(keys.length).toBeGreaterThan(50);
+    const missing = keys.filter((key) => !TRANSLATION_STRINGS[key]?.['zh-CN'] || !TRANSLATION_STRINGS[key]?.['en-US']);
+    expect(missing).toEqual([]);
+  });
+});
