@@ -45,13 +45,18 @@ export async function prepareDatabase(settings: ConcordSettings): Promise<void> 
 }
 
 /** Access, presentation and seed data, applied through the running server's API. */
-export async function configure(api: AdminApi, settings: ConcordSettings): Promise<DemoLogin[]> {
+export interface ConfigureOptions {
+  /** Seed the demo company's generated history at scale 1 when there are no cases yet (default true). */
+  demoHistory?: boolean;
+}
+
+export async function configure(api: AdminApi, settings: ConcordSettings, options: ConfigureOptions = {}): Promise<DemoLogin[]> {
   await seedReferenceData(api);
   await seedWorkflows(api);
   await applyAccess(api);
   await applyPresentation(api);
   const logins = settings.seedDemo ? await seedDemoOrganisation(api, settings.staffPassword) : [];
-  if (settings.seedDemo) {
+  if (settings.seedDemo && options.demoHistory !== false) {
     const db = connectDatabase(settings.directus);
     try {
       await seedDemoHistory(db, { scale: 1, onlyIfEmpty: true });
@@ -71,12 +76,12 @@ export interface BootedConcord {
 }
 
 /** The whole start: database, server, configuration. Used by `npm start` and by the test suite. */
-export async function bootConcord(settings: ConcordSettings, options: { echo?: boolean } = {}): Promise<BootedConcord> {
+export async function bootConcord(settings: ConcordSettings, options: { echo?: boolean } & ConfigureOptions = {}): Promise<BootedConcord> {
   await prepareDatabase(settings);
   const server = await startDirectus(settings.directus, options);
   try {
     const api = adminApi(server.url, settings.adminToken);
-    const logins = await configure(api, settings);
+    const logins = await configure(api, settings, options);
     return { server, api, logins };
   } catch (error) {
     await server.stop();

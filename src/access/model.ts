@@ -42,6 +42,39 @@ export interface DepartmentRef {
 
 const ALL: string[] = ['*'];
 const ORGANISATION_COLLECTIONS = ['cc_departments', 'cc_teams', 'cc_team_members', 'cc_composition_rules', 'cc_duties', 'cc_authorities'];
+/** Shared information every member of staff reads whole (Table 4). */
+const SHARED_COLLECTIONS = [
+  'cc_products', 'cc_products_files', 'cc_purchases', 'cc_service_records', 'cc_projects', 'cc_tasks',
+  'cc_objectives', 'cc_team_goals', 'cc_key_results', 'cc_meetings', 'cc_meeting_participants', 'cc_trainings',
+  'cc_training_participants', 'cc_workflows', 'cc_workflow_states', 'cc_workflow_transitions', 'cc_evaluation_cycles',
+];
+const FINANCE_COLLECTIONS = ['cc_budgets', 'cc_transactions'];
+const ALL_CONCORD_COLLECTIONS = [
+  ...ORGANISATION_COLLECTIONS, ...SHARED_COLLECTIONS, ...FINANCE_COLLECTIONS, 'cc_customers', 'cc_notices', 'cc_notices_departments',
+  'cc_notices_teams', 'cc_cases', 'cc_case_events', 'cc_surveys', 'cc_survey_responses', 'cc_evaluation_scores', 'cc_improvement_actions',
+];
+/** Customer fields every member of staff sees; contact details need `customer.read_contact`. */
+export const CUSTOMER_CONTACT_FIELDS = ['contact_name', 'contact_phone', 'contact_email', 'address'];
+const CUSTOMER_PUBLIC_FIELDS = ['id', 'name', 'tier', 'industry', 'region', 'team', 'notes', 'date_created', 'date_updated', 'purchases', 'service_records', 'projects', 'cases'];
+
+/** A case is visible to its team's members and to the department owning its current state. */
+export const CASE_SCOPE = {
+  _or: [{ team: { members: { user: { _eq: '$CURRENT_USER' } } } }, { state: { owner_department: { _eq: '$CURRENT_USER.cc_department' } } }],
+};
+const NOTICE_AUDIENCE = {
+  _or: [
+    { audience_departments: { department: { _eq: '$CURRENT_USER.cc_department' } } },
+    { audience_teams: { team: { members: { user: { _eq: '$CURRENT_USER' } } } } },
+    { author: { _eq: '$CURRENT_USER' } },
+  ],
+};
+/** Published scores of the reader's department or of a team they belong to. */
+const OWN_PUBLISHED_SCORES = {
+  _and: [
+    { cycle: { status: { _eq: 'published' } } },
+    { _or: [{ department: { _eq: '$CURRENT_USER.cc_department' } }, { team: { members: { user: { _eq: '$CURRENT_USER' } } } }] },
+  ],
+};
 /** What colleagues may see of each other. */
 const PUBLIC_USER_FIELDS = ['id', 'first_name', 'last_name', 'email', 'avatar', 'title', 'cc_department', 'status', 'language'];
 
@@ -71,6 +104,21 @@ export const ROLE_IDS = {
  * gate workflow transitions (checked by hooks) bring none here.
  */
 export const CAPABILITY_GRANTS: Record<string, PermissionRule[]> = {
+  'customer.read_contact': [read('cc_customers')],
+  'budget.manage': FINANCE_COLLECTIONS.flatMap((collection) => crud(collection)),
+  'evaluation.publish': [
+    ...crud('cc_evaluation_cycles'),
+    ...crud('cc_evaluation_scores'),
+    ...crud('cc_improvement_actions'),
+    read('cc_surveys'),
+    read('cc_survey_responses'),
+  ],
+  'training.organise': [...crud('cc_trainings'), ...crud('cc_training_participants')],
+  'feedback.collect': [
+    { collection: 'cc_surveys', action: 'create', fields: ALL },
+    read('cc_surveys'),
+    read('cc_survey_responses', ['id', 'survey', 'csat', 'nps', 'comment', 'responded_at', 'department'], { survey: { kind: { _eq: 'csat' } } }),
+  ],
   'team.build': [
     { collection: 'cc_teams', action: 'create', fields: ALL },
     { collection: 'cc_teams', action: 'update', fields: ALL },
@@ -87,7 +135,24 @@ export function staffPolicy(): PolicyDefinition {
     app_access: true,
     permissions: [
       ...ORGANISATION_COLLECTIONS.map((collection) => read(collection)),
+      ...SHARED_COLLECTIONS.map((collection) => read(collection)),
       read('directus_users', PUBLIC_USER_FIELDS),
+      read('directus_files'),
+      read('cc_customers', CUSTOMER_PUBLIC_FIELDS),
+      // Anyone who talks to a customer records it, and anyone may bring in a customer's matter.
+      { collection: 'cc_service_records', action: 'create', fields: ALL, presets: { staff: '$CURRENT_USER', department: '$CURRENT_USER.cc_department' } },
+      { collection: 'cc_cases', action: 'create', fields: ['title', 'description', 'priority', 'workflow', 'customer', 'team'], presets: { reporter: '$CURRENT_USER' } },
+      read('cc_cases', ALL, CASE_SCOPE),
+      { collection: 'cc_cases', action: 'update', fields: ['title', 'description', 'priority', 'resolution_note'], permissions: CASE_SCOPE },
+      read('cc_case_events', ALL, { case: CASE_SCOPE }),
+      read('cc_surveys', ALL, { _and: [{ kind: { _eq: 'csat' } }, { case: CASE_SCOPE }] }),
+      read('cc_survey_responses', ['id', 'survey', 'csat', 'nps', 'comment', 'responded_at', 'department'], { survey: { _and: [{ kind: { _eq: 'csat' } }, { case: CASE_SCOPE }] } }),
+      read('cc_notices', ALL, NOTICE_AUDIENCE),
+      read('cc_notices_departments'),
+      read('cc_notices_teams'),
+      read('cc_evaluation_scores', ALL, OWN_PUBLISHED_SCORES),
+      read('cc_improvement_actions', ALL, { _or: [{ department: { _eq: '$CURRENT_USER.cc_department' } }, { owner: { _eq: '$CURRENT_USER' } }, { team: { members: { user: { _eq: '$CURRENT_USER' } } } }] }),
+      { collection: 'cc_tasks', action: 'update', fields: ['status', 'done_at', 'logged_hours', 'notes'], permissions: { assignee: { _eq: '$CURRENT_USER' } } },
     ],
   };
 }
@@ -120,6 +185,18 @@ export function managerPolicy(): PolicyDefinition {
       ...crud('cc_duties', heads).filter((rule) => rule.action !== 'read'),
       { collection: 'cc_teams', action: 'update', fields: ALL, permissions: { lead: { _eq: '$CURRENT_USER' } } },
       ...crud('cc_team_members', leads).filter((rule) => rule.action !== 'read'),
+      // Heads see their own department's money.
+      ...FINANCE_COLLECTIONS.map((collection) => read(collection, ALL, heads)),
+      // Leads run their teams' projects, tasks and meetings.
+      ...crud('cc_projects', leads).filter((rule) => rule.action !== 'read'),
+      ...crud('cc_tasks', { project: leads }).filter((rule) => rule.action !== 'read'),
+      ...crud('cc_meetings', leads).filter((rule) => rule.action !== 'read'),
+      ...crud('cc_meeting_participants', { meeting: leads }).filter((rule) => rule.action !== 'read'),
+      { collection: 'cc_notices', action: 'create', fields: ALL, presets: { author: '$CURRENT_USER' } },
+      ...crud('cc_notices', { author: { _eq: '$CURRENT_USER' } }).filter((rule) => rule.action === 'update' || rule.action === 'delete'),
+      ...crud('cc_notices_departments').filter((rule) => rule.action !== 'read'),
+      ...crud('cc_notices_teams').filter((rule) => rule.action !== 'read'),
+      { collection: 'cc_improvement_actions', action: 'update', fields: ['status', 'description', 'due_on'], permissions: { owner: { _eq: '$CURRENT_USER' } } },
     ],
   };
 }
@@ -131,7 +208,7 @@ export function executivePolicy(): PolicyDefinition {
     icon: 'visibility',
     description: '只读全部协同数据 / Reads everything',
     app_access: true,
-    permissions: [...ORGANISATION_COLLECTIONS.map((collection) => read(collection)), read('directus_users', PUBLIC_USER_FIELDS)],
+    permissions: [...ALL_CONCORD_COLLECTIONS.map((collection) => read(collection)), read('directus_users', PUBLIC_USER_FIELDS), read('directus_files')],
   };
 }
 

@@ -4,6 +4,7 @@ import type { Accountability } from '@directus/types';
 import type { NextFunction, Request, Response } from 'express';
 import { assessTeamComposition } from '../../../src/organisation/composition-store.ts';
 import { listCapabilities } from '../../../src/organisation/capability-catalogue.ts';
+import { customer360, type ItemsReader } from '../../../src/customers/customer-360.ts';
 import { InvalidPayloadError, NotFoundError } from '../../../src/errors.ts';
 
 type Handler = (req: Request & { accountability?: Accountability }, res: Response) => Promise<void>;
@@ -43,6 +44,20 @@ export default defineEndpoint({
         if (!team) throw new NotFoundError({ collection: 'cc_teams', id });
         const assessment = await assessTeamComposition(database, Number(id));
         res.json({ data: { team, ...assessment, canActivate: assessment.satisfied } });
+      }),
+    );
+
+    router.get(
+      '/customers/:id/360',
+      wrap(async (req, res) => {
+        const id = req.params['id'] ?? '';
+        if (!/^\d+$/.test(id)) throw new InvalidPayloadError({ field: 'id', reason: 'a customer id is a positive whole number' });
+        const schema = await getSchema();
+        const accountability = req.accountability ?? null;
+        const readerFor = (collection: string): ItemsReader => new services.ItemsService(collection, { schema, accountability });
+        const picture = await customer360(readerFor, Number(id));
+        if (!picture) throw new NotFoundError({ collection: 'cc_customers', id });
+        res.json({ data: picture });
       }),
     );
 
