@@ -98,4 +98,9 @@ export const TRANSLATION_STRINGS: Record<string, { 'zh-CN': string; 'en-US': str
   'cc.action_status.in_progress': { 'zh-CN': '进行中', 'en-US': 'In progress' },
   'cc.action_status.done': { 'zh-CN': '已完成', 'en-US': 'Done' },
   'cc.action_status.dropped': { 'zh-CN': '已放弃', 'en-US': 'Dropped' },
+  'cc.bookmark.my_department_open_cases': { 'zh-CN': '本部门待处理事项', 'en-US': "My department's open cases" },
+  'cc.bookmark.my_team_cases': { 'zh-CN': '我所在团队的事项', 'en-US': 'Cases of my teams' },
+  'cc.bookmark.urgent_open_cases': { 'zh-CN': '紧急未结事项', 'en-US': 'Urgent open cases' },
+  'cc.bookmark.my_tasks': { 'zh-CN': '我的待办任务', 'en-US': 'My open tasks' },
+  'cc.bookmark.department_finance': { 'zh-CN': '本部门收支', 'en-US': "My department's money" },
 };
