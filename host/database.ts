@@ -22,9 +22,10 @@ export function connectDatabase(directusEnv: Record<string, string>): Knex {
     pool: {
       min: 1,
       max: 1,
-      // The server holds the same file; wait for its locks instead of failing.
-      afterCreate: (conn: { run: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, conn: unknown) => void) =>
-        conn.run('PRAGMA busy_timeout = 10000', (err) => done(err, conn)),
+      // The server holds the same file: wait for its locks instead of failing. Enforce foreign
+      // keys as Directus does, so bulk writes obey the same constraints.
+      afterCreate: (conn: { exec: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, conn: unknown) => void) =>
+        conn.exec('PRAGMA busy_timeout = 10000; PRAGMA foreign_keys = ON;', (err) => done(err, conn)),
     },
   });
 }

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { DemoWorld } from '../src/demo/plan.ts';
 import { isCurrentMembership, isoDayOf } from '../src/organisation/composition.ts';
+import { parseList } from '../src/workflows/workflow-store.ts';
 
 /** Reads what the generator builds on: people, the live matrix, teams and workflow definitions. */
 export async function readDemoWorld(db: Knex, now: Date): Promise<DemoWorld> {
@@ -64,13 +65,4 @@ export async function readDemoWorld(db: Knex, now: Date): Promise<DemoWorld> {
         })),
     })),
   };
-}
-
-function parseList(value: unknown): string[] {
-  if (Array.isArray(value)) return value.map(String);
-  if (typeof value === 'string' && value.trim() !== '') {
-    const parsed: unknown = JSON.parse(value);
-    return Array.isArray(parsed) ? parsed.map(String) : [];
-  }
-  return [];
 }

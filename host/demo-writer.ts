@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { DemoPlan, Row } from '../src/demo/plan.ts';
+import type { DemoPlan, Row, TablePlan } from '../src/demo/plan.ts';
 
 export type Progress = (written: number, total: number) => void;
 
@@ -9,9 +9,10 @@ export type Progress = (written: number, total: number) => void;
  * references to them. Returns the number of rows written per table.
  */
 export async function writePlan(db: Knex, plan: DemoPlan, progress?: Progress): Promise<Record<string, number>> {
-  const total = plan.tables.reduce((n, t) => n + t.rows.length, 0);
+  const ordered = dependencyOrder(plan.tables);
+  const total = ordered.reduce((n, t) => n + t.rows.length, 0);
   const offsets = new Map<string, number>();
-  for (const { table, rows } of plan.tables) {
+  for (const { table, rows } of ordered) {
     if (typeof rows[0]?.['id'] !== 'number') continue;
     const result = await db(table).max({ max: 'id' }).first();
     offsets.set(table, Number(result?.['max'] ?? 0));
@@ -19,7 +20,7 @@ export async function writePlan(db: Knex, plan: DemoPlan, progress?: Progress): 
   const written: Record<string, number> = {};
   let done = 0;
   const sqlite = db.client.config.client === 'sqlite3';
-  for (const { table, rows, refs } of plan.tables) {
+  for (const { table, rows, refs } of ordered) {
     const shift = offsets.get(table);
     const prepared = rows.map((row) => prepareRow(row, shift, refs, offsets, sqlite));
     const columns = Math.max(1, Object.keys(prepared[0] ?? {}).length);
@@ -39,6 +40,31 @@ export async function writePlan(db: Knex, plan: DemoPlan, progress?: Progress): 
     written[table] = prepared.length;
   }
   return written;
+}
+
+/**
+ * Tables ordered so that every table comes after the planned tables it references (foreign keys
+ * are enforced); otherwise the plan's own order is kept.
+ */
+export function dependencyOrder(tables: readonly TablePlan[]): TablePlan[] {
+  const byName = new Map(tables.map((t) => [t.table, t]));
+  const done = new Set<string>();
+  const visiting = new Set<string>();
+  const result: TablePlan[] = [];
+  const visit = (plan: TablePlan) => {
+    if (done.has(plan.table)) return;
+    if (visiting.has(plan.table)) throw new Error(`Planned tables reference each other in a cycle at ${plan.table}`);
+    visiting.add(plan.table);
+    for (const target of Object.values(plan.refs)) {
+      const dependency = byName.get(target);
+      if (dependency && dependency !== plan) visit(dependency);
+    }
+    visiting.delete(plan.table);
+    done.add(plan.table);
+    result.push(plan);
+  };
+  for (const plan of tables) visit(plan);
+  return result;
 }
 
 /** Dates go in as Directus itself stores them: epoch milliseconds on SQLite, timestamps elsewhere. */

@@ -102,7 +102,7 @@ export function resolveSettings(raw: Record<string, string>, options: { dataDir?
     EXTENSIONS_AUTO_RELOAD: 'false',
     TELEMETRY: 'false',
     LOG_LEVEL: 'warn',
-    ...withoutConcordOnly(raw),
+    ...passThrough(raw),
     // Directus would read ./.env itself and let it override these values; we already merged it.
     CONFIG_PATH: '/dev/null',
     PORT: String(port),
@@ -122,8 +122,9 @@ export function resolveSettings(raw: Record<string, string>, options: { dataDir?
   };
 }
 
-function withoutConcordOnly(raw: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(raw).filter(([name]) => !name.startsWith('CONCORD_') && !name.startsWith('npm_')));
+/** Everything but npm's own variables; CONCORD_* settings reach the extensions through Directus's env. */
+function passThrough(raw: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(raw).filter(([name]) => !name.startsWith('npm_')));
 }
 
 function resolvePath(path: string): string {

@@ -75,6 +75,8 @@ export async function seedDemoOrganisation(api: AdminApi, staffPassword: string)
       last_name: person.last_name,
       title: person.title,
       language: 'zh-CN',
+      // Demo addresses are not real mailboxes: in-app notifications only.
+      email_notifications: false,
       role: ROLE_IDS.department(person.department),
       cc_department: person.department,
     });

@@ -52,6 +52,7 @@ const FINANCE_COLLECTIONS = ['cc_budgets', 'cc_transactions'];
 const ALL_CONCORD_COLLECTIONS = [
   ...ORGANISATION_COLLECTIONS, ...SHARED_COLLECTIONS, ...FINANCE_COLLECTIONS, 'cc_customers', 'cc_notices', 'cc_notices_departments',
   'cc_notices_teams', 'cc_cases', 'cc_case_events', 'cc_surveys', 'cc_survey_responses', 'cc_evaluation_scores', 'cc_improvement_actions',
+  'cc_sla_breaches', 'cc_overrides',
 ];
 /** Customer fields every member of staff sees; contact details need `customer.read_contact`. */
 export const CUSTOMER_CONTACT_FIELDS = ['contact_name', 'contact_phone', 'contact_email', 'address'];
@@ -141,10 +142,12 @@ export function staffPolicy(): PolicyDefinition {
       read('cc_customers', CUSTOMER_PUBLIC_FIELDS),
       // Anyone who talks to a customer records it, and anyone may bring in a customer's matter.
       { collection: 'cc_service_records', action: 'create', fields: ALL, presets: { staff: '$CURRENT_USER', department: '$CURRENT_USER.cc_department' } },
-      { collection: 'cc_cases', action: 'create', fields: ['title', 'description', 'priority', 'workflow', 'customer', 'team'], presets: { reporter: '$CURRENT_USER' } },
+      // state and the timestamps are set by the workflow hook whatever the client sends.
+      { collection: 'cc_cases', action: 'create', fields: ['title', 'description', 'priority', 'workflow', 'customer', 'team', 'state', 'opened_at', 'state_entered_at'], presets: { reporter: '$CURRENT_USER' } },
       read('cc_cases', ALL, CASE_SCOPE),
       { collection: 'cc_cases', action: 'update', fields: ['title', 'description', 'priority', 'resolution_note'], permissions: CASE_SCOPE },
       read('cc_case_events', ALL, { case: CASE_SCOPE }),
+      read('cc_sla_breaches', ALL, { case: CASE_SCOPE }),
       read('cc_surveys', ALL, { _and: [{ kind: { _eq: 'csat' } }, { case: CASE_SCOPE }] }),
       read('cc_survey_responses', ['id', 'survey', 'csat', 'nps', 'comment', 'responded_at', 'department'], { survey: { _and: [{ kind: { _eq: 'csat' } }, { case: CASE_SCOPE }] } }),
       read('cc_notices', ALL, NOTICE_AUDIENCE),

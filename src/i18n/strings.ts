@@ -103,4 +103,13 @@ export const TRANSLATION_STRINGS: Record<string, { 'zh-CN': string; 'en-US': str
   'cc.bookmark.urgent_open_cases': { 'zh-CN': '紧急未结事项', 'en-US': 'Urgent open cases' },
   'cc.bookmark.my_tasks': { 'zh-CN': '我的待办任务', 'en-US': 'My open tasks' },
   'cc.bookmark.department_finance': { 'zh-CN': '本部门收支', 'en-US': "My department's money" },
+  'cc.note.is_override': { 'zh-CN': '由管理员通过纠正通道写入', 'en-US': 'Written by an admin through the override path' },
+  'cc.note.sla_breaches': { 'zh-CN': '超过响应或解决时限的事项,每次超期只升级一次', 'en-US': 'Cases past their response or resolution SLA; each breach is escalated once' },
+  'cc.note.breach_notified': { 'zh-CN': '已通知的团队负责人与部门负责人', 'en-US': 'Team lead and department head who were notified' },
+  'cc.note.overrides': { 'zh-CN': '管理员对事项状态与历史的每次纠正', 'en-US': 'Every admin correction of a case state or its history' },
+  'cc.breach_kind.response': { 'zh-CN': '响应超期', 'en-US': 'Response' },
+  'cc.breach_kind.resolution': { 'zh-CN': '解决超期', 'en-US': 'Resolution' },
+  'cc.override_kind.state_override': { 'zh-CN': '状态纠正', 'en-US': 'State override' },
+  'cc.override_kind.history_update': { 'zh-CN': '历史修正', 'en-US': 'History correction' },
+  'cc.override_kind.history_delete': { 'zh-CN': '历史删除', 'en-US': 'History removal' },
 };

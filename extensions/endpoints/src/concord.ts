@@ -5,7 +5,11 @@ import type { NextFunction, Request, Response } from 'express';
 import { assessTeamComposition } from '../../../src/organisation/composition-store.ts';
 import { listCapabilities } from '../../../src/organisation/capability-catalogue.ts';
 import { customer360, type ItemsReader } from '../../../src/customers/customer-360.ts';
-import { InvalidPayloadError, NotFoundError } from '../../../src/errors.ts';
+import type { DirectusServices } from '../../../src/directus-services.ts';
+import { availableTransitions, transitionCase } from '../../../src/workflows/case-workflow.ts';
+import { overrideCaseState, repairCaseEvent } from '../../../src/workflows/admin-repairs.ts';
+import { escalateSlaBreaches } from '../../../src/workflows/sla-escalation.ts';
+import { AdminOnlyError, InvalidPayloadError, NotFoundError } from '../../../src/errors.ts';
 
 type Handler = (req: Request & { accountability?: Accountability }, res: Response) => Promise<void>;
 
@@ -58,6 +62,74 @@ export default defineEndpoint({
         const picture = await customer360(readerFor, Number(id));
         if (!picture) throw new NotFoundError({ collection: 'cc_customers', id });
         res.json({ data: picture });
+      }),
+    );
+
+    // The host's service classes satisfy the slice Concord declares.
+    const directus = services as DirectusServices;
+    const positiveId = (value: string | undefined, field: string): number => {
+      if (!value || !/^\d+$/.test(value) || Number(value) <= 0 || Number(value) > 2_147_483_647) {
+        throw new InvalidPayloadError({ field, reason: 'an id is a positive whole number' });
+      }
+      return Number(value);
+    };
+    const body = (req: Request): Record<string, unknown> => {
+      const value: unknown = req.body;
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidPayloadError({ field: 'body', reason: 'send a JSON object' });
+      return value as Record<string, unknown>;
+    };
+
+    router.get(
+      '/cases/:id/transitions',
+      wrap(async (req, res) => {
+        const caseId = positiveId(req.params['id'], 'id');
+        const context = { db: database, services: directus, schema: await getSchema(), accountability: req.accountability ?? null };
+        res.json({ data: await availableTransitions(context, caseId) });
+      }),
+    );
+
+    router.post(
+      '/cases/:id/transitions',
+      wrap(async (req, res) => {
+        const caseId = positiveId(req.params['id'], 'id');
+        const { to, fields, note } = body(req);
+        if (fields !== undefined && (typeof fields !== 'object' || fields === null || Array.isArray(fields))) {
+          throw new InvalidPayloadError({ field: 'fields', reason: 'an object such as { "resolution_note": "…" }' });
+        }
+        const context = { db: database, services: directus, schema: await getSchema(), accountability: req.accountability ?? null };
+        const result = await transitionCase(context, {
+          caseId,
+          to: to as number | string,
+          fields: (fields as Record<string, string | null> | undefined) ?? {},
+          note: (note as string | null | undefined) ?? null,
+        });
+        res.json({ data: result });
+      }),
+    );
+
+    router.post(
+      '/cases/:id/override',
+      wrap(async (req, res) => {
+        const caseId = positiveId(req.params['id'], 'id');
+        const { to, reason } = body(req);
+        res.json({ data: await overrideCaseState(database, req.accountability ?? null, { caseId, to, reason }) });
+      }),
+    );
+
+    router.post(
+      '/case-events/:id/repair',
+      wrap(async (req, res) => {
+        const eventId = positiveId(req.params['id'], 'id');
+        const { action, changes, reason } = body(req);
+        res.json({ data: await repairCaseEvent(database, req.accountability ?? null, { eventId, action, changes, reason }) });
+      }),
+    );
+
+    router.post(
+      '/sla/escalate',
+      wrap(async (req, res) => {
+        if (!req.accountability?.admin) throw new AdminOnlyError({ action: 'run the SLA escalation by hand' });
+        res.json({ data: await escalateSlaBreaches({ db: database, services: directus, schema: await getSchema() }) });
       }),
     );
 

@@ -1,0 +1,17 @@
+import { defineHook } from '@directus/extensions-sdk';
+import type { DirectusServices } from '../../../src/directus-services.ts';
+import { escalateSlaBreaches } from '../../../src/workflows/sla-escalation.ts';
+
+/** Escalates SLA breaches on a schedule (CONCORD_SLA_CRON, default every five minutes). */
+export default defineHook(({ schedule }, { services, getSchema, database, env, logger }) => {
+  const cron = typeof env['CONCORD_SLA_CRON'] === 'string' ? env['CONCORD_SLA_CRON'] : '*/5 * * * *';
+  if (env['CONCORD_SLA_ENABLED'] === false || env['CONCORD_SLA_ENABLED'] === 'false') return;
+  schedule(cron, async () => {
+    try {
+      const report = await escalateSlaBreaches({ db: database, services: services as DirectusServices, schema: await getSchema() });
+      if (report.escalated > 0) logger.info(`Concord: escalated ${report.escalated} SLA breaches`);
+    } catch (error) {
+      logger.error(error, 'Concord: SLA escalation failed');
+    }
+  });
+});

@@ -1,0 +1,33 @@
+import type { Accountability, SchemaOverview } from '@directus/types';
+import type { Knex } from 'knex';
+
+/**
+ * The slice of Directus's services Concord's modules use. Entry points pass the host's own
+ * `services`; modules never import Directus internals, which keeps them testable and portable.
+ */
+export type Item = Record<string, unknown>;
+
+export interface ItemsServiceLike {
+  readByQuery(query: Record<string, unknown>, opts?: Record<string, unknown>): Promise<Item[]>;
+  readOne(key: number | string, query?: Record<string, unknown>, opts?: Record<string, unknown>): Promise<Item>;
+  createOne(data: Item, opts?: Record<string, unknown>): Promise<number | string>;
+  createMany(data: Item[], opts?: Record<string, unknown>): Promise<Array<number | string>>;
+  updateOne(key: number | string, data: Item, opts?: Record<string, unknown>): Promise<number | string>;
+}
+
+export interface ServiceOptions {
+  schema: SchemaOverview;
+  accountability?: Accountability | null;
+  knex?: Knex;
+}
+
+export interface DirectusServices {
+  ItemsService: new (collection: string, options: ServiceOptions) => ItemsServiceLike;
+  NotificationsService: new (options: ServiceOptions) => ItemsServiceLike;
+}
+
+export interface ServiceContext {
+  services: DirectusServices;
+  schema: SchemaOverview;
+  accountability: Accountability | null;
+}

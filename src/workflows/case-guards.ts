@@ -1,0 +1,81 @@
+import type { Knex } from 'knex';
+import { toDbTime } from '../db-time.ts';
+import { HistoryAppendOnlyError, IllegalTransitionError, InvalidPayloadError, ManagedFieldError, MixedTransitionPayloadError } from '../errors.ts';
+import { userDepartment } from '../organisation/authority-store.ts';
+import { relationKey } from '../relation-key.ts';
+import { transitionCase, type TransitionFields, type WorkflowContext } from './case-workflow.ts';
+import { MANAGED_CASE_FIELDS, TRANSITION_FIELDS } from './transition-rules.ts';
+import { loadWorkflowDefinition } from './workflow-store.ts';
+
+/**
+ * What Directus's generic item writes may do to cases and their history. The hooks call these
+ * for every path (REST, batch, query, GraphQL, import, other extensions' services).
+ */
+
+type Payload = Record<string, unknown>;
+
+/** A new case starts in its workflow's initial state; the workflow sets the bookkeeping fields. */
+export async function guardCaseCreate(db: Knex, payload: Payload, now: Date = new Date()): Promise<Payload> {
+  const managed = MANAGED_CASE_FIELDS.filter((field) => payload[field] !== undefined);
+  if (managed.length > 0) throw new ManagedFieldError({ fields: managed });
+  const workflow = relationKey(payload['workflow']);
+  if (workflow === null) return payload; // Directus refuses the missing required field itself.
+  if (!/^\d+$/.test(String(workflow))) throw new InvalidPayloadError({ field: 'workflow', reason: 'a workflow id is a positive whole number' });
+  const definition = await loadWorkflowDefinition(db, Number(workflow));
+  const initial = definition.states.find((s) => s.is_initial);
+  if (!initial) throw new InvalidPayloadError({ field: 'workflow', reason: `workflow ${workflow} does not exist or has no initial state` });
+  const requested = payload['state'] === undefined || payload['state'] === null ? null : relationKey(payload['state']);
+  if (requested !== null && String(requested) !== String(initial.id) && requested !== initial.key) {
+    throw new IllegalTransitionError({ case: 0, from: null, to: requested, allowed: [{ id: initial.id, key: initial.key, name_zh: initial.name_zh }] });
+  }
+  return { ...payload, state: initial.id, opened_at: now.toISOString(), state_entered_at: now.toISOString() };
+}
+
+/** The history row for a case just opened: entering its initial state, by whoever recorded it. */
+export async function recordCaseOpened(db: Knex, caseId: number, actor: string | null): Promise<void> {
+  const row = await db('cc_cases').select('state', 'opened_at').where('id', caseId).first();
+  if (!row?.state) return;
+  await db('cc_case_events').insert({
+    case: caseId,
+    from_state: null,
+    to_state: row.state,
+    transition: null,
+    actor,
+    actor_department: actor ? await userDepartment(db, actor) : null,
+    occurred_at: row.opened_at ?? toDbTime(db, new Date()),
+    note: null,
+    is_handoff: false,
+    is_override: false,
+  });
+}
+
+/**
+ * A generic update that changes `state` becomes a transition (with the same checks as the
+ * endpoint), all keys in one transaction; the returned payload is what Directus still applies.
+ */
+export async function guardCaseUpdate(ctx: WorkflowContext, keys: ReadonlyArray<number | string>, payload: Payload): Promise<Payload> {
+  const managed = [...MANAGED_CASE_FIELDS, 'workflow'].filter((field) => payload[field] !== undefined);
+  if (managed.length > 0) throw new ManagedFieldError({ fields: managed });
+  if (payload['state'] === undefined) return payload;
+  const extra = Object.keys(payload).filter((field) => field !== 'state' && !(TRANSITION_FIELDS as readonly string[]).includes(field) && field !== 'date_updated');
+  if (extra.length > 0) throw new MixedTransitionPayloadError({ fields: extra });
+  const target = relationKey(payload['state']);
+  if (target === null) throw new InvalidPayloadError({ field: 'state', reason: 'give the target state id; a case always has a state' });
+  const fields: TransitionFields = {};
+  for (const field of TRANSITION_FIELDS) if (payload[field] !== undefined) fields[field] = payload[field] as string | null;
+  await ctx.db.transaction(async (trx) => {
+    for (const key of keys) {
+      if (!/^\d+$/.test(String(key))) throw new InvalidPayloadError({ field: 'id', reason: 'a case id is a positive whole number' });
+      const current = await trx('cc_cases').select('state').where('id', key).first();
+      // Re-sending the current state (as some clients do with whole records) changes nothing.
+      if (current && String(current.state) === String(target)) continue;
+      await transitionCase({ ...ctx, db: trx }, { caseId: Number(key), to: /^\d+$/.test(String(target)) ? Number(target) : target, fields });
+    }
+  });
+  return {};
+}
+
+/** History, overrides and breach records are written by Concord only; generic writes are refused. */
+export function refuseHistoryWrite(action: 'created' | 'changed' | 'deleted'): never {
+  throw new HistoryAppendOnlyError({ action });
+}

@@ -1,0 +1,260 @@
+import type { Accountability } from '@directus/types';
+import type { Knex } from 'knex';
+import { toDbTime } from '../db-time.ts';
+import type { ServiceContext } from '../directus-services.ts';
+import {
+  IllegalTransitionError,
+  InvalidPayloadError,
+  MissingCapabilityError,
+  MissingFieldsError,
+  NotFoundError,
+  TransitionConflictError,
+} from '../errors.ts';
+import { userCapabilities, userDepartment } from '../organisation/authority-store.ts';
+import { notifyUsers } from '../notifications.ts';
+import {
+  TRANSITION_FIELDS,
+  caseChanges,
+  findTransition,
+  isHandoff,
+  refusalsFor,
+  resolveState,
+  type Refusal,
+  type StateDef,
+  type TransitionDef,
+  type WorkflowDefinition,
+} from './transition-rules.ts';
+import { loadWorkflowDefinition } from './workflow-store.ts';
+
+/**
+ * Moving a case through its workflow. Every path — the transitions endpoint, Directus's own item
+ * updates (REST single, batch and query, GraphQL, import, other extensions' services) — ends in
+ * `transitionCase`, which checks the rules and writes the state change, its history row and the
+ * handoff notifications in one transaction, guarded by a compare-and-set on the current state.
+ */
+
+export interface CaseRow {
+  id: number;
+  workflow: number;
+  state: number | null;
+  team: number | null;
+  title: string;
+  reopened_count: number;
+  description: string | null;
+  resolution_note: string | null;
+}
+
+export type TransitionFields = Partial<Record<(typeof TRANSITION_FIELDS)[number], string | null>>;
+
+export interface TransitionRequest {
+  caseId: number;
+  /** Target state id or key. */
+  to: number | string;
+  fields?: TransitionFields;
+  note?: string | null;
+}
+
+export interface TransitionResult {
+  case: number;
+  from: { id: number; key: string; name_zh: string };
+  to: { id: number; key: string; name_zh: string; owner_department: string };
+  transition: number;
+  event: number;
+  handoff: boolean;
+  notified: string[];
+}
+
+export interface WorkflowContext extends ServiceContext {
+  /** A connection or an open transaction (then the work joins it). */
+  db: Knex;
+  now?: () => Date;
+}
+
+export async function transitionCase(ctx: WorkflowContext, request: TransitionRequest): Promise<TransitionResult> {
+  validateRequest(request);
+  return ctx.db.transaction(async (trx) => {
+    await assertMayUpdateCase(ctx, trx, request.caseId);
+    const row = await loadCase(trx, request.caseId);
+    const definition = await loadWorkflowDefinition(trx, row.workflow);
+    const from = definition.states.find((s) => s.id === row.state);
+    const transition = findTransition(definition, row.state, request.to);
+    const target = resolveState(definition, request.to);
+    if (!transition || !target || !from) throw illegal(row, from, request.to, definition);
+
+    const actor = ctx.accountability?.user ?? null;
+    const department = actor ? await userDepartment(trx, actor) : null;
+    const capabilities = actor ? await userCapabilities(trx, actor) : new Set<string>();
+    const fields = request.fields ?? {};
+    const refusals = refusalsFor(transition, capabilities, { ...row, ...fields });
+    throwFirst(row.id, refusals, department);
+
+    const now = ctx.now?.() ?? new Date();
+    const changes = caseChanges(transition, target, Number(row.reopened_count ?? 0), now);
+    const written = await trx('cc_cases')
+      .where({ id: row.id, state: from.id })
+      .update(withDbTimes(trx, { ...fields, ...changes, date_updated: now }));
+    if (written !== 1) {
+      const current = await trx('cc_cases').select('state').where('id', row.id).first();
+      throw new TransitionConflictError({ case: row.id, expected: from.id, actual: (current?.state as number | undefined) ?? null });
+    }
+    const handoff = isHandoff(from, target);
+    const [event] = await trx('cc_case_events')
+      .insert({
+        case: row.id,
+        from_state: from.id,
+        to_state: target.id,
+        transition: transition.id,
+        actor,
+        actor_department: department,
+        occurred_at: toDbTime(trx, now),
+        note: request.note ?? null,
+        is_handoff: handoff,
+        is_override: false,
+      })
+      .returning('id');
+    const notified = handoff ? await notifyHandoff(ctx, trx, row, target, transition) : [];
+    return {
+      case: row.id,
+      from: { id: from.id, key: from.key, name_zh: from.name_zh },
+      to: { id: target.id, key: target.key, name_zh: target.name_zh, owner_department: target.owner_department },
+      transition: transition.id,
+      event: Number(typeof event === 'object' && event !== null ? (event as { id: number }).id : event),
+      handoff,
+      notified,
+    };
+  });
+}
+
+export interface TransitionOption {
+  id: number;
+  name_zh: string;
+  name_en: string | null;
+  to: { id: number; key: string; name_zh: string; name_en: string | null; owner_department: string };
+  capability: string;
+  required_fields: string[];
+  allowed: boolean;
+  reasons: Refusal[];
+}
+
+/** The transitions leaving the case's current state, each with whether this user may take it and why not. */
+export async function availableTransitions(ctx: WorkflowContext, caseId: number): Promise<{ case: number; state: StateDef | null; transitions: TransitionOption[] }> {
+  const visible = await new ctx.services.ItemsService('cc_cases', { schema: ctx.schema, accountability: ctx.accountability, knex: ctx.db }).readByQuery({
+    filter: { id: { _eq: caseId } },
+    fields: ['id'],
+    limit: 1,
+  });
+  if (visible.length === 0) throw new NotFoundError({ collection: 'cc_cases', id: String(caseId) });
+  const row = await loadCase(ctx.db, caseId);
+  const definition = await loadWorkflowDefinition(ctx.db, row.workflow);
+  const actor = ctx.accountability?.user ?? null;
+  const capabilities = actor ? await userCapabilities(ctx.db, actor) : new Set<string>();
+  const state = definition.states.find((s) => s.id === row.state) ?? null;
+  const transitions = definition.transitions
+    .filter((t) => t.from_state === row.state)
+    .map((t): TransitionOption => {
+      const to = definition.states.find((s) => s.id === t.to_state) as StateDef;
+      const reasons = refusalsFor(t, capabilities, row as unknown as Record<string, unknown>);
+      return {
+        id: t.id,
+        name_zh: t.name_zh,
+        name_en: t.name_en,
+        to: { id: to.id, key: to.key, name_zh: to.name_zh, name_en: to.name_en, owner_department: to.owner_department },
+        capability: t.capability,
+        required_fields: t.required_fields,
+        // Missing fields can be supplied with the transition itself, so only capability blocks it.
+        allowed: !reasons.some((r) => r.code === 'MISSING_CAPABILITY'),
+        reasons,
+      };
+    });
+  return { case: caseId, state, transitions };
+}
+
+/** Directus's own update check (item scope, collection rights) on an empty change, inside our transaction. */
+async function assertMayUpdateCase(ctx: WorkflowContext, trx: Knex, caseId: number): Promise<void> {
+  if (!ctx.accountability || ctx.accountability.admin) {
+    const exists = await trx('cc_cases').first('id').where('id', caseId);
+    if (!exists) throw new NotFoundError({ collection: 'cc_cases', id: String(caseId) });
+    return;
+  }
+  const service = new ctx.services.ItemsService('cc_cases', { schema: ctx.schema, accountability: ctx.accountability, knex: trx });
+  await service.updateOne(caseId, {}, { emitEvents: false });
+}
+
+export async function loadCase(db: Knex, caseId: number): Promise<CaseRow> {
+  const row = await db('cc_cases')
+    .select('id', 'workflow', 'state', 'team', 'title', 'reopened_count', 'description', 'resolution_note')
+    .where('id', caseId)
+    .first();
+  if (!row) throw new NotFoundError({ collection: 'cc_cases', id: String(caseId) });
+  return row as CaseRow;
+}
+
+function validateRequest(request: TransitionRequest): void {
+  if (!Number.isInteger(request.caseId) || request.caseId <= 0) throw new InvalidPayloadError({ field: 'case', reason: 'a case id is a positive whole number' });
+  if (typeof request.to !== 'number' && typeof request.to !== 'string') throw new InvalidPayloadError({ field: 'to', reason: 'give the target state as its id or key' });
+  for (const [field, value] of Object.entries(request.fields ?? {})) {
+    if (!(TRANSITION_FIELDS as readonly string[]).includes(field)) throw new InvalidPayloadError({ field, reason: `a transition carries only ${TRANSITION_FIELDS.join(', ')}` });
+    if (value !== null && (typeof value !== 'string' || value.length > 20_000)) throw new InvalidPayloadError({ field, reason: 'text of at most 20000 characters' });
+  }
+  if (request.note !== undefined && request.note !== null && (typeof request.note !== 'string' || request.note.length > 5_000)) {
+    throw new InvalidPayloadError({ field: 'note', reason: 'text of at most 5000 characters' });
+  }
+}
+
+function illegal(row: CaseRow, from: StateDef | undefined, to: number | string, definition: WorkflowDefinition): Error {
+  const allowed = definition.transitions
+    .filter((t) => t.from_state === row.state)
+    .map((t) => definition.states.find((s) => s.id === t.to_state))
+    .filter((s): s is StateDef => s !== undefined)
+    .map((s) => ({ id: s.id, key: s.key, name_zh: s.name_zh }));
+  const target = resolveState(definition, to);
+  return new IllegalTransitionError({
+    case: row.id,
+    from: from ? { id: from.id, key: from.key, name_zh: from.name_zh } : null,
+    to: target ? target.name_zh : to,
+    allowed,
+  });
+}
+
+function throwFirst(caseId: number, refusals: Refusal[], department: string | null): void {
+  for (const refusal of refusals) {
+    if (refusal.code === 'MISSING_CAPABILITY') throw new MissingCapabilityError({ case: caseId, capability: refusal.capability, department });
+  }
+  for (const refusal of refusals) {
+    if (refusal.code === 'MISSING_FIELDS') throw new MissingFieldsError({ case: caseId, fields: refusal.fields });
+  }
+}
+
+function withDbTimes(db: Knex, values: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, v instanceof Date ? toDbTime(db, v) : v]));
+}
+
+/** The receiving department's members on the case's team hear of the handoff; without any, its head. */
+async function notifyHandoff(ctx: WorkflowContext, trx: Knex, row: CaseRow, target: StateDef, transition: TransitionDef): Promise<string[]> {
+  let recipients: string[] = [];
+  if (row.team !== null) {
+    const members: Array<{ user: string }> = await trx('cc_team_members as m')
+      .join('directus_users as u', 'u.id', 'm.user')
+      .where('m.team', row.team)
+      .andWhere('u.cc_department', target.owner_department)
+      .andWhere('u.status', 'active')
+      .distinct('m.user as user');
+    recipients = members.map((m) => m.user);
+  }
+  if (recipients.length === 0) {
+    const head = await trx('cc_departments').select('head').where('code', target.owner_department).first();
+    if (head?.head) recipients = [head.head as string];
+  }
+  const sender = ctx.accountability?.user ?? null;
+  recipients = recipients.filter((r) => r !== sender);
+  await notifyUsers(ctx, trx, recipients, {
+    subject: `事项 #${row.id} 已转交${target.name_zh} / Case #${row.id} handed over: ${target.name_en ?? target.key}`,
+    message: `「${row.title}」经「${transition.name_zh}」进入「${target.name_zh}」,现由贵部门负责。`,
+    collection: 'cc_cases',
+    item: String(row.id),
+    sender,
+  });
+  return recipients;
+}
+
+export type { Accountability };

@@ -1,0 +1,129 @@
+import type { Knex } from 'knex';
+import { fromDbTime, toDbTime } from '../db-time.ts';
+import type { ServiceContext } from '../directus-services.ts';
+import { notifyUsers } from '../notifications.ts';
+
+/**
+ * SLA escalation: a case still in a state past that state's response SLA, or unresolved past its
+ * workflow's resolution SLA, is escalated to its team lead and the owning department's head —
+ * once per breach. The breach row's unique key is claimed with insert-or-ignore inside the same
+ * transaction as the notifications, so when several instances run the schedule at once exactly
+ * one of them notifies, and a failed run leaves nothing claimed.
+ */
+
+export interface EscalationReport {
+  checked: number;
+  escalated: number;
+}
+
+interface Candidate {
+  case: number;
+  title: string;
+  team: number | null;
+  state: number;
+  state_name: string;
+  owner_department: string;
+  kind: 'response' | 'resolution';
+  since: unknown;
+  sla_hours: number;
+}
+
+const HOUR = 3_600_000;
+
+export async function escalateSlaBreaches(
+  ctx: Pick<ServiceContext, 'services' | 'schema'> & { db: Knex },
+  now: Date = new Date(),
+  limit = 500,
+): Promise<EscalationReport> {
+  const candidates = await findBreaches(ctx.db, now, limit);
+  let escalated = 0;
+  for (const candidate of candidates) {
+    const dueAt = new Date((fromDbTime(candidate.since)?.getTime() ?? now.getTime()) + candidate.sla_hours * HOUR);
+    const key =
+      candidate.kind === 'response'
+        ? `${candidate.case}:response:${candidate.state}:${fromDbTime(candidate.since)?.getTime()}`
+        : `${candidate.case}:resolution:${fromDbTime(candidate.since)?.getTime()}`;
+    const claimed = await ctx.db.transaction(async (trx) => {
+      const inserted = await trx('cc_sla_breaches')
+        .insert({
+          case: candidate.case,
+          kind: candidate.kind,
+          breach_key: key,
+          state: candidate.state,
+          due_at: toDbTime(trx, dueAt),
+          detected_at: toDbTime(trx, now),
+          notified: JSON.stringify([]),
+        })
+        .onConflict('breach_key')
+        .ignore()
+        .returning('id');
+      if (inserted.length === 0) return false;
+      const recipients = await escalationRecipients(trx, candidate);
+      await notifyUsers(ctx, trx, recipients, {
+        subject: `事项 #${candidate.case} ${candidate.kind === 'response' ? '响应' : '解决'}超期 / Case #${candidate.case} past its ${candidate.kind} SLA`,
+        message: `「${candidate.title}」在「${candidate.state_name}」已超过${candidate.sla_hours}小时时限(应于 ${dueAt.toISOString()} 前处理)。`,
+        collection: 'cc_cases',
+        item: String(candidate.case),
+        sender: null,
+      });
+      const id = Number(typeof inserted[0] === 'object' ? (inserted[0] as { id: number }).id : inserted[0]);
+      await trx('cc_sla_breaches').where('id', id).update({ notified: JSON.stringify(recipients) });
+      return true;
+    });
+    if (claimed) escalated += 1;
+  }
+  return { checked: candidates.length, escalated };
+}
+
+/** Breaches not yet recorded, found per state and per workflow so each threshold is a plain bound. */
+async function findBreaches(db: Knex, now: Date, limit: number): Promise<Candidate[]> {
+  const found: Candidate[] = [];
+  const states: Array<{ id: number; name_zh: string; owner_department: string; response_sla_hours: number | string }> = await db('cc_workflow_states')
+    .select('id', 'name_zh', 'owner_department', 'response_sla_hours')
+    .where('is_terminal', false)
+    .andWhere('response_sla_hours', '>', 0);
+  for (const state of states) {
+    if (found.length >= limit) break;
+    const hours = Number(state.response_sla_hours);
+    const rows: Array<{ id: number; title: string; team: number | null; state_entered_at: unknown }> = await db('cc_cases as c')
+      .select('c.id', 'c.title', 'c.team', 'c.state_entered_at')
+      .where('c.state', state.id)
+      .andWhere('c.state_entered_at', '<=', toDbTime(db, new Date(now.getTime() - hours * HOUR)))
+      .whereNotExists(db('cc_sla_breaches as b').select('b.id').whereRaw('?? = ??', ['b.case', 'c.id']).andWhere('b.kind', 'response').andWhereRaw('?? = ??', ['b.state', 'c.state']).andWhere('b.detected_at', '>=', db.ref('c.state_entered_at')))
+      .orderBy('c.id')
+      .limit(limit - found.length);
+    for (const row of rows) {
+      found.push({ case: row.id, title: row.title, team: row.team, state: state.id, state_name: state.name_zh, owner_department: state.owner_department, kind: 'response', since: row.state_entered_at, sla_hours: hours });
+    }
+  }
+  const workflows: Array<{ id: number; resolution_sla_hours: number | string }> = await db('cc_workflows').select('id', 'resolution_sla_hours').where('resolution_sla_hours', '>', 0);
+  for (const workflow of workflows) {
+    if (found.length >= limit) break;
+    const hours = Number(workflow.resolution_sla_hours);
+    const rows: Array<{ id: number; title: string; team: number | null; state: number; opened_at: unknown; name_zh: string; owner_department: string }> = await db('cc_cases as c')
+      .join('cc_workflow_states as s', 's.id', 'c.state')
+      .select('c.id', 'c.title', 'c.team', 'c.state', 'c.opened_at', 's.name_zh', 's.owner_department')
+      .where('c.workflow', workflow.id)
+      .whereNull('c.resolved_at')
+      .andWhere('s.is_terminal', false)
+      .andWhere('c.opened_at', '<=', toDbTime(db, new Date(now.getTime() - hours * HOUR)))
+      .whereNotExists(db('cc_sla_breaches as b').select('b.id').whereRaw('?? = ??', ['b.case', 'c.id']).andWhere('b.kind', 'resolution'))
+      .orderBy('c.id')
+      .limit(limit - found.length);
+    for (const row of rows) {
+      found.push({ case: row.id, title: row.title, team: row.team, state: row.state, state_name: row.name_zh, owner_department: row.owner_department, kind: 'resolution', since: row.opened_at, sla_hours: hours });
+    }
+  }
+  return found;
+}
+
+async function escalationRecipients(db: Knex, candidate: Candidate): Promise<string[]> {
+  const recipients: string[] = [];
+  if (candidate.team !== null) {
+    const team = await db('cc_teams').select('lead').where('id', candidate.team).first();
+    if (team?.lead) recipients.push(team.lead as string);
+  }
+  const department = await db('cc_departments').select('head').where('code', candidate.owner_department).first();
+  if (department?.head) recipients.push(department.head as string);
+  return [...new Set(recipients)];
+}
