@@ -58,14 +58,19 @@ const ALL_CONCORD_COLLECTIONS = [
 export const CUSTOMER_CONTACT_FIELDS = ['contact_name', 'contact_phone', 'contact_email', 'address'];
 const CUSTOMER_PUBLIC_FIELDS = ['id', 'name', 'tier', 'industry', 'region', 'team', 'notes', 'date_created', 'date_updated', 'purchases', 'service_records', 'projects', 'cases'];
 
+/**
+ * "A member of the team" is written as `team IN (the user's teams)` rather than a join through the
+ * team's members: Directus's aggregates count a row once per joined member otherwise.
+ */
+const MY_TEAMS = { _in: '$CURRENT_USER.cc_memberships.team' };
 /** A case is visible to its team's members and to the department owning its current state. */
 export const CASE_SCOPE = {
-  _or: [{ team: { members: { user: { _eq: '$CURRENT_USER' } } } }, { state: { owner_department: { _eq: '$CURRENT_USER.cc_department' } } }],
+  _or: [{ team: MY_TEAMS }, { state: { owner_department: { _eq: '$CURRENT_USER.cc_department' } } }],
 };
 const NOTICE_AUDIENCE = {
   _or: [
     { audience_departments: { department: { _eq: '$CURRENT_USER.cc_department' } } },
-    { audience_teams: { team: { members: { user: { _eq: '$CURRENT_USER' } } } } },
+    { audience_teams: { team: MY_TEAMS } },
     { author: { _eq: '$CURRENT_USER' } },
   ],
 };
@@ -73,11 +78,11 @@ const NOTICE_AUDIENCE = {
 const OWN_PUBLISHED_SCORES = {
   _and: [
     { cycle: { status: { _eq: 'published' } } },
-    { _or: [{ department: { _eq: '$CURRENT_USER.cc_department' } }, { team: { members: { user: { _eq: '$CURRENT_USER' } } } }] },
+    { _or: [{ department: { _eq: '$CURRENT_USER.cc_department' } }, { team: MY_TEAMS }] },
   ],
 };
 /** What colleagues may see of each other. */
-const PUBLIC_USER_FIELDS = ['id', 'first_name', 'last_name', 'email', 'avatar', 'title', 'cc_department', 'status', 'language'];
+const PUBLIC_USER_FIELDS = ['id', 'first_name', 'last_name', 'email', 'avatar', 'title', 'cc_department', 'cc_memberships', 'status', 'language'];
 
 const read = (collection: string, fields: string[] = ALL, permissions?: Filter): PermissionRule => ({ collection, action: 'read', fields, ...(permissions ? { permissions } : {}) });
 const crud = (collection: string, permissions?: Filter): PermissionRule[] =>
@@ -154,7 +159,7 @@ export function staffPolicy(): PolicyDefinition {
       read('cc_notices_departments'),
       read('cc_notices_teams'),
       read('cc_evaluation_scores', ALL, OWN_PUBLISHED_SCORES),
-      read('cc_improvement_actions', ALL, { _or: [{ department: { _eq: '$CURRENT_USER.cc_department' } }, { owner: { _eq: '$CURRENT_USER' } }, { team: { members: { user: { _eq: '$CURRENT_USER' } } } }] }),
+      read('cc_improvement_actions', ALL, { _or: [{ department: { _eq: '$CURRENT_USER.cc_department' } }, { owner: { _eq: '$CURRENT_USER' } }, { team: MY_TEAMS }] }),
       { collection: 'cc_tasks', action: 'update', fields: ['status', 'done_at', 'logged_hours', 'notes'], permissions: { assignee: { _eq: '$CURRENT_USER' } } },
     ],
   };

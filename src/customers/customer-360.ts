@@ -61,18 +61,30 @@ export async function customer360(readerFor: ReaderFor, customerId: number): Pro
   };
 }
 
-/** CSAT over the customer's cases, aggregated by the database. */
+/**
+ * CSAT over the customer's cases, aggregated by the database: distinct responses per score, so a
+ * permission filter that joins through a one-to-many relation cannot count a response twice.
+ */
 async function satisfactionOf(readerFor: ReaderFor, customerId: number): Promise<Customer360['satisfaction']> {
-  const responses = readerFor('cc_survey_responses');
-  const filter = { _and: [{ csat: { _nnull: true } }, { survey: { case: { customer: { _eq: customerId } } } }] };
-  const [all] = await responses.readByQuery({ filter, aggregate: { count: ['id'], avg: ['csat'] } });
-  const [satisfied] = await responses.readByQuery({ filter: { _and: [...filter._and, { csat: { _gte: 4 } }] }, aggregate: { count: ['id'] } });
-  const count = Number((all?.['count'] as Item | undefined)?.['id'] ?? 0);
-  const mean = (all?.['avg'] as Item | undefined)?.['csat'];
+  const groups = await readerFor('cc_survey_responses').readByQuery({
+    filter: { _and: [{ csat: { _nnull: true } }, { survey: { case: { customer: { _eq: customerId } } } }] },
+    aggregate: { countDistinct: ['id'] },
+    group: ['csat'],
+  });
+  let responses = 0;
+  let total = 0;
+  let satisfied = 0;
+  for (const group of groups) {
+    const score = Number(group['csat']);
+    const count = Number((group['countDistinct'] as Item | undefined)?.['id'] ?? 0);
+    responses += count;
+    total += score * count;
+    if (score >= 4) satisfied += count;
+  }
   return {
-    responses: count,
-    meanCsat: count === 0 || mean === null || mean === undefined ? null : Math.round(Number(mean) * 100) / 100,
-    satisfiedShare: count === 0 ? null : Number((satisfied?.['count'] as Item | undefined)?.['id'] ?? 0) / count,
+    responses,
+    meanCsat: responses === 0 ? null : Math.round((total / responses) * 100) / 100,
+    satisfiedShare: responses === 0 ? null : satisfied / responses,
   };
 }
 

@@ -1,5 +1,8 @@
 import { authentication, createDirectus, createUser, rest, staticToken, type DirectusClient, type RestClient } from '@directus/sdk';
-import { inject } from 'vitest';
+import { join } from 'node:path';
+import type { Knex } from 'knex';
+import { afterAll, inject } from 'vitest';
+import { connectDatabase } from '../../host/database.ts';
 import { POLICY_IDS, ROLE_IDS } from '../../src/access/model.ts';
 import type { Schema } from './schema.ts';
 
@@ -79,3 +82,19 @@ export async function refusal(request: Promise<unknown>): Promise<RefusalShape> 
   }
   throw new Error('Expected the request to be refused, but it succeeded.');
 }
+
+let database: Knex | undefined;
+
+/**
+ * Direct database access for fixtures the API rightly refuses (backdating a case to breach its
+ * SLA, say), as Directus's own blackbox tests seed through knex. Never used to assert API results.
+ */
+export function testDb(): Knex {
+  database ??= connectDatabase({ DB_CLIENT: 'sqlite3', DB_FILENAME: join(concord().dataDir, 'concord.db') });
+  return database;
+}
+
+afterAll(async () => {
+  await database?.destroy();
+  database = undefined;
+});

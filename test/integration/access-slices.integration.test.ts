@@ -65,6 +65,16 @@ let financeStaff: StaffUser;
 let salesHead: StaffUser;
 let originalSalesHead: string | null;
 
+/** Puts a fixture case into a state as an admin, through the audited override (no transition needed). */
+async function setState(state: number, id: number = caseId): Promise<void> {
+  const override = await call('POST', `/concord/cases/${id}/override`, { token: concord().adminToken, body: { to: state, reason: `${TAG} access fixture` } });
+  if (override.status !== 200) throw new Error(`override of case ${id}: ${override.status} ${override.text}`);
+}
+
+async function eventsOfCase(): Promise<number[]> {
+  return (await rawAdmin<Array<{ id: number }>>('GET', `/items/cc_case_events?filter[case][_eq]=${caseId}&fields=id&limit=-1&sort=id`)).map((e) => e.id);
+}
+
 beforeAll(async () => {
   seller = await createStaff('sales', { label: `${TAG}.seller` });
   salesMember = await createStaff('sales', { label: `${TAG}.salesmember` });
@@ -96,16 +106,10 @@ beforeAll(async () => {
     })
   ).id;
   caseId = (await rawAdmin<{ id: number }>('POST', '/items/cc_cases', { title: `${TAG} 事项`, workflow: complaint!.id, customer: customerId, team: teamId, priority: 'normal' })).id;
-  // Admins may set the state directly for now; the case sits in a state owned by tech.
-  await rawAdmin('PATCH', `/items/cc_cases/${caseId}`, { state: escalated });
-  let events = await rawAdmin<Array<{ id: number }>>('GET', `/items/cc_case_events?filter[case][_eq]=${caseId}&fields=id&limit=-1`);
-  if (events.length === 0) {
-    await rawAdmin('POST', '/items/cc_case_events', {
-      case: caseId, from_state: null, to_state: escalated, actor_department: 'service', occurred_at: new Date().toISOString(), is_handoff: false, note: TAG,
-    });
-    events = await rawAdmin<Array<{ id: number }>>('GET', `/items/cc_case_events?filter[case][_eq]=${caseId}&fields=id&limit=-1`);
-  }
-  eventIds = events.map((e) => e.id);
+  // The case sits in a state owned by tech; an admin puts it there.
+  await setState(escalated);
+  eventIds = await eventsOfCase();
+  expect(eventIds.length).toBeGreaterThan(0);
   // One satisfied customer answer on the case.
   const survey = await rawAdmin<{ id: number }>('POST', '/items/cc_surveys', { kind: 'csat', title: `${TAG} 回访`, case: caseId, team: teamId, ask_nps: false, sent_at: new Date().toISOString() });
   await rawAdmin('POST', '/items/cc_survey_responses', { survey: survey.id, csat: 5, responded_at: new Date().toISOString() });
@@ -361,7 +365,7 @@ describe('cases', () => {
   });
 
   it('follow the current state: when the case moves to a service state, tech loses it and the team keeps it', async () => {
-    await rawAdmin('PATCH', `/items/cc_cases/${caseId}`, { state: resolved });
+    await setState(resolved);
     try {
       const tech = await get(`/items/cc_cases/${caseId}?fields=id`, await tokenOf(techOutsider));
       expect([tech.status, code(tech)]).toEqual([403, 'FORBIDDEN']);
@@ -372,7 +376,8 @@ describe('cases', () => {
       const serviceOutsider = await createStaff('service', { label: `${TAG}.serviceoutsider` });
       expect((await get(`/items/cc_cases/${caseId}?fields=id`, await tokenOf(serviceOutsider))).status).toBe(200);
     } finally {
-      await rawAdmin('PATCH', `/items/cc_cases/${caseId}`, { state: escalated });
+      await setState(escalated);
+      eventIds = await eventsOfCase();
     }
   });
 
@@ -440,6 +445,32 @@ describe('GET /concord/customers/:id/360', () => {
     expect(view.openCases?.map((c) => c.id)).toEqual([caseId]);
     expect(CUSTOMER_CONTACT_FIELDS.filter((field) => field in view.customer)).toEqual([]);
     expect(view.satisfaction).toEqual({ responses: 1, meanCsat: 5, satisfiedShare: 1 });
+  });
+
+  it('weighs each CSAT response once in the mean and share, whichever way the reader sees its case', async () => {
+    // A reader who sees one case through its state (a team of three) and another through membership
+    // (a team of one): two responses, scored 1 and 5.
+    const customer = (await rawAdmin<{ id: number }>('POST', '/items/cc_customers', { name: `${TAG} 客户二`, tier: 'standard' })).id;
+    const reader = await createStaff('tech', { label: `${TAG}.techreader` });
+    const teamOfThree = (await rawAdmin<{ id: number }>('POST', '/items/cc_teams', {
+      name: `${TAG} 三人团队`,
+      members: [{ user: salesMember.id }, { user: serviceMember.id }, { user: seller.id }],
+    })).id;
+    const teamOfOne = (await rawAdmin<{ id: number }>('POST', '/items/cc_teams', { name: `${TAG} 一人团队`, members: [{ user: reader.id }] })).id;
+    const [complaint] = await rawAdmin<Array<{ id: number }>>('GET', '/items/cc_workflows?filter[key][_eq]=complaint&fields=id');
+    const seenByState = (await rawAdmin<{ id: number }>('POST', '/items/cc_cases', { title: `${TAG} 状态可见`, workflow: complaint!.id, customer, team: teamOfThree })).id;
+    await setState(escalated, seenByState);
+    const seenAsMember = (await rawAdmin<{ id: number }>('POST', '/items/cc_cases', { title: `${TAG} 成员可见`, workflow: complaint!.id, customer, team: teamOfOne })).id;
+    for (const [caseOf, csat] of [[seenByState, 1], [seenAsMember, 5]] as const) {
+      const survey = await rawAdmin<{ id: number }>('POST', '/items/cc_surveys', { kind: 'csat', title: `${TAG} 回访`, case: caseOf, ask_nps: false, sent_at: new Date().toISOString() });
+      await rawAdmin('POST', '/items/cc_survey_responses', { survey: survey.id, csat, responded_at: new Date().toISOString() });
+    }
+    const token = await tokenOf(reader);
+    const readable = await get(`/items/cc_survey_responses?fields=csat&filter[survey][case][customer][_eq]=${customer}&sort=csat`, token);
+    expect(rows(readable)).toEqual([{ csat: 1 }, { csat: 5 }]);
+    const result = await get(`/concord/customers/${customer}/360`, token);
+    expect(result.status).toBe(200);
+    expect((result.json?.data as Picture).satisfaction).toEqual({ responses: 2, meanCsat: 3, satisfiedShare: 0.5 });
   });
 
   it('answers bad ids with stable codes, never 500', async () => {
