@@ -47,6 +47,7 @@ export async function audienceOf(db: Knex, noticeId: number, now: Date): Promise
     .andWhere((q) => q.whereNull('m.since').orWhere('m.since', '<=', today))
     .andWhere((q) => q.whereNull('m.until').orWhere('m.until', '>', today))
     .select('m.user as user');
-  const rows: Array<{ user: string }> = await db.union([byDepartment, byTeam], true);
+  // Unwrapped: SQLite refuses parenthesised members of a compound select.
+  const rows: Array<{ user: string }> = await byDepartment.union([byTeam]);
   return [...new Set(rows.map((r) => r.user))].sort();
 }

@@ -6,12 +6,15 @@ import type { TestProject } from 'vitest/node';
 import { bootConcord } from '../../host/boot.ts';
 import { freePort } from '../../host/directus.ts';
 import { resolveSettings } from '../../host/env.ts';
+import { startMailCatcher } from './mail-catcher.ts';
 
 export interface ConcordUnderTest {
   url: string;
   adminToken: string;
   staffPassword: string;
   dataDir: string;
+  /** Where the test SMTP server drops each message Directus sends. */
+  mailDir: string;
 }
 
 declare module 'vitest' {
@@ -27,6 +30,7 @@ declare module 'vitest' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'concord-test-'));
   const port = await freePort();
+  const mail = await startMailCatcher(join(dataDir, 'mail'));
   const settings = resolveSettings(
     {
       PATH: process.env['PATH'] ?? '',
@@ -39,15 +43,24 @@ export default async function setup(project: TestProject): Promise<() => Promise
       // Tests sign in many users in quick succession from one address.
       RATE_LIMITER_ENABLED: 'false',
       ACCESS_TOKEN_TTL: '1h',
+      EMAIL_FROM: 'concord@example.com',
+      EMAIL_TRANSPORT: 'smtp',
+      EMAIL_SMTP_HOST: '127.0.0.1',
+      EMAIL_SMTP_PORT: String(mail.port),
+      EMAIL_SMTP_SECURE: 'false',
+      EMAIL_SMTP_IGNORE_TLS: 'true',
+      // Escalation runs are triggered by the tests through the admin endpoint, not the clock.
+      CONCORD_SLA_ENABLED: 'false',
     },
     { dataDir },
   );
   const started = Date.now();
   const { server } = await bootConcord(settings);
   console.log(`Concord under test at ${server.url} (booted in ${((Date.now() - started) / 1000).toFixed(1)}s)`);
-  project.provide('concord', { url: server.url, adminToken: settings.adminToken, staffPassword: settings.staffPassword, dataDir });
+  project.provide('concord', { url: server.url, adminToken: settings.adminToken, staffPassword: settings.staffPassword, dataDir, mailDir: join(dataDir, 'mail') });
   return async () => {
     await server.stop();
+    await mail.stop();
     rmSync(dataDir, { recursive: true, force: true });
   };
 }

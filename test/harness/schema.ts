@@ -51,7 +51,51 @@ export interface Authority {
   sort: number | null;
 }
 
+export interface Notice {
+  id: number;
+  title: string;
+  level: 'important' | 'urgent' | 'reminder';
+  body: string | null;
+  published_at: string | null;
+  expires_at: string | null;
+  author: string | null;
+}
+
+export interface Customer {
+  id: number;
+  name: string;
+  tier: string | null;
+  team: number | null;
+  contact_name: string | null;
+  contact_phone: string | null;
+  contact_email: string | null;
+  address: string | null;
+}
+
+export interface Case {
+  id: number;
+  title: string;
+  workflow: number;
+  state: number | null;
+  customer: number;
+  team: number | null;
+  priority: string | null;
+  description: string | null;
+  resolution_note: string | null;
+  reopened_count: number;
+}
+
+export interface Workflow {
+  id: number;
+  key: string;
+  case_type: string;
+}
+
 export interface Schema {
+  cc_notices: Notice[];
+  cc_customers: Customer[];
+  cc_cases: Case[];
+  cc_workflows: Workflow[];
   cc_departments: Department[];
   cc_teams: Team[];
   cc_team_members: TeamMember[];
