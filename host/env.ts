@@ -122,9 +122,13 @@ export function resolveSettings(raw: Record<string, string>, options: { dataDir?
   };
 }
 
-/** Everything but npm's own variables; CONCORD_* settings reach the extensions through Directus's env. */
+/** Settings Concord's extensions read inside Directus; other CONCORD_* values (passwords) stay out. */
+const EXTENSION_SETTINGS = ['CONCORD_SLA_CRON', 'CONCORD_SLA_ENABLED'];
+
 function passThrough(raw: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(raw).filter(([name]) => !name.startsWith('npm_')));
+  return Object.fromEntries(
+    Object.entries(raw).filter(([name]) => !name.startsWith('npm_') && (!name.startsWith('CONCORD_') || EXTENSION_SETTINGS.includes(name))),
+  );
 }
 
 function resolvePath(path: string): string {

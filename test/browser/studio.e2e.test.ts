@@ -4,18 +4,9 @@ import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../../host/paths.ts';
 import { concord, createStaff, rawAdmin } from '../harness/concord.ts';
+import { CHROMIUM_FLAGS } from './chromium.ts';
 
 const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 let browser: Browser;
 

@@ -268,7 +268,7 @@ describe('resolveSettings', () => {
   });
 
   describe('what reaches Directus', () => {
-    it('passes other variables through but not CONCORD_* or npm_* ones', () => {
+    it('passes other variables through but not npm_* ones nor CONCORD_* ones the extensions do not read', () => {
       const settings = resolveSettings(
         {
           ...BASE,
@@ -277,11 +277,12 @@ describe('resolveSettings', () => {
           CONCORD_SEED_DEMO: 'false',
           npm_config_cache: '/x',
           npm_lifecycle_event: 'start',
+          CONCORD_SLA_CRON: '*/1 * * * *',
         },
         { dataDir: '/tmp/d' },
       );
       expect(settings.directus['CACHE_ENABLED']).toBe('true');
-      expect(Object.keys(settings.directus).filter((k) => k.startsWith('CONCORD_') || k.startsWith('npm_'))).toEqual([]);
+      expect(Object.keys(settings.directus).filter((k) => k.startsWith('CONCORD_') || k.startsWith('npm_'))).toEqual(['CONCORD_SLA_CRON']);
       expect(Object.values(settings.directus)).not.toContain('staff-secret');
     });
 

@@ -1,0 +1,53 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createItem, readItems } from '@directus/sdk';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../../host/paths.ts';
+import { adminClient, concord, createStaff, rawAdmin } from '../harness/concord.ts';
+import { CHROMIUM_FLAGS } from './chromium.ts';
+
+const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
+let browser: Browser;
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe('the case form in Studio', () => {
+  it('offers only the transitions this user may take, and takes one', async () => {
+    const agent = await createStaff('service', { label: 'studio-service' });
+    await rawAdmin('PATCH', `/users/${agent.id}`, { language: 'zh-CN' });
+    const admin = adminClient();
+    const customer = await admin.request(createItem('cc_customers', { name: '浏览器测试客户' } as never));
+    const team = await admin.request(createItem('cc_teams', { name: 'E2E-team', members: [{ user: agent.id, role_in_team: 'representative' }] } as never));
+    const [complaint] = (await admin.request(readItems('cc_workflows', { filter: { key: { _eq: 'complaint' } }, fields: ['id'] } as never))) as Array<{ id: number }>;
+    const created = await agent.client.request(createItem('cc_cases', { title: '浏览器里的投诉', workflow: complaint!.id, customer: customer.id, team: team.id } as never));
+
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    try {
+      await page.goto(`${concord().url}/admin/login`);
+      await page.locator('input[type="email"]').fill(agent.email);
+      await page.locator('input[type="password"]').fill('test-password-1');
+      await page.locator('button[type="submit"]').click();
+      await page.waitForURL(/\/admin\/content/, { timeout: 60_000 });
+      await page.goto(`${concord().url}/admin/content/cc_cases/${created.id}`);
+      const body = page.locator('body');
+      await expect.poll(async () => body.innerText(), { timeout: 30_000 }).toContain('当前状态: 已受理');
+      await page.screenshot({ path: join(SCREENSHOTS, 'studio-case-form-zh.png') });
+      await page.getByRole('button', { name: /开始调查/ }).click();
+      await expect.poll(async () => body.innerText(), { timeout: 30_000 }).toContain('当前状态: 调查中');
+    } finally {
+      await page.close();
+    }
+    const [stored] = await rawAdmin<Array<{ state: { key: string } }>>('GET', `/items/cc_cases?filter[id][_eq]=${created.id}&fields=state.key`);
+    expect(stored?.state.key).toBe('investigating');
+    const events = await rawAdmin<Array<{ actor: string }>>('GET', `/items/cc_case_events?filter[case][_eq]=${created.id}&fields=actor&sort=id`);
+    expect(events.map((e) => e.actor)).toEqual([agent.id, agent.id]);
+  });
+});
