@@ -86,6 +86,13 @@ export const TransitionConflictError = createError<{ case: number; expected: num
   409,
 );
 
+export const TransitionLeavesScopeError = createError<{ case: number; to: string; owner: string }>(
+  'TRANSITION_LEAVES_SCOPE',
+  ({ case: caseId, to, owner }) =>
+    `Moving case #${caseId} to "${to}" hands it to ${owner}, after which you could no longer edit it, so a plain item update cannot make this change. Use POST /concord/cases/${caseId}/transitions (or the state control in Studio).`,
+  403,
+);
+
 export const MixedTransitionPayloadError = createError<{ fields: string[] }>(
   'MIXED_TRANSITION_PAYLOAD',
   ({ fields }) =>

@@ -150,7 +150,8 @@ export function staffPolicy(): PolicyDefinition {
       // state and the timestamps are set by the workflow hook whatever the client sends.
       { collection: 'cc_cases', action: 'create', fields: ['title', 'description', 'priority', 'workflow', 'customer', 'team', 'state', 'opened_at', 'state_entered_at'], presets: { reporter: '$CURRENT_USER' } },
       read('cc_cases', ALL, CASE_SCOPE),
-      { collection: 'cc_cases', action: 'update', fields: ['title', 'description', 'priority', 'resolution_note'], permissions: CASE_SCOPE },
+      // `state` is writable so every client (GraphQL too) can ask for a transition; the workflow hook decides.
+      { collection: 'cc_cases', action: 'update', fields: ['id', 'title', 'description', 'priority', 'resolution_note', 'state'], permissions: CASE_SCOPE },
       read('cc_case_events', ALL, { case: CASE_SCOPE }),
       read('cc_sla_breaches', ALL, { case: CASE_SCOPE }),
       read('cc_surveys', ALL, { _and: [{ kind: { _eq: 'csat' } }, { case: CASE_SCOPE }] }),

@@ -112,4 +112,5 @@ export const TRANSLATION_STRINGS: Record<string, { 'zh-CN': string; 'en-US': str
   'cc.override_kind.state_override': { 'zh-CN': '状态纠正', 'en-US': 'State override' },
   'cc.override_kind.history_update': { 'zh-CN': '历史修正', 'en-US': 'History correction' },
   'cc.override_kind.history_delete': { 'zh-CN': '历史删除', 'en-US': 'History removal' },
+  'cc.override_kind.unrecorded_change': { 'zh-CN': '绕过流程的状态变更(已补记)', 'en-US': 'State change outside the workflow (recorded afterwards)' },
 };

@@ -57,19 +57,23 @@ export async function guardCaseUpdate(ctx: WorkflowContext, keys: ReadonlyArray<
   const managed = [...MANAGED_CASE_FIELDS, 'workflow'].filter((field) => payload[field] !== undefined);
   if (managed.length > 0) throw new ManagedFieldError({ fields: managed });
   if (payload['state'] === undefined) return payload;
-  const extra = Object.keys(payload).filter((field) => field !== 'state' && !(TRANSITION_FIELDS as readonly string[]).includes(field) && field !== 'date_updated');
-  if (extra.length > 0) throw new MixedTransitionPayloadError({ fields: extra });
   const target = relationKey(payload['state']);
   if (target === null) throw new InvalidPayloadError({ field: 'state', reason: 'give the target state id; a case always has a state' });
+  for (const key of keys) {
+    if (!/^\d+$/.test(String(key))) throw new InvalidPayloadError({ field: 'id', reason: 'a case id is a positive whole number' });
+  }
+  const current: Array<{ id: number; state: number | null }> = await ctx.db('cc_cases').select('id', 'state').whereIn('id', keys.map(Number));
+  const moving = current.filter((row) => String(row.state) !== String(target)).map((row) => row.id);
+  const { state: _state, ...rest } = payload;
+  // Saving a whole record re-sends its unchanged state: then this is an ordinary update.
+  if (moving.length === 0) return rest;
+  const extra = Object.keys(rest).filter((field) => !(TRANSITION_FIELDS as readonly string[]).includes(field) && field !== 'date_updated');
+  if (extra.length > 0) throw new MixedTransitionPayloadError({ fields: extra });
   const fields: TransitionFields = {};
   for (const field of TRANSITION_FIELDS) if (payload[field] !== undefined) fields[field] = payload[field] as string | null;
   await ctx.db.transaction(async (trx) => {
-    for (const key of keys) {
-      if (!/^\d+$/.test(String(key))) throw new InvalidPayloadError({ field: 'id', reason: 'a case id is a positive whole number' });
-      const current = await trx('cc_cases').select('state').where('id', key).first();
-      // Re-sending the current state (as some clients do with whole records) changes nothing.
-      if (current && String(current.state) === String(target)) continue;
-      await transitionCase({ ...ctx, db: trx }, { caseId: Number(key), to: /^\d+$/.test(String(target)) ? Number(target) : target, fields });
+    for (const caseId of moving) {
+      await transitionCase({ ...ctx, db: trx }, { caseId, to: /^\d+$/.test(String(target)) ? Number(target) : target, fields, requireScopeAfter: true });
     }
   });
   return {};

@@ -9,6 +9,7 @@ import {
   MissingFieldsError,
   NotFoundError,
   TransitionConflictError,
+  TransitionLeavesScopeError,
 } from '../errors.ts';
 import { userCapabilities, userDepartment } from '../organisation/authority-store.ts';
 import { notifyUsers } from '../notifications.ts';
@@ -50,8 +51,18 @@ export interface TransitionRequest {
   caseId: number;
   /** Target state id or key. */
   to: number | string;
+  /**
+   * The state the caller saw the case in. When given and the case has moved on meanwhile, the
+   * request fails with TRANSITION_CONFLICT instead of being judged against the new state.
+   */
+  from?: number | string | null;
   fields?: TransitionFields;
   note?: string | null;
+  /**
+   * Generic item writes (not the endpoint) are followed by Directus's own update check on the
+   * case as it is afterwards; refuse up front, inside the transaction, what that check would refuse.
+   */
+  requireScopeAfter?: boolean;
 }
 
 export interface TransitionResult {
@@ -77,6 +88,11 @@ export async function transitionCase(ctx: WorkflowContext, request: TransitionRe
     const row = await loadCase(trx, request.caseId);
     const definition = await loadWorkflowDefinition(trx, row.workflow);
     const from = definition.states.find((s) => s.id === row.state);
+    if (request.from !== undefined && request.from !== null) {
+      const expected = resolveState(definition, request.from);
+      if (!expected) throw new InvalidPayloadError({ field: 'from', reason: `state "${String(request.from)}" is not in this case's workflow` });
+      if (expected.id !== row.state) throw new TransitionConflictError({ case: row.id, expected: expected.id, actual: row.state });
+    }
     const transition = findTransition(definition, row.state, request.to);
     const target = resolveState(definition, request.to);
     if (!transition || !target || !from) throw illegal(row, from, request.to, definition);
@@ -112,6 +128,7 @@ export async function transitionCase(ctx: WorkflowContext, request: TransitionRe
         is_override: false,
       })
       .returning('id');
+    if (request.requireScopeAfter) await assertStillInScope(ctx, trx, row.id, target);
     const notified = handoff ? await notifyHandoff(ctx, trx, row, target, transition) : [];
     return {
       case: row.id,
@@ -178,6 +195,15 @@ async function assertMayUpdateCase(ctx: WorkflowContext, trx: Knex, caseId: numb
   }
   const service = new ctx.services.ItemsService('cc_cases', { schema: ctx.schema, accountability: ctx.accountability, knex: trx });
   await service.updateOne(caseId, {}, { emitEvents: false });
+}
+
+async function assertStillInScope(ctx: WorkflowContext, trx: Knex, caseId: number, target: StateDef): Promise<void> {
+  try {
+    await assertMayUpdateCase(ctx, trx, caseId);
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'FORBIDDEN') throw new TransitionLeavesScopeError({ case: caseId, to: target.name_zh, owner: target.owner_department });
+    throw error;
+  }
 }
 
 export async function loadCase(db: Knex, caseId: number): Promise<CaseRow> {

@@ -9,6 +9,7 @@ import type { DirectusServices } from '../../../src/directus-services.ts';
 import { availableTransitions, transitionCase } from '../../../src/workflows/case-workflow.ts';
 import { overrideCaseState, repairCaseEvent } from '../../../src/workflows/admin-repairs.ts';
 import { escalateSlaBreaches } from '../../../src/workflows/sla-escalation.ts';
+import { recordUnrecordedStateChanges } from '../../../src/workflows/state-audit.ts';
 import { AdminOnlyError, InvalidPayloadError, NotFoundError } from '../../../src/errors.ts';
 
 type Handler = (req: Request & { accountability?: Accountability }, res: Response) => Promise<void>;
@@ -92,7 +93,10 @@ export default defineEndpoint({
       '/cases/:id/transitions',
       wrap(async (req, res) => {
         const caseId = positiveId(req.params['id'], 'id');
-        const { to, fields, note } = body(req);
+        const { to, from, fields, note } = body(req);
+        if (from !== undefined && from !== null && typeof from !== 'number' && typeof from !== 'string') {
+          throw new InvalidPayloadError({ field: 'from', reason: 'the state id or key you saw the case in' });
+        }
         if (fields !== undefined && (typeof fields !== 'object' || fields === null || Array.isArray(fields))) {
           throw new InvalidPayloadError({ field: 'fields', reason: 'an object such as { "resolution_note": "…" }' });
         }
@@ -100,6 +104,7 @@ export default defineEndpoint({
         const result = await transitionCase(context, {
           caseId,
           to: to as number | string,
+          from: (from as number | string | null | undefined) ?? null,
           fields: (fields as Record<string, string | null> | undefined) ?? {},
           note: (note as string | null | undefined) ?? null,
         });
@@ -130,6 +135,14 @@ export default defineEndpoint({
       wrap(async (req, res) => {
         if (!req.accountability?.admin) throw new AdminOnlyError({ action: 'run the SLA escalation by hand' });
         res.json({ data: await escalateSlaBreaches({ db: database, services: directus, schema: await getSchema() }) });
+      }),
+    );
+
+    router.post(
+      '/audit/case-states',
+      wrap(async (req, res) => {
+        if (!req.accountability?.admin) throw new AdminOnlyError({ action: 'run the case state audit by hand' });
+        res.json({ data: { recorded: await recordUnrecordedStateChanges(database) } });
       }),
     );
 

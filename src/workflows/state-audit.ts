@@ -1,0 +1,53 @@
+import type { Knex } from 'knex';
+import { toDbTime } from '../db-time.ts';
+
+/**
+ * Directus runs no hooks for writes made with events turned off (a Flow's "Update Data" operation
+ * with "Emit Events" unchecked, say), so such a write can change a case's state unseen. This audit
+ * finds every case whose state differs from where its history ends and records the jump: a history
+ * row marked as an override (so the history chains again) and a cc_overrides row saying it
+ * happened outside the workflow. Runs with the SLA schedule; idempotent.
+ */
+export async function recordUnrecordedStateChanges(db: Knex, now: Date = new Date()): Promise<number[]> {
+  const lastEvent = db('cc_case_events as e2').max('e2.id').whereRaw('?? = ??', ['e2.case', 'c.id']);
+  const drifted: Array<{ id: number; state: number; last_state: number }> = await db('cc_cases as c')
+    .join('cc_case_events as e', 'e.case', 'c.id')
+    .where('e.id', lastEvent)
+    .whereRaw('?? <> ??', ['c.state', 'e.to_state'])
+    .select('c.id', 'c.state', 'e.to_state as last_state');
+  const recorded: number[] = [];
+  for (const row of drifted) {
+    await db.transaction(async (trx) => {
+      // Re-check inside the transaction: another instance may have recorded it meanwhile.
+      const last = await trx('cc_case_events').where('case', row.id).orderBy('id', 'desc').first('to_state');
+      const current = await trx('cc_cases').where('id', row.id).first('state');
+      if (!last || !current || last.to_state === current.state) return;
+      const [event] = await trx('cc_case_events')
+        .insert({
+          case: row.id,
+          from_state: last.to_state,
+          to_state: current.state,
+          transition: null,
+          actor: null,
+          actor_department: null,
+          occurred_at: toDbTime(trx, now),
+          note: '[unrecorded] state changed outside Concord (a write without events); recorded by the audit',
+          is_handoff: false,
+          is_override: true,
+        })
+        .returning('id');
+      await trx('cc_overrides').insert({
+        kind: 'unrecorded_change',
+        case: row.id,
+        event_id: String(typeof event === 'object' && event !== null ? (event as { id: number }).id : event),
+        admin: null,
+        occurred_at: toDbTime(trx, now),
+        reason: 'State changed by a write that bypassed Directus hooks; found by the state audit.',
+        before: JSON.stringify({ state: last.to_state }),
+        after: JSON.stringify({ state: current.state }),
+      });
+      recorded.push(row.id);
+    });
+  }
+  return recorded;
+}
