@@ -1,18 +1,14 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createItem, readItems } from '@directus/sdk';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../../host/paths.ts';
-import { adminClient, concord, createStaff, rawAdmin } from '../harness/concord.ts';
-import { CHROMIUM_FLAGS } from './chromium.ts';
+import { TEST_STAFF_PASSWORD, adminClient, concord, createStaff, rawAdmin } from '../harness/concord.ts';
+import { SCREENSHOTS, launchChromium, signInToStudio } from './chromium.ts';
 
-const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
 let browser: Browser;
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -29,14 +25,8 @@ describe('the case form in Studio', () => {
     const [complaint] = (await admin.request(readItems('cc_workflows', { filter: { key: { _eq: 'complaint' } }, fields: ['id'] } as never))) as Array<{ id: number }>;
     const created = await agent.client.request(createItem('cc_cases', { title: '浏览器里的投诉', workflow: complaint!.id, customer: customer.id, team: team.id } as never));
 
-    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    try {
-      await page.goto(`${concord().url}/admin/login`);
-      await page.locator('input[type="email"]').fill(agent.email);
-      await page.locator('input[type="password"]').fill('test-password-1');
-      await page.locator('button[type="submit"]').click();
-      await page.waitForURL(/\/admin\/content/, { timeout: 60_000 });
-      await page.goto(`${concord().url}/admin/content/cc_cases/${created.id}`);
+    const page = await signInToStudio(browser, agent.email, TEST_STAFF_PASSWORD);
+    try {      await page.goto(`${concord().url}/admin/content/cc_cases/${created.id}`);
       const body = page.locator('body');
       await expect.poll(async () => body.innerText(), { timeout: 30_000 }).toContain('当前状态: 已受理');
       await page.screenshot({ path: join(SCREENSHOTS, 'studio-case-form-zh.png') });

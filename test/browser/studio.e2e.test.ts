@@ -1,18 +1,13 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT } from '../../host/paths.ts';
-import { concord, createStaff, rawAdmin } from '../harness/concord.ts';
-import { CHROMIUM_FLAGS } from './chromium.ts';
-
-const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
+import { TEST_STAFF_PASSWORD, createStaff, rawAdmin } from '../harness/concord.ts';
+import { SCREENSHOTS, launchChromium, signInToStudio } from './chromium.ts';
 
 let browser: Browser;
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -23,14 +18,8 @@ describe('Studio as a staff member', () => {
   it('signs in and sees the Concord collections under their Chinese names', async () => {
     const person = await createStaff('sales', { label: 'studio' });
     await rawAdmin('PATCH', `/users/${person.id}`, { language: 'zh-CN' });
-    const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+    const page = await signInToStudio(browser, person.email, TEST_STAFF_PASSWORD);
     try {
-      await page.goto(`${concord().url}/admin/login`);
-      await page.locator('input[type="email"]').fill(person.email);
-      await page.locator('input[type="password"]').fill('test-password-1');
-      await page.locator('button[type="submit"]').click();
-      await page.waitForURL(/\/admin\/content/, { timeout: 60_000 });
-
       // The content module's navigation lists the Concord folder and collections by their zh-CN names.
       const body = page.locator('body');
       await expect.poll(async () => body.innerText(), { timeout: 30_000 }).toContain('组织');

@@ -19,6 +19,9 @@ export function adminClient(): Client {
 
 let counter = 0;
 
+/** The password of every user createStaff makes. */
+export const TEST_STAFF_PASSWORD = 'test-password-1';
+
 export interface StaffUser {
   id: string;
   email: string;
@@ -35,7 +38,7 @@ export async function createStaff(
 ): Promise<StaffUser> {
   counter += 1;
   const email = `${options.label ?? department}.${Date.now().toString(36)}${counter}@example.com`;
-  const password = 'test-password-1';
+  const password = TEST_STAFF_PASSWORD;
   const admin = adminClient();
   const user = await admin.request(
     createUser({ email, password, first_name: 'Test', last_name: `${department}${counter}`, role: ROLE_IDS.department(department), cc_department: department }),
@@ -98,3 +101,32 @@ afterAll(async () => {
   await database?.destroy();
   database = undefined;
 });
+
+export type Json = { data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
+
+export interface HttpResult {
+  status: number;
+  headers: Headers;
+  json: Json | undefined;
+  text: string;
+}
+
+/** A raw HTTP call to the server under test, for what the SDK does not express (imports, odd payloads). */
+export async function http(method: string, path: string, options: { token?: string | null; body?: unknown; form?: FormData } = {}): Promise<HttpResult> {
+  const response = await fetch(concord().url + path, {
+    method,
+    headers: {
+      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : options.form ? { body: options.form } : {}),
+  });
+  const text = await response.text();
+  let json: Json | undefined;
+  try {
+    json = text ? (JSON.parse(text) as Json) : undefined;
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, json, text };
+}

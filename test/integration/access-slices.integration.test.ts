@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CUSTOMER_CONTACT_FIELDS } from '../../src/access/model.ts';
-import { concord, createStaff, rawAdmin, signIn, type Client, type StaffUser } from '../harness/concord.ts';
+import { concord, createStaff, rawAdmin, signIn, type Client, type StaffUser, http, type Json } from '../harness/concord.ts';
 
 /**
  * The access model of the brief, proven as real users over every read path Directus has (REST
@@ -11,26 +11,8 @@ import { concord, createStaff, rawAdmin, signIn, type Client, type StaffUser } f
 
 const TAG = `slices-${Date.now().toString(36)}`;
 
-type Json = { data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
 
-async function call(method: string, path: string, options: { token?: string | null; body?: unknown } = {}) {
-  const response = await fetch(concord().url + path, {
-    method,
-    headers: {
-      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-  });
-  const text = await response.text();
-  let json: Json | undefined;
-  try {
-    json = text ? (JSON.parse(text) as Json) : undefined;
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, headers: response.headers, json, text };
-}
+const call = http;
 
 const get = (path: string, token: string | null) => call('GET', path, { token });
 const graphql = (query: string, token: string) => call('POST', '/graphql', { token, body: { query } });

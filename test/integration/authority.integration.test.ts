@@ -1,6 +1,6 @@
 import { createItem, createItems, deleteItem, readItems, updateItem, updateItems, updateItemsBatch } from '@directus/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminClient, concord, createStaff, rawAdmin, refusal, type StaffUser } from '../harness/concord.ts';
+import { adminClient, concord, createStaff, rawAdmin, refusal, type StaffUser, http } from '../harness/concord.ts';
 
 /**
  * The duty/authority matrix (Table 2) against the real server: who may write which rows, on every
@@ -36,24 +36,7 @@ interface Team {
 
 const created = { duties: [] as number[], authorities: [] as number[], teams: [] as number[] };
 
-async function call(method: string, path: string, options: { token?: string | null; body?: unknown } = {}) {
-  const response = await fetch(concord().url + path, {
-    method,
-    headers: {
-      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-  });
-  const text = await response.text();
-  let json: { data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> } | undefined;
-  try {
-    json = text ? JSON.parse(text) : undefined;
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, json, text };
-}
+const call = http;
 
 async function tokenOf(user: StaffUser): Promise<string> {
   const token = await (user.client as unknown as { getToken(): Promise<string | null> }).getToken();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { concord, createStaff, rawAdmin, type Client, type StaffUser } from '../harness/concord.ts';
+import { concord, createStaff, rawAdmin, type Client, type StaffUser, http, type Json } from '../harness/concord.ts';
 
 /**
  * The case workflow is enforced on every write path Directus offers, as real users of each
@@ -13,31 +13,13 @@ import { concord, createStaff, rawAdmin, type Client, type StaffUser } from '../
 
 const TAG = `wfe-${Date.now().toString(36)}`;
 
-type Json = { data?: unknown; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> };
 interface Response {
   status: number;
   json: Json | undefined;
   text: string;
 }
 
-async function call(method: string, path: string, options: { token?: string | null; body?: unknown; form?: FormData } = {}): Promise<Response> {
-  const response = await fetch(concord().url + path, {
-    method,
-    headers: {
-      ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : options.form ? { body: options.form } : {}),
-  });
-  const text = await response.text();
-  let json: Json | undefined;
-  try {
-    json = text ? (JSON.parse(text) as Json) : undefined;
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, json, text };
-}
+const call = http;
 
 /** Registers the test only where it applies to the path (not a skip: there is nothing to test). */
 const itWhere = (applies: boolean) => (applies ? it : (_name: string, _fn: () => Promise<void>) => undefined);
