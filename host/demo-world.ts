@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { DemoWorld } from '../src/demo/plan.ts';
 import { isCurrentMembership, isoDayOf } from '../src/organisation/composition.ts';
-import { parseList } from '../src/workflows/workflow-store.ts';
+import { loadWorkflowDefinition } from '../src/workflows/workflow-store.ts';
 
 /** Reads what the generator builds on: people, the live matrix, teams and workflow definitions. */
 export async function readDemoWorld(db: Knex, now: Date): Promise<DemoWorld> {
@@ -18,9 +18,10 @@ export async function readDemoWorld(db: Knex, now: Date): Promise<DemoWorld> {
   const today = isoDayOf(now) as string;
   const teams = await db('cc_teams').select('id', 'lead').where('status', 'active').orderBy('id');
   const memberships: Array<{ team: number; user: string; since: unknown; until: unknown }> = await db('cc_team_members').select('team', 'user', 'since', 'until');
-  const workflows = await db('cc_workflows').select('id', 'key', 'case_type', 'resolution_sla_hours').orderBy('id');
-  const states = await db('cc_workflow_states').select('*').orderBy(['workflow', 'sort', 'id']);
-  const transitions = await db('cc_workflow_transitions').select('*').orderBy(['workflow', 'sort', 'id']);
+  const workflows: Array<{ id: number; key: string; case_type: string; resolution_sla_hours: number | string }> = await db('cc_workflows')
+    .select('id', 'key', 'case_type', 'resolution_sla_hours')
+    .orderBy('id');
+  const definitions = await Promise.all(workflows.map((w) => loadWorkflowDefinition(db, w.id)));
   return {
     now,
     departments,
@@ -37,32 +38,13 @@ export async function readDemoWorld(db: Knex, now: Date): Promise<DemoWorld> {
         ),
       ],
     })),
-    workflows: workflows.map((w: { id: number; key: string; case_type: string; resolution_sla_hours: number | string }) => ({
+    workflows: workflows.map((w, index) => ({
       id: w.id,
       key: w.key,
       case_type: w.case_type,
       resolution_sla_hours: Number(w.resolution_sla_hours),
-      states: states
-        .filter((s: { workflow: number }) => s.workflow === w.id)
-        .map((s: Record<string, unknown>) => ({
-          id: s['id'] as number,
-          key: s['key'] as string,
-          owner_department: s['owner_department'] as string,
-          response_sla_hours: Number(s['response_sla_hours'] ?? 0),
-          is_initial: Boolean(s['is_initial']),
-          is_terminal: Boolean(s['is_terminal']),
-        })),
-      transitions: transitions
-        .filter((t: { workflow: number }) => t.workflow === w.id)
-        .map((t: Record<string, unknown>) => ({
-          id: t['id'] as number,
-          from_state: t['from_state'] as number,
-          to_state: t['to_state'] as number,
-          capability: t['capability'] as string,
-          required_fields: parseList(t['required_fields']),
-          is_reopen: Boolean(t['is_reopen']),
-          is_resolution: Boolean(t['is_resolution']),
-        })),
+      states: definitions[index]!.states.map((s) => ({ ...s, response_sla_hours: s.response_sla_hours ?? 0 })),
+      transitions: definitions[index]!.transitions,
     })),
   };
 }
