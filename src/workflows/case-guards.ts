@@ -35,6 +35,8 @@ export async function guardCaseCreate(db: Knex, payload: Payload, now: Date = ne
 export async function recordCaseOpened(db: Knex, caseId: number, actor: string | null): Promise<void> {
   const row = await db('cc_cases').select('state', 'opened_at').where('id', caseId).first();
   if (!row?.state) return;
+  // The state audit may have written it already (it repairs openings that were never written).
+  if (await db('cc_case_events').first('id').where('case', caseId)) return;
   await db('cc_case_events').insert({
     case: caseId,
     from_state: null,

@@ -9,6 +9,7 @@ import { toDbTime } from '../db-time.ts';
  * happened outside the workflow. Runs with the SLA schedule; idempotent.
  */
 export async function recordUnrecordedStateChanges(db: Knex, now: Date = new Date()): Promise<number[]> {
+  await recordMissingOpenings(db);
   const lastEvent = db('cc_case_events as e2').max('e2.id').whereRaw('?? = ??', ['e2.case', 'c.id']);
   const drifted: Array<{ id: number; state: number; last_state: number }> = await db('cc_cases as c')
     .join('cc_case_events as e', 'e.case', 'c.id')
@@ -50,4 +51,30 @@ export async function recordUnrecordedStateChanges(db: Knex, now: Date = new Dat
     });
   }
   return recorded;
+}
+
+/**
+ * A case's opening row is written right after the case is created (the case id is only known
+ * then); should that step have failed, write it from the case itself.
+ */
+async function recordMissingOpenings(db: Knex): Promise<void> {
+  const orphans: Array<{ id: number; state: number; reporter: string | null; opened_at: unknown; cc_department: string | null }> = await db('cc_cases as c')
+    .leftJoin('directus_users as u', 'u.id', 'c.reporter')
+    .whereNotExists(db('cc_case_events as e').select('e.id').whereRaw('?? = ??', ['e.case', 'c.id']))
+    .whereNotNull('c.state')
+    .select('c.id', 'c.state', 'c.reporter', 'c.opened_at', 'u.cc_department');
+  for (const orphan of orphans) {
+    await db('cc_case_events').insert({
+      case: orphan.id,
+      from_state: null,
+      to_state: orphan.state,
+      transition: null,
+      actor: orphan.reporter,
+      actor_department: orphan.cc_department,
+      occurred_at: orphan.opened_at ?? toDbTime(db, new Date()),
+      note: '[audit] opening recorded afterwards',
+      is_handoff: false,
+      is_override: false,
+    });
+  }
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { concord, createStaff, rawAdmin, type Client, type StaffUser, http, type Json } from '../harness/concord.ts';
+import { concord, createStaff, rawAdmin, type Client, type StaffUser, http, type Json, testDb } from '../harness/concord.ts';
 
 /**
  * The case workflow is enforced on every write path Directus offers, as real users of each
@@ -1152,5 +1152,19 @@ describe('editing the authority matrix', () => {
       expect(result.status, result.text).toBe(200);
       await expectTransition(id, before, { from: 'received', to: 'investigating', actor: salesM, department: 'sales', handoff: false });
     }
+  });
+});
+
+describe('the state audit', () => {
+  it('writes a missing opening row from the case itself, once', async () => {
+    const id = await newCase();
+    const [opening] = await eventsOf(id);
+    // Simulate the opening step having failed after the case was created.
+    await testDb()('cc_case_events').where('id', opening!.id).delete();
+    await rawAdmin('POST', '/concord/audit/case-states', {});
+    await rawAdmin('POST', '/concord/audit/case-states', {});
+    const events = await eventsOf(id);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ from_state: null, to_state: S.received, actor: svcA.id });
   });
 });
