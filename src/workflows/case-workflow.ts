@@ -1,4 +1,3 @@
-import type { Accountability } from '@directus/types';
 import type { Knex } from 'knex';
 import { toDbTime } from '../db-time.ts';
 import type { ServiceContext } from '../directus-services.ts';
@@ -283,4 +282,3 @@ async function notifyHandoff(ctx: WorkflowContext, trx: Knex, row: CaseRow, targ
   return recipients;
 }
 
-export type { Accountability };
