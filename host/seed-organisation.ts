@@ -1,7 +1,7 @@
 import type { AdminApi } from './admin-api.ts';
 import { DEPARTMENTS } from '../src/organisation/reference-data.ts';
 import { DEMO_PEOPLE, DEMO_TEAMS } from '../src/organisation/demo-organisation.ts';
-import { POLICY_IDS, ROLE_IDS } from '../src/access/model.ts';
+import { ROLE_IDS } from '../src/access/model.ts';
 import { stableId } from '../src/access/stable-id.ts';
 
 /**
@@ -82,13 +82,7 @@ export async function seedDemoOrganisation(api: AdminApi, staffPassword: string)
     });
     if (person.head) await api.patch(`/items/cc_departments/${person.department}`, { head: id });
   }
-  const managers = new Set([...DEMO_PEOPLE.filter((p) => p.head).map((p) => p.email), ...DEMO_TEAMS.map((t) => t.lead)]);
-  for (const email of managers) {
-    const user = ids.get(email) as string;
-    const id = stableId(`access:user:${user}:${POLICY_IDS.manager}`);
-    const linked = await api.get<unknown[]>('/access', { filter: { id: { _eq: id } }, fields: 'id', limit: 1 });
-    if (linked.length === 0) await api.post('/access', { id, user, policy: POLICY_IDS.manager });
-  }
+  // Heads and leads get the manager policy from the concord-people hook as they are set below.
   // Members joined two quarters ago, so the generated history has its teams in place.
   const since = new Date(Date.now() - 200 * 86_400_000).toISOString().slice(0, 10);
   const present = new Set(existingTeams.map((t) => t.name));

@@ -1,0 +1,57 @@
+import type { Knex } from 'knex';
+import type { ItemsServiceLike, ServiceOptions } from '../directus-services.ts';
+import { relationKey } from '../relation-key.ts';
+import { POLICY_IDS, ROLE_IDS } from './model.ts';
+import { stableId } from './stable-id.ts';
+
+/**
+ * Keeps Directus access in step with the organisation, so admins manage people in Concord's terms:
+ * a person's department decides their role, and being a department head or a team lead decides
+ * whether they hold the manager policy.
+ */
+
+/** The access row Concord manages for a manager; rows admins add by hand have other ids and stay. */
+export function managerLinkId(user: string): string {
+  return stableId(`access:user:${user}:${POLICY_IDS.manager}`);
+}
+
+export interface AccessServiceFactory {
+  AccessService: new (options: ServiceOptions) => ItemsServiceLike & { deleteMany(keys: string[]): Promise<unknown> };
+}
+
+/**
+ * Heads of departments and leads of teams hold the manager policy; people who no longer are lose
+ * the link Concord gave them. Goes through Directus's access service so its permission caches clear.
+ */
+export async function syncManagerAccess(db: Knex, access: ItemsServiceLike & { deleteMany(keys: string[]): Promise<unknown> }): Promise<void> {
+  const heads: Array<{ head: string }> = await db('cc_departments').whereNotNull('head').distinct('head');
+  const leads: Array<{ lead: string }> = await db('cc_teams').whereNotNull('lead').whereNot('status', 'archived').distinct('lead');
+  const managers = new Set([...heads.map((r) => r.head), ...leads.map((r) => r.lead)]);
+  const linked: Array<{ id: string; user: string }> = await db('directus_access').select('id', 'user').where('policy', POLICY_IDS.manager).whereNotNull('user');
+  const linkedUsers = new Set(linked.map((row) => row.user));
+  for (const user of managers) {
+    if (!linkedUsers.has(user)) await access.createOne({ id: managerLinkId(user), user, policy: POLICY_IDS.manager });
+  }
+  const stale = linked.filter((row) => !managers.has(row.user) && row.id === managerLinkId(row.user)).map((row) => row.id);
+  if (stale.length > 0) await access.deleteMany(stale);
+}
+
+/**
+ * When a person's department is set and their role is empty or another Concord department role,
+ * the role follows the department. Executives, admins and custom roles are left alone.
+ */
+export async function roleForDepartment(db: Knex, payload: Record<string, unknown>, userIds: readonly string[]): Promise<Record<string, unknown>> {
+  if (payload['cc_department'] === undefined || payload['role'] !== undefined) return payload;
+  const department = relationKey(payload['cc_department']);
+  if (department === null) return payload;
+  const role = ROLE_IDS.department(String(department));
+  if (!(await db('directus_roles').first('id').where('id', role))) return payload;
+  const departmentRoles = new Set(
+    (await db('cc_departments').select('code')).map((row: { code: string }) => ROLE_IDS.department(row.code)),
+  );
+  if (userIds.length > 0) {
+    const current: Array<{ role: string | null }> = await db('directus_users').select('role').whereIn('id', [...userIds]);
+    if (current.some((row) => row.role !== null && !departmentRoles.has(row.role))) return payload;
+  }
+  return { ...payload, role };
+}
