@@ -6,6 +6,34 @@ import { stableId } from '../src/access/stable-id.ts';
 export async function applyPresentation(api: AdminApi): Promise<void> {
   await applyTranslationStrings(api);
   await applyPresets(api);
+  await applyDashboards(api);
+}
+
+export const DASHBOARD_ID = stableId('dashboard:collaboration');
+
+/** The Insights dashboard with Concord's panels, fixed ids so applying twice changes nothing. */
+async function applyDashboards(api: AdminApi): Promise<void> {
+  await upsert(api, 'dashboards', DASHBOARD_ID, { name: '跨部门协同概览 Collaboration overview', icon: 'hub', color: '#2F80ED', note: '团队组成与组建规则 / Teams against the composition rules' });
+  await upsert(api, 'panels', stableId('panel:team-composition'), {
+    dashboard: DASHBOARD_ID,
+    name: '团队组成 Team composition',
+    icon: 'groups',
+    color: '#27AE60',
+    show_header: true,
+    note: null,
+    type: 'cc-team-composition-panel',
+    position_x: 1,
+    position_y: 1,
+    width: 24,
+    height: 24,
+    options: { status: 'all' },
+  });
+}
+
+async function upsert(api: AdminApi, collection: 'dashboards' | 'panels', id: string, body: Record<string, unknown>): Promise<void> {
+  const existing = await api.get<unknown[]>(`/${collection}`, { filter: { id: { _eq: id } }, fields: 'id', limit: 1 });
+  if (existing.length === 0) await api.post(`/${collection}`, { id, ...body });
+  else await api.patch(`/${collection}/${id}`, body);
 }
 
 async function applyTranslationStrings(api: AdminApi): Promise<void> {

@@ -144,6 +144,9 @@ export function staffPolicy(): PolicyDefinition {
       ...SHARED_COLLECTIONS.map((collection) => read(collection)),
       read('directus_users', PUBLIC_USER_FIELDS),
       read('directus_files'),
+      // Insights: the dashboards Concord ships are for everyone; each panel reads with the viewer's rights.
+      read('directus_dashboards'),
+      read('directus_panels'),
       read('cc_customers', CUSTOMER_PUBLIC_FIELDS),
       // Anyone who talks to a customer records it, and anyone may bring in a customer's matter.
       { collection: 'cc_service_records', action: 'create', fields: ALL, presets: { staff: '$CURRENT_USER', department: '$CURRENT_USER.cc_department' } },

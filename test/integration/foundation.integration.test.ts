@@ -50,6 +50,14 @@ describe('the host', () => {
   });
 });
 
+describe('Insights', () => {
+  it('ships the collaboration dashboard with the team composition panel, readable by staff', async () => {
+    const person = await createStaff('service');
+    const panels = (await person.client.request(() => ({ path: '/panels?fields=type,dashboard.name', method: 'GET' }))) as Array<{ type: string; dashboard: { name: string } }>;
+    expect(panels).toContainEqual({ type: 'cc-team-composition-panel', dashboard: { name: '跨部门协同概览 Collaboration overview' } });
+  });
+});
+
 describe('the seeded organisation', () => {
   it('has the six departments and Table 1 minimums', async () => {
     const admin = adminClient();
