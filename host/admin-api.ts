@@ -27,3 +27,10 @@ export function adminApi(url: string, token: string): AdminApi {
     delete: (path, body) => call('DELETE', path, body),
   };
 }
+
+/** Creates the row with this fixed id, or updates it to `body`: how configuration is applied idempotently. */
+export async function upsertById(api: AdminApi, collection: string, id: string | number, body: Record<string, unknown>): Promise<void> {
+  const existing = await api.get<unknown[]>(`/${collection}`, { filter: { id: { _eq: id } }, fields: 'id', limit: 1 });
+  if (existing.length === 0) await api.post(`/${collection}`, { id, ...body });
+  else await api.patch(`/${collection}/${id}`, body);
+}

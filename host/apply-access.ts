@@ -1,4 +1,4 @@
-import type { AdminApi } from './admin-api.ts';
+import { upsertById, type AdminApi } from './admin-api.ts';
 import {
   departmentPolicy,
   departmentRole,
@@ -33,12 +33,6 @@ export async function applyAccess(api: AdminApi): Promise<void> {
   }
   for (const policy of policies) await upsertPolicy(api, policy);
   for (const role of roles) await upsertRole(api, role);
-}
-
-async function upsertById(api: AdminApi, collection: 'policies' | 'roles', id: string, body: Record<string, unknown>): Promise<void> {
-  const existing = await api.get<unknown[]>(`/${collection}`, { filter: { id: { _eq: id } }, fields: 'id', limit: 1 });
-  if (existing.length === 0) await api.post(`/${collection}`, { id, ...body });
-  else await api.patch(`/${collection}/${id}`, body);
 }
 
 async function upsertPolicy(api: AdminApi, policy: PolicyDefinition): Promise<void> {

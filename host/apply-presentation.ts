@@ -1,4 +1,4 @@
-import type { AdminApi } from './admin-api.ts';
+import { upsertById, type AdminApi } from './admin-api.ts';
 import { TRANSLATION_STRINGS } from '../src/i18n/strings.ts';
 import { stableId } from '../src/access/stable-id.ts';
 
@@ -13,8 +13,8 @@ export const DASHBOARD_ID = stableId('dashboard:collaboration');
 
 /** The Insights dashboard with Concord's panels, fixed ids so applying twice changes nothing. */
 async function applyDashboards(api: AdminApi): Promise<void> {
-  await upsert(api, 'dashboards', DASHBOARD_ID, { name: '跨部门协同概览 Collaboration overview', icon: 'hub', color: '#2F80ED', note: '团队组成与组建规则 / Teams against the composition rules' });
-  await upsert(api, 'panels', stableId('panel:team-composition'), {
+  await upsertById(api, 'dashboards', DASHBOARD_ID, { name: '跨部门协同概览 Collaboration overview', icon: 'hub', color: '#2F80ED', note: '团队组成与组建规则 / Teams against the composition rules' });
+  await upsertById(api, 'panels', stableId('panel:team-composition'), {
     dashboard: DASHBOARD_ID,
     name: '团队组成 Team composition',
     icon: 'groups',
@@ -28,12 +28,6 @@ async function applyDashboards(api: AdminApi): Promise<void> {
     height: 24,
     options: { status: 'all' },
   });
-}
-
-async function upsert(api: AdminApi, collection: 'dashboards' | 'panels', id: string, body: Record<string, unknown>): Promise<void> {
-  const existing = await api.get<unknown[]>(`/${collection}`, { filter: { id: { _eq: id } }, fields: 'id', limit: 1 });
-  if (existing.length === 0) await api.post(`/${collection}`, { id, ...body });
-  else await api.patch(`/${collection}/${id}`, body);
 }
 
 async function applyTranslationStrings(api: AdminApi): Promise<void> {
@@ -191,9 +185,7 @@ const PRESETS: PresetDefinition[] = [
 
 async function applyPresets(api: AdminApi): Promise<void> {
   for (const preset of PRESETS) {
-    const body = { user: null, role: null, filter: null, icon: 'bookmark', color: null, ...preset };
-    const existing = await api.get<unknown[]>('/presets', { filter: { id: { _eq: preset.id } }, fields: 'id', limit: 1 });
-    if (existing.length === 0) await api.post('/presets', body);
-    else await api.patch(`/presets/${preset.id}`, body);
+    const { id, ...rest } = preset;
+    await upsertById(api, 'presets', id, { user: null, role: null, filter: null, icon: 'bookmark', color: null, ...rest });
   }
 }

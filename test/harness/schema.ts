@@ -91,6 +91,21 @@ export interface Workflow {
   case_type: string;
 }
 
+/** A cc_case_events row as the API returns it. */
+export interface CaseEvent {
+  id: number;
+  case: number;
+  from_state: number | null;
+  to_state: number;
+  transition: number | null;
+  actor: string | null;
+  actor_department: string | null;
+  is_handoff: boolean;
+  is_override: boolean;
+  note: string | null;
+  occurred_at: string;
+}
+
 export interface Schema {
   cc_notices: Notice[];
   cc_customers: Customer[];

@@ -1,3 +1,4 @@
+import type { CaseEvent } from '../harness/schema.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { rawAdmin } from '../harness/concord.ts';
 
@@ -23,19 +24,7 @@ interface CaseRow {
   date_created: string | null;
 }
 
-interface EventRow {
-  id: number;
-  case: number;
-  from_state: number | null;
-  to_state: number;
-  transition: number | null;
-  actor: string;
-  actor_department: string | null;
-  occurred_at: string;
-  is_handoff: boolean;
-  /** Set (where the schema has it) on a history row an admin wrote by overriding the workflow. */
-  is_override?: boolean | null;
-}
+type EventRow = CaseEvent;
 
 interface StateRow {
   id: number;
@@ -179,7 +168,7 @@ describe('the generated demo history', () => {
     const problems = violations((c, events) =>
       events.flatMap((e, index) => {
         const out: string[] = [];
-        const department = departmentOf.get(e.actor);
+        const department = departmentOf.get(e.actor ?? '');
         if (department === undefined) out.push(`case ${c.id}: event ${e.id} actor ${e.actor} is no user`);
         else if (e.actor_department !== department) out.push(`case ${c.id}: event ${e.id} actor_department ${e.actor_department}, actor is in ${department}`);
         if (index > 0 && !e.is_override) {

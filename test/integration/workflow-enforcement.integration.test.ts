@@ -1,3 +1,4 @@
+import type { CaseEvent } from '../harness/schema.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { concord, createStaff, rawAdmin, type Client, type StaffUser, http, type Json, testDb } from '../harness/concord.ts';
 
@@ -131,19 +132,7 @@ async function newCaseIn(state: StateKey): Promise<number> {
   return id;
 }
 
-interface EventRow {
-  id: number;
-  case: number;
-  from_state: number | null;
-  to_state: number;
-  transition: number | null;
-  actor: string | null;
-  actor_department: string | null;
-  is_handoff: boolean;
-  is_override: boolean;
-  note: string | null;
-  occurred_at: string;
-}
+type EventRow = CaseEvent;
 
 async function eventsOf(caseId: number): Promise<EventRow[]> {
   return rawAdmin<EventRow[]>('GET', `/items/cc_case_events?filter[case][_eq]=${caseId}&fields=*&limit=-1&sort=id`);
