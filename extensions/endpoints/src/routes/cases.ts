@@ -1,0 +1,75 @@
+import { availableTransitions, transitionCase } from '../../../../src/workflows/case-workflow.ts';
+import { overrideCaseState, repairCaseEvent } from '../../../../src/workflows/admin-repairs.ts';
+import { escalateSlaBreaches } from '../../../../src/workflows/sla-escalation.ts';
+import { recordUnrecordedStateChanges } from '../../../../src/workflows/state-audit.ts';
+import { AdminOnlyError, InvalidPayloadError } from '../../../../src/errors.ts';
+import { jsonBody, positiveId, wrap, type ConcordRequest, type RouteContext } from './context.ts';
+
+/** Case transitions for the current user, the admin's recorded overrides, SLA escalation and the state audit. */
+export function registerCaseRoutes({ router, services, getSchema, database }: RouteContext): void {
+  const workflowContext = async (req: ConcordRequest) => ({ db: database, services, schema: await getSchema(), accountability: req.accountability ?? null });
+
+  router.get(
+    '/cases/:id/transitions',
+    wrap(async (req, res) => {
+      const caseId = positiveId(req.params['id'], 'id');
+      res.json({ data: await availableTransitions(await workflowContext(req), caseId) });
+    }),
+  );
+
+  router.post(
+    '/cases/:id/transitions',
+    wrap(async (req, res) => {
+      const caseId = positiveId(req.params['id'], 'id');
+      const { to, from, fields, note } = jsonBody(req);
+      if (from !== undefined && from !== null && typeof from !== 'number' && typeof from !== 'string') {
+        throw new InvalidPayloadError({ field: 'from', reason: 'the state id or key you saw the case in' });
+      }
+      if (fields !== undefined && (typeof fields !== 'object' || fields === null || Array.isArray(fields))) {
+        throw new InvalidPayloadError({ field: 'fields', reason: 'an object such as { "resolution_note": "…" }' });
+      }
+      const result = await transitionCase(await workflowContext(req), {
+        caseId,
+        to: to as number | string,
+        from: (from as number | string | null | undefined) ?? null,
+        fields: (fields as Record<string, string | null> | undefined) ?? {},
+        note: (note as string | null | undefined) ?? null,
+      });
+      res.json({ data: result });
+    }),
+  );
+
+  router.post(
+    '/cases/:id/override',
+    wrap(async (req, res) => {
+      const caseId = positiveId(req.params['id'], 'id');
+      const { to, reason } = jsonBody(req);
+      res.json({ data: await overrideCaseState(database, req.accountability ?? null, { caseId, to, reason }) });
+    }),
+  );
+
+  router.post(
+    '/case-events/:id/repair',
+    wrap(async (req, res) => {
+      const eventId = positiveId(req.params['id'], 'id');
+      const { action, changes, reason } = jsonBody(req);
+      res.json({ data: await repairCaseEvent(database, req.accountability ?? null, { eventId, action, changes, reason }) });
+    }),
+  );
+
+  router.post(
+    '/sla/escalate',
+    wrap(async (req, res) => {
+      if (!req.accountability?.admin) throw new AdminOnlyError({ action: 'run the SLA escalation by hand' });
+      res.json({ data: await escalateSlaBreaches({ db: database, services, schema: await getSchema() }) });
+    }),
+  );
+
+  router.post(
+    '/audit/case-states',
+    wrap(async (req, res) => {
+      if (!req.accountability?.admin) throw new AdminOnlyError({ action: 'run the case state audit by hand' });
+      res.json({ data: { recorded: await recordUnrecordedStateChanges(database) } });
+    }),
+  );
+}

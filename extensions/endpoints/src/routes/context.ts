@@ -1,0 +1,35 @@
+import type { Accountability, SchemaOverview } from '@directus/types';
+import type { NextFunction, Request, Response, Router } from 'express';
+import type { Knex } from 'knex';
+import type { DirectusServices } from '../../../../src/directus-services.ts';
+import { InvalidPayloadError } from '../../../../src/errors.ts';
+
+export type ConcordRequest = Request & { accountability?: Accountability };
+type Handler = (req: ConcordRequest, res: Response) => Promise<void>;
+
+/** What every group of routes is given by the endpoint entry. */
+export interface RouteContext {
+  router: Router;
+  services: DirectusServices;
+  database: Knex;
+  getSchema: () => Promise<SchemaOverview>;
+  env: Record<string, unknown>;
+}
+
+/** Hands a rejected promise to Directus's error handler, which answers with the error's code. */
+export const wrap = (handler: Handler) => (req: Request, res: Response, next: NextFunction) => {
+  handler(req as ConcordRequest, res).catch(next);
+};
+
+export function positiveId(value: string | undefined, field: string): number {
+  if (!value || !/^\d+$/.test(value) || Number(value) <= 0 || Number(value) > 2_147_483_647) {
+    throw new InvalidPayloadError({ field, reason: 'an id is a positive whole number' });
+  }
+  return Number(value);
+}
+
+export function jsonBody(req: Request): Record<string, unknown> {
+  const value: unknown = req.body;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidPayloadError({ field: 'body', reason: 'send a JSON object' });
+  return value as Record<string, unknown>;
+}
