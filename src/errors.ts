@@ -67,10 +67,10 @@ export const IllegalTransitionError = createError<{ case: number; from: StateRef
   422,
 );
 
-export const MissingCapabilityError = createError<{ case: number; capability: string; department: string | null }>(
+export const MissingCapabilityError = createError<{ case?: number; capability: string; department: string | null; action?: string }>(
   'MISSING_CAPABILITY',
-  ({ capability, department }) =>
-    `This transition needs the capability "${capability}", which your department (${department ?? 'none'}) does not hold. Ask a department that holds it, or an admin to change the authority matrix.`,
+  ({ capability, department, action }) =>
+    `${action ?? 'This transition'} needs the capability "${capability}", which your department (${department ?? 'none'}) does not hold. Ask a department that holds it, or an admin to change the authority matrix.`,
   403,
 );
 
@@ -116,5 +116,74 @@ export const HistoryAppendOnlyError = createError<{ action: string }>(
 export const AdminOnlyError = createError<{ action: string }>(
   'ADMIN_ONLY',
   ({ action }) => `Only an administrator may ${action}.`,
+  403,
+);
+
+export const InvalidPeriodError = createError<{ field: string; reason: string }>(
+  'INVALID_PERIOD',
+  ({ field, reason }) => `Invalid evaluation period (${field}): ${reason}.`,
+  400,
+);
+
+export const InvalidWeightsError = createError<{ reason: string }>(
+  'INVALID_WEIGHTS',
+  ({ reason }) =>
+    `Invalid weights: ${reason}. Give a number of at least 0 for each of communication, execution, satisfaction, utilisation and cohesion, not all 0 (or leave weights empty for equal weights).`,
+  400,
+);
+
+export const DuplicateCycleError = createError<{ period_key: string; cycle: number }>(
+  'DUPLICATE_CYCLE',
+  ({ period_key, cycle }) => `There is already an evaluation cycle for ${period_key} (cycle ${cycle}); run or edit that one instead.`,
+  409,
+);
+
+export const CyclePublishedError = createError<{ cycle: number; action: string }>(
+  'CYCLE_PUBLISHED',
+  ({ cycle, action }) =>
+    `Evaluation cycle ${cycle} is published, so it cannot ${action}: its scores are frozen and were fed back to the departments. Create a new cycle for another period instead.`,
+  409,
+);
+
+export const CycleNotRunError = createError<{ cycle: number }>(
+  'CYCLE_NOT_RUN',
+  ({ cycle }) => `Evaluation cycle ${cycle} has no current scores to publish; run it first (POST /concord/evaluation/cycles/${cycle}/run) and review the draft.`,
+  409,
+);
+
+export const ScoreFrozenError = createError<{ cycle: number | null }>(
+  'SCORE_FROZEN',
+  ({ cycle }) => `These scores belong to published evaluation cycle ${cycle ?? '?'} and are frozen; nobody can change or delete them.`,
+  409,
+);
+
+export const ScoreManagedError = createError<{ action: string }>(
+  'SCORE_MANAGED',
+  ({ action }) =>
+    `Evaluation scores are computed, not ${action} by hand: change the cycle's weights or the underlying records, then run the cycle again (POST /concord/evaluation/cycles/:id/run).`,
+  403,
+);
+
+export const InvalidSurveyLinkError = createError<Record<string, never>>(
+  'INVALID_SURVEY_LINK',
+  () => 'This survey link is not valid. Use the link exactly as it was sent to you, or ask the company for a new one.',
+  400,
+);
+
+export const SurveyLinkExpiredError = createError<{ expired_at: string }>(
+  'SURVEY_LINK_EXPIRED',
+  ({ expired_at }) => `This survey link expired on ${expired_at}. Ask the company for a new link if you still want to answer.`,
+  410,
+);
+
+export const SurveyAnsweredError = createError<{ survey: number }>(
+  'SURVEY_ANSWERED',
+  ({ survey }) => `Survey ${survey} has already been answered; each survey takes one answer (one per person for a team pulse survey).`,
+  409,
+);
+
+export const NotTeamMemberError = createError<{ team: number | null }>(
+  'NOT_TEAM_MEMBER',
+  ({ team }) => `Only current members of team ${team ?? '?'} answer its pulse survey.`,
   403,
 );

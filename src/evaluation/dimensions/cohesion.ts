@@ -1,0 +1,173 @@
+import { meanOfAvailable, share, type DimensionModule, type DimensionResult, type MetricContext } from '../catalogue.ts';
+import { count, creditedToScopes, periodBindings, rows } from '../sql.ts';
+import { scopeId } from '../scopes.ts';
+
+/**
+ * 5. cohesion — 团队凝聚力与协同度 (metrics.md §5)
+ *
+ * Pulse: responses with `responded_at` in P to surveys of `kind = pulse`, with `pulse` set; a
+ * department gets those credited to it (`department` = the respondent's department), a team those of
+ * its surveys. pulse_score = 100 × (pulse_mean − 1) / 4.
+ * Cross-department participation: a case is closed in P when its first history row into a terminal
+ * state lies in P; it is cross-department when the rows of that case up to and including that row
+ * have actors from at least two departments (non-null `actor_department`). A department gets the
+ * closed cases with at least one of those rows by d, a team its cases. Override rows are ignored.
+ * Meeting attendance: `cc_meeting_participants` of meetings with `starts_at` in P; a department gets
+ * its members' rows (`user.cc_department = d`), a team the rows of its meetings.
+ *
+ * raw: pulse_responses, pulse_mean, pulse_score, closed_cases, cross_department_cases,
+ * cross_department_share, invitations, attendances, attendance_share.
+ * score = the mean of pulse_score, 100 × cross_department_share and 100 × attendance_share that are
+ * not n/a.
+ */
+
+export interface CohesionAggregate {
+  pulse_responses: number;
+  pulse_sum: number;
+  closed_cases: number;
+  cross_department_cases: number;
+  invitations: number;
+  attendances: number;
+}
+
+export function cohesionResult(a: CohesionAggregate): DimensionResult {
+  const pulseMean = share(a.pulse_sum, a.pulse_responses);
+  const pulseScore = pulseMean === null ? null : (100 * (pulseMean - 1)) / 4;
+  const crossShare = share(a.cross_department_cases, a.closed_cases);
+  const attendanceShare = share(a.attendances, a.invitations);
+  return {
+    score: meanOfAvailable([pulseScore, crossShare === null ? null : 100 * crossShare, attendanceShare === null ? null : 100 * attendanceShare]),
+    raw: {
+      pulse_responses: a.pulse_responses,
+      pulse_mean: pulseMean,
+      pulse_score: pulseScore,
+      closed_cases: a.closed_cases,
+      cross_department_cases: a.cross_department_cases,
+      cross_department_share: crossShare,
+      invitations: a.invitations,
+      attendances: a.attendances,
+      attendance_share: attendanceShare,
+    },
+    counts: { pulse_responses: a.pulse_responses, closed_cases: a.closed_cases, invitations: a.invitations },
+  };
+}
+
+const EMPTY: CohesionAggregate = { pulse_responses: 0, pulse_sum: 0, closed_cases: 0, cross_department_cases: 0, invitations: 0, attendances: 0 };
+
+export const cohesion: DimensionModule = {
+  key: 'cohesion',
+  empty: () => cohesionResult(EMPTY),
+  async evaluate(ctx: MetricContext) {
+    const aggregates = new Map<string, CohesionAggregate>();
+    const of = (kind: string, scope: unknown) => {
+      const id = scopeId(kind, scope as string);
+      let a = aggregates.get(id);
+      if (!a) aggregates.set(id, (a = { ...EMPTY }));
+      return a;
+    };
+    for (const row of await pulse(ctx)) {
+      const a = of(row.scope_kind, row.scope);
+      a.pulse_responses = count(row['pulse_responses']);
+      a.pulse_sum = count(row['pulse_sum']);
+    }
+    for (const row of await crossDepartmentClosures(ctx)) {
+      const a = of(row.scope_kind, row.scope);
+      a.closed_cases = count(row['closed_cases']);
+      a.cross_department_cases = count(row['cross_department_cases']);
+    }
+    for (const row of await attendance(ctx)) {
+      const a = of(row.scope_kind, row.scope);
+      a.invitations = count(row['invitations']);
+      a.attendances = count(row['attendances']);
+    }
+    return new Map([...aggregates].map(([id, a]) => [id, cohesionResult(a)]));
+  },
+};
+
+function pulse({ db, period }: MetricContext) {
+  const p = periodBindings(db, period);
+  return rows(
+    db,
+    `with answered as (
+      select r.department as department, s.team as team, r.pulse as pulse
+      from cc_survey_responses r
+      join cc_surveys s on s.id = r.survey
+      where s.kind = 'pulse' and r.pulse is not null and r.responded_at >= ? and r.responded_at < ?
+    ),
+    scoped as (
+      ${creditedToScopes('answered', 'department', 'team', ['pulse'])}
+    )
+    select scope_kind, scope, count(*) as pulse_responses, sum(pulse) as pulse_sum
+    from scoped
+    group by scope_kind, scope`,
+    [p.start, p.end],
+  );
+}
+
+/**
+ * Cases closed in P (their first terminal row lies in P) and, per case, how many departments acted
+ * on it up to and including that row; credited to each acting department and to the case's team.
+ */
+function crossDepartmentClosures({ db, period }: MetricContext) {
+  const p = periodBindings(db, period);
+  return rows(
+    db,
+    `with closed as (
+      select e."case" as case_id, e.occurred_at as closed_at
+      from cc_case_events e
+      join cc_workflow_states st on st.id = e.to_state
+      where st.is_terminal is true and e.is_override is not true and e.occurred_at >= ? and e.occurred_at < ?
+        and not exists (
+          select 1 from cc_case_events f
+          join cc_workflow_states fs on fs.id = f.to_state
+          where f."case" = e."case" and fs.is_terminal is true and f.is_override is not true
+            and (f.occurred_at < e.occurred_at or (f.occurred_at = e.occurred_at and f.id < e.id))
+        )
+    ),
+    actors as (
+      select distinct cl.case_id as case_id, e.actor_department as department
+      from closed cl
+      join cc_case_events e on e."case" = cl.case_id
+      where e.occurred_at <= cl.closed_at and e.is_override is not true and e.actor_department is not null
+    ),
+    breadth as (
+      select case_id, count(*) as departments from actors group by case_id
+    ),
+    credited as (
+      select a.department as department, null as team, b.departments as departments
+      from actors a join breadth b on b.case_id = a.case_id
+      union all
+      select null, c.team, coalesce(b.departments, 0)
+      from closed cl join cc_cases c on c.id = cl.case_id left join breadth b on b.case_id = cl.case_id
+      where c.team is not null
+    ),
+    scoped as (
+      ${creditedToScopes('credited', 'department', 'team', ['departments'])}
+    )
+    select scope_kind, scope, count(*) as closed_cases, sum(case when departments >= 2 then 1 else 0 end) as cross_department_cases
+    from scoped
+    group by scope_kind, scope`,
+    [p.start, p.end],
+  );
+}
+
+function attendance({ db, period }: MetricContext) {
+  const p = periodBindings(db, period);
+  return rows(
+    db,
+    `with invited as (
+      select u.cc_department as department, m.team as team, case when mp.attended is true then 1 else 0 end as attended
+      from cc_meeting_participants mp
+      join cc_meetings m on m.id = mp.meeting
+      left join directus_users u on u.id = mp."user"
+      where m.starts_at >= ? and m.starts_at < ?
+    ),
+    scoped as (
+      ${creditedToScopes('invited', 'department', 'team', ['attended'])}
+    )
+    select scope_kind, scope, count(*) as invitations, sum(attended) as attendances
+    from scoped
+    group by scope_kind, scope`,
+    [p.start, p.end],
+  );
+}

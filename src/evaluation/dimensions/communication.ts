@@ -1,0 +1,98 @@
+import { share, type DimensionModule, type DimensionResult, type MetricContext } from '../catalogue.ts';
+import { count, creditedToScopes, dialectOf, num, periodBindings, rows } from '../sql.ts';
+import { scopeId } from '../scopes.ts';
+
+/**
+ * 1. communication — 跨部门团队沟通效率 (metrics.md §1)
+ *
+ * A handoff is a history row with `is_handoff` and `occurred_at` in P; it is received by the
+ * `owner_department` d of its `to_state`. Its response time is `min(t1, end) − occurred_at`, t1 being
+ * the earliest strictly later row of the same case by d (`actor_department = d`), or `end` when there
+ * is none. It is within SLA when that time ≤ the `response_sla_hours` of its `to_state`; handoffs into
+ * a state without a response SLA (null or 0) count in the median but not in the share. A department
+ * gets the handoffs it received, a team the handoffs on its cases. Override rows are ignored
+ * everywhere, as handoffs and as answers.
+ *
+ * raw: handoffs, handoffs_with_sla, median_response_hours (the mean of the two middle values for an
+ * even count), within_sla_share. score = 100 × within_sla_share.
+ */
+
+export interface CommunicationAggregate {
+  handoffs: number;
+  handoffs_with_sla: number;
+  within_sla: number;
+  median_response_hours: number | null;
+}
+
+export function communicationResult(a: CommunicationAggregate): DimensionResult {
+  const withinSlaShare = share(a.within_sla, a.handoffs_with_sla);
+  return {
+    score: withinSlaShare === null ? null : 100 * withinSlaShare,
+    raw: {
+      handoffs: a.handoffs,
+      handoffs_with_sla: a.handoffs_with_sla,
+      median_response_hours: a.handoffs === 0 ? null : a.median_response_hours,
+      within_sla_share: withinSlaShare,
+    },
+    counts: { handoffs: a.handoffs },
+  };
+}
+
+const EMPTY: CommunicationAggregate = { handoffs: 0, handoffs_with_sla: 0, within_sla: 0, median_response_hours: null };
+
+export const communication: DimensionModule = {
+  key: 'communication',
+  empty: () => communicationResult(EMPTY),
+  async evaluate({ db, period }: MetricContext) {
+    const sql = dialectOf(db);
+    const p = periodBindings(db, period);
+    // The median is taken by the database: rank each scope's response times, then average the one or
+    // two middle ranks ((n + 1) / 2 and (n + 2) / 2 in integer division).
+    const found = await rows(
+      db,
+      `with handoffs as (
+        select e."case" as case_id, c.team as team, st.owner_department as receiver, st.response_sla_hours as sla, e.occurred_at as occurred_at,
+          coalesce((
+            select min(r.occurred_at) from cc_case_events r
+            where r."case" = e."case" and r.occurred_at > e.occurred_at and r.occurred_at < ?
+              and r.actor_department = st.owner_department and r.is_override is not true
+          ), ?) as answered_at
+        from cc_case_events e
+        join cc_workflow_states st on st.id = e.to_state
+        join cc_cases c on c.id = e."case"
+        where e.is_handoff is true and e.is_override is not true and e.occurred_at >= ? and e.occurred_at < ?
+      ),
+      timed as (
+        select receiver, team, sla, ${sql.hours('answered_at', 'occurred_at')} as hours from handoffs
+      ),
+      scoped as (
+        ${creditedToScopes('timed', 'receiver', 'team', ['hours', 'sla'])}
+      ),
+      ranked as (
+        select scope_kind, scope, hours, sla,
+          row_number() over (partition by scope_kind, scope order by hours) as rn,
+          count(*) over (partition by scope_kind, scope) as n
+        from scoped
+      )
+      select scope_kind, scope,
+        count(*) as handoffs,
+        sum(case when sla > 0 then 1 else 0 end) as handoffs_with_sla,
+        sum(case when sla > 0 and hours <= sla then 1 else 0 end) as within_sla,
+        avg(case when rn = (n + 1) / 2 or rn = (n + 2) / 2 then hours end) as median_response_hours
+      from ranked
+      group by scope_kind, scope`,
+      [p.end, p.end, p.start, p.end],
+    );
+    return new Map(
+      found.map((row) => [
+        scopeId(row.scope_kind, row.scope as string),
+        communicationResult({
+          handoffs: count(row['handoffs']),
+          handoffs_with_sla: count(row['handoffs_with_sla']),
+          within_sla: count(row['within_sla']),
+          median_response_hours: num(row['median_response_hours']),
+        }),
+      ]),
+    );
+  },
+};

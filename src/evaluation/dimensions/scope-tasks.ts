@@ -1,0 +1,37 @@
+import type { MetricContext } from '../catalogue.ts';
+import { creditedToScopes, periodBindings, rows, type AggregateRow } from '../sql.ts';
+
+/**
+ * A scope's tasks due in P (metrics.md §2, used again by §4): `due_at` in P; a department's are
+ * those with `department = d`, a team's those whose project's team or meeting's team is t (a task
+ * counts once for a team even when both point at it). Per scope: tasks_due, tasks_on_time
+ * (`done_at` set and ≤ `due_at`) and logged_hours (their sum).
+ */
+export function scopeTasksDue({ db, period }: MetricContext): Promise<AggregateRow[]> {
+  const p = periodBindings(db, period);
+  return rows(
+    db,
+    `with due as (
+      select t.department as department, p.team as project_team, m.team as meeting_team,
+        case when t.done_at is not null and t.done_at <= t.due_at then 1 else 0 end as on_time,
+        coalesce(t.logged_hours, 0) as logged_hours
+      from cc_tasks t
+      left join cc_projects p on p.id = t.project
+      left join cc_meetings m on m.id = t.meeting
+      where t.due_at >= ? and t.due_at < ?
+    ),
+    credited as (
+      select department, project_team as team, on_time, logged_hours from due
+      union all
+      select null, meeting_team, on_time, logged_hours from due
+      where meeting_team is not null and (project_team is null or meeting_team <> project_team)
+    ),
+    scoped as (
+      ${creditedToScopes('credited', 'department', 'team', ['on_time', 'logged_hours'])}
+    )
+    select scope_kind, scope, count(*) as tasks_due, sum(on_time) as tasks_on_time, sum(logged_hours) as logged_hours
+    from scoped
+    group by scope_kind, scope`,
+    [p.start, p.end],
+  );
+}

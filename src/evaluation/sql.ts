@@ -1,0 +1,93 @@
+import type { Knex } from 'knex';
+import { isSqlite, toDbTime } from '../db-time.ts';
+import type { ZonedPeriod } from './period.ts';
+
+/**
+ * The few places where SQLite and PostgreSQL spell things differently. Directus stores timestamps
+ * and dates on SQLite as epoch milliseconds, and as native timestamptz/date on PostgreSQL; every
+ * other piece of the metric queries is plain SQL both accept (CTEs, window functions, CASE,
+ * `IS TRUE`, `CAST(x AS TEXT)`).
+ */
+export interface Dialect {
+  /** Hours from the timestamp expression `earlier` to `later`, as a float. */
+  hours(later: string, earlier: string): string;
+  /** Days from the date expression `earlier` to `later`. */
+  days(later: string, earlier: string): string;
+  least(a: string, b: string): string;
+  greatest(a: string, b: string): string;
+  /** A bound date parameter `?` as a date expression. */
+  dateParam: string;
+  /** Binding for a calendar date `YYYY-MM-DD`. */
+  date(iso: string): number | string;
+  /** Binding for an instant. */
+  instant(value: Date): number | Date;
+}
+
+export function dialectOf(db: Knex): Dialect {
+  if (isSqlite(db)) {
+    return {
+      hours: (later, earlier) => `(((${later}) - (${earlier})) / 3600000.0)`,
+      days: (later, earlier) => `(((${later}) - (${earlier})) / 86400000.0)`,
+      least: (a, b) => `min(${a}, ${b})`,
+      greatest: (a, b) => `max(${a}, ${b})`,
+      dateParam: '?',
+      date: (iso) => Date.parse(`${iso}T00:00:00Z`),
+      instant: (value) => toDbTime(db, value),
+    };
+  }
+  return {
+    hours: (later, earlier) => `(extract(epoch from ((${later}) - (${earlier}))) / 3600.0)`,
+    days: (later, earlier) => `((${later}) - (${earlier}))`,
+    least: (a, b) => `least(${a}, ${b})`,
+    greatest: (a, b) => `greatest(${a}, ${b})`,
+    dateParam: 'cast(? as date)',
+    date: (iso) => iso,
+    instant: (value) => value,
+  };
+}
+
+/** The bindings a metric query needs for its period. */
+export interface PeriodBindings {
+  start: number | Date;
+  end: number | Date;
+  startDate: number | string;
+  endDate: number | string;
+}
+
+export function periodBindings(db: Knex, period: ZonedPeriod): PeriodBindings {
+  const dialect = dialectOf(db);
+  return { start: dialect.instant(period.start), end: dialect.instant(period.end), startDate: dialect.date(period.starts_on), endDate: dialect.date(period.ends_on) };
+}
+
+/** One row of a metric query: a scope and its aggregates (numbers arrive as text from PostgreSQL). */
+export type AggregateRow = { scope_kind: string; scope: string | number | null } & Record<string, unknown>;
+
+export async function rows(db: Knex, sql: string, bindings: ReadonlyArray<unknown>): Promise<AggregateRow[]> {
+  const result = await db.raw(sql, bindings as Knex.RawBinding[]);
+  // knex returns the row array on SQLite and a pg Result on PostgreSQL.
+  return (Array.isArray(result) ? result : (result as { rows: AggregateRow[] }).rows) as AggregateRow[];
+}
+
+/** Numbers from aggregate rows: null stays null (n/a), text becomes a number. */
+export function num(value: unknown): number | null {
+  if (value === null || value === undefined) return null;
+  const n = typeof value === 'number' ? value : Number(value);
+  return Number.isFinite(n) ? n : null;
+}
+
+export function count(value: unknown): number {
+  return num(value) ?? 0;
+}
+
+/**
+ * Rows of `source` credited to scopes: once to the department named by `department` and once to the
+ * team named by `team` (either may be null, then that credit is skipped). Team ids become text so
+ * both kinds share one `scope` column.
+ */
+export function creditedToScopes(source: string, department: string | null, team: string | null, columns: readonly string[]): string {
+  const list = columns.join(', ');
+  const parts: string[] = [];
+  if (department) parts.push(`select 'department' as scope_kind, ${department} as scope, ${list} from ${source} where ${department} is not null`);
+  if (team) parts.push(`select 'team' as scope_kind, cast(${team} as text) as scope, ${list} from ${source} where ${team} is not null`);
+  return parts.join('\n  union all\n  ');
+}
