@@ -10,6 +10,9 @@ import { seedDemoOrganisation, seedReferenceData, type DemoLogin } from './seed-
 import { seedWorkflows } from './seed-workflows.ts';
 import { seedDemoHistory } from './seed-demo-history.ts';
 import { connectDatabase } from './database.ts';
+import { installFreezeTriggers } from '../src/evaluation/freeze-triggers.ts';
+import { evaluationSettings } from '../src/evaluation/settings.ts';
+import { seedEvaluatedHistory } from './seed-evaluations.ts';
 
 /**
  * Bump when snapshots/ changes in a way an older Concord cannot read. A data folder records the
@@ -42,6 +45,13 @@ export async function prepareDatabase(settings: ConcordSettings): Promise<void> 
   assertDataNotNewer(settings);
   await runDirectusCli(['bootstrap'], settings.directus);
   await runDirectusCli(['schema', 'apply', '--yes', SNAPSHOT_FILE], settings.directus);
+  // Snapshots carry no triggers, and a SQLite table rebuild drops them: install them on every start.
+  const db = connectDatabase(settings.directus);
+  try {
+    await installFreezeTriggers(db);
+  } finally {
+    await db.destroy();
+  }
 }
 
 /** Access, presentation and seed data, applied through the running server's API. */
@@ -58,11 +68,13 @@ export async function configure(api: AdminApi, settings: ConcordSettings, option
   const logins = settings.seedDemo ? await seedDemoOrganisation(api, settings.staffPassword) : [];
   if (settings.seedDemo && options.demoHistory !== false) {
     const db = connectDatabase(settings.directus);
+    let seeded = null;
     try {
-      await seedDemoHistory(db, { scale: 1, onlyIfEmpty: true });
+      seeded = await seedDemoHistory(db, { scale: 1, onlyIfEmpty: true });
     } finally {
       await db.destroy();
     }
+    if (seeded) await seedEvaluatedHistory(api, evaluationSettings(settings.directus).timeZone);
   }
   const dir = dataDirOf(settings);
   if (dir) writeFileSync(join(dir, VERSION_FILE), JSON.stringify({ schemaVersion: SCHEMA_VERSION }) + '\n');

@@ -123,7 +123,18 @@ export function resolveSettings(raw: Record<string, string>, options: { dataDir?
 }
 
 /** Settings Concord's extensions read inside Directus; other CONCORD_* values (passwords) stay out. */
-const EXTENSION_SETTINGS = ['CONCORD_SLA_CRON', 'CONCORD_SLA_ENABLED'];
+const EXTENSION_SETTINGS = [
+  'CONCORD_SLA_CRON',
+  'CONCORD_SLA_ENABLED',
+  'CONCORD_TIME_ZONE',
+  'CONCORD_WORKDAY_HOURS',
+  'CONCORD_UTILISATION_TARGET',
+  'CONCORD_BUDGET_EXECUTION_TARGET',
+  'CONCORD_IMPROVEMENT_THRESHOLD',
+  'CONCORD_EVALUATION_CRON',
+  'CONCORD_EVALUATION_ENABLED',
+  'CONCORD_SURVEY_LINK_DAYS',
+];
 
 function passThrough(raw: Record<string, string>): Record<string, string> {
   return Object.fromEntries(

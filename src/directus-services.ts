@@ -21,9 +21,14 @@ export interface ServiceOptions {
   knex?: Knex;
 }
 
+export interface MailServiceLike {
+  send(data: { to: string; subject: string; html: string }): Promise<unknown>;
+}
+
 export interface DirectusServices {
   ItemsService: new (collection: string, options: ServiceOptions) => ItemsServiceLike;
   NotificationsService: new (options: ServiceOptions) => ItemsServiceLike;
+  MailService: new (options: ServiceOptions) => MailServiceLike;
 }
 
 export interface ServiceContext {

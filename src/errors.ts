@@ -132,22 +132,28 @@ export const InvalidWeightsError = createError<{ reason: string }>(
   400,
 );
 
-export const DuplicateCycleError = createError<{ period_key: string; cycle: number }>(
+export const DuplicateCycleError = createError<{ period_key: string; cycle: number | null }>(
   'DUPLICATE_CYCLE',
-  ({ period_key, cycle }) => `There is already an evaluation cycle for ${period_key} (cycle ${cycle}); run or edit that one instead.`,
+  ({ period_key, cycle }) => `There is already an evaluation cycle for ${period_key}${cycle === null ? '' : ` (cycle ${cycle})`}; run or edit that one instead.`,
   409,
 );
 
-export const CyclePublishedError = createError<{ cycle: number; action: string }>(
+export const CyclePublishedError = createError<{ cycle: number | null; action: string }>(
   'CYCLE_PUBLISHED',
   ({ cycle, action }) =>
-    `Evaluation cycle ${cycle} is published, so it cannot ${action}: its scores are frozen and were fed back to the departments. Create a new cycle for another period instead.`,
+    `Evaluation cycle${cycle === null ? '' : ` ${cycle}`} is published, so it cannot ${action}: its scores are frozen and were fed back to the departments. Create a new cycle for another period instead.`,
   409,
 );
 
 export const CycleNotRunError = createError<{ cycle: number }>(
   'CYCLE_NOT_RUN',
   ({ cycle }) => `Evaluation cycle ${cycle} has no current scores to publish; run it first (POST /concord/evaluation/cycles/${cycle}/run) and review the draft.`,
+  409,
+);
+
+export const CycleChangedError = createError<{ cycle: number }>(
+  'CYCLE_CHANGED',
+  ({ cycle }) => `Evaluation cycle ${cycle} changed (period, weights or targets) while it was being computed; run it again.`,
   409,
 );
 
@@ -176,9 +182,9 @@ export const SurveyLinkExpiredError = createError<{ expired_at: string }>(
   410,
 );
 
-export const SurveyAnsweredError = createError<{ survey: number }>(
+export const SurveyAnsweredError = createError<{ survey: number | null }>(
   'SURVEY_ANSWERED',
-  ({ survey }) => `Survey ${survey} has already been answered; each survey takes one answer (one per person for a team pulse survey).`,
+  ({ survey }) => `${survey === null ? 'This survey' : `Survey ${survey}`} has already been answered; each survey takes one answer (one per person for a team pulse survey).`,
   409,
 );
 

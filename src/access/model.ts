@@ -74,13 +74,18 @@ const NOTICE_AUDIENCE = {
     { author: { _eq: '$CURRENT_USER' } },
   ],
 };
-/** Published scores of the reader's department or of a team they belong to. */
-const OWN_PUBLISHED_SCORES = {
-  _and: [
-    { cycle: { status: { _eq: 'published' } } },
-    { _or: [{ department: { _eq: '$CURRENT_USER.cc_department' } }, { team: MY_TEAMS }] },
+const PUBLISHED = { cycle: { status: { _eq: 'published' } } };
+/** The scope's members, its head (departments) or its lead (teams). */
+const MY_SCOPES = {
+  _or: [
+    { department: { _eq: '$CURRENT_USER.cc_department' } },
+    { team: MY_TEAMS },
+    { department: { head: { _eq: '$CURRENT_USER' } } },
+    { team: { lead: { _eq: '$CURRENT_USER' } } },
   ],
 };
+/** Published scores of the reader's department or team, or of one they head or lead. */
+const OWN_PUBLISHED_SCORES = { _and: [PUBLISHED, MY_SCOPES] };
 /** What colleagues may see of each other. */
 const PUBLIC_USER_FIELDS = ['id', 'first_name', 'last_name', 'email', 'avatar', 'title', 'cc_department', 'cc_memberships', 'status', 'language'];
 
@@ -114,7 +119,8 @@ export const CAPABILITY_GRANTS: Record<string, PermissionRule[]> = {
   'budget.manage': FINANCE_COLLECTIONS.flatMap((collection) => crud(collection)),
   'evaluation.publish': [
     ...crud('cc_evaluation_cycles'),
-    ...crud('cc_evaluation_scores'),
+    // Scores are written by runs only; publishers read drafts too.
+    read('cc_evaluation_scores'),
     ...crud('cc_improvement_actions'),
     read('cc_surveys'),
     read('cc_survey_responses'),
@@ -157,14 +163,27 @@ export function staffPolicy(): PolicyDefinition {
       { collection: 'cc_cases', action: 'update', fields: ['id', 'title', 'description', 'priority', 'resolution_note', 'state'], permissions: CASE_SCOPE },
       read('cc_case_events', ALL, { case: CASE_SCOPE }),
       read('cc_sla_breaches', ALL, { case: CASE_SCOPE }),
-      read('cc_surveys', ALL, { _and: [{ kind: { _eq: 'csat' } }, { case: CASE_SCOPE }] }),
-      read('cc_survey_responses', ['id', 'survey', 'csat', 'nps', 'comment', 'responded_at', 'department'], { survey: { _and: [{ kind: { _eq: 'csat' } }, { case: CASE_SCOPE }] } }),
+      // Customer surveys of the cases they see; the pulse surveys of their own teams.
+      read('cc_surveys', ALL, { _or: [{ _and: [{ kind: { _eq: 'csat' } }, { case: CASE_SCOPE }] }, { _and: [{ kind: { _eq: 'pulse' } }, { team: MY_TEAMS }] }] }),
+      read('cc_survey_responses', ['id', 'survey', 'csat', 'nps', 'pulse', 'comment', 'responded_at', 'department', 'respondent'], {
+        _or: [{ survey: { _and: [{ kind: { _eq: 'csat' } }, { case: CASE_SCOPE }] } }, { respondent: { _eq: '$CURRENT_USER' } }],
+      }),
+      // Team members answer their team's pulse survey. The survey hook decides every other field (who,
+      // which department, when, the once-only key) and refuses them from the client, so they are listed.
+      {
+        collection: 'cc_survey_responses',
+        action: 'create',
+        fields: ['survey', 'pulse', 'comment', 'respondent', 'csat', 'nps', 'department', 'responded_at', 'response_key'],
+        presets: { respondent: '$CURRENT_USER' },
+      },
       read('cc_notices', ALL, NOTICE_AUDIENCE),
       read('cc_notices_departments'),
       read('cc_notices_teams'),
       read('cc_evaluation_scores', ALL, OWN_PUBLISHED_SCORES),
-      read('cc_improvement_actions', ALL, { _or: [{ department: { _eq: '$CURRENT_USER.cc_department' } }, { owner: { _eq: '$CURRENT_USER' } }, { team: MY_TEAMS }] }),
+      read('cc_improvement_actions', ALL, { _or: [...MY_SCOPES._or, { owner: { _eq: '$CURRENT_USER' } }] }),
       { collection: 'cc_tasks', action: 'update', fields: ['status', 'done_at', 'logged_hours', 'notes'], permissions: { assignee: { _eq: '$CURRENT_USER' } } },
+      // Whoever owns an improvement action works it: progress and what is being done.
+      { collection: 'cc_improvement_actions', action: 'update', fields: ['status', 'description'], permissions: { owner: { _eq: '$CURRENT_USER' } } },
     ],
   };
 }
@@ -208,7 +227,13 @@ export function managerPolicy(): PolicyDefinition {
       ...crud('cc_notices', { author: { _eq: '$CURRENT_USER' } }).filter((rule) => rule.action === 'update' || rule.action === 'delete'),
       ...crud('cc_notices_departments').filter((rule) => rule.action !== 'read'),
       ...crud('cc_notices_teams').filter((rule) => rule.action !== 'read'),
-      { collection: 'cc_improvement_actions', action: 'update', fields: ['status', 'description', 'due_on'], permissions: { owner: { _eq: '$CURRENT_USER' } } },
+      // The scope's head or lead steers its improvement actions (and may hand them to someone else).
+      {
+        collection: 'cc_improvement_actions',
+        action: 'update',
+        fields: ['title', 'status', 'description', 'due_on', 'owner'],
+        permissions: { _or: [{ department: { head: { _eq: '$CURRENT_USER' } } }, { team: { lead: { _eq: '$CURRENT_USER' } } }] },
+      },
     ],
   };
 }
@@ -220,7 +245,12 @@ export function executivePolicy(): PolicyDefinition {
     icon: 'visibility',
     description: '只读全部协同数据 / Reads everything',
     app_access: true,
-    permissions: [...ALL_CONCORD_COLLECTIONS.map((collection) => read(collection)), read('directus_users', PUBLIC_USER_FIELDS), read('directus_files')],
+    permissions: [
+      // Executives read everything, except draft scores, which only evaluation.publish holders see.
+      ...ALL_CONCORD_COLLECTIONS.map((collection) => (collection === 'cc_evaluation_scores' ? read(collection, ALL, PUBLISHED) : read(collection))),
+      read('directus_users', PUBLIC_USER_FIELDS),
+      read('directus_files'),
+    ],
   };
 }
 

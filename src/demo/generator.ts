@@ -18,7 +18,8 @@ export interface GeneratorOptions {
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const HISTORY_DAYS = 182;
+/** How far back the generated history reaches. */
+export const HISTORY_DAYS = 182;
 
 type Workflow = DemoWorld['workflows'][number];
 type State = Workflow['states'][number];
@@ -72,6 +73,14 @@ export function generateDemoCompany(world: DemoWorld, options: GeneratorOptions)
     }
   }
   const everyone = [...departmentOf.keys()];
+  // Departments differ as real ones do: how quickly they pick up a handoff, how punctual and how
+  // loaded their people are, how often they come to meetings. Evaluations then tell them apart.
+  const profileOf = new Map(
+    world.departments.map((d) => [d, { responsive: 0.58 + rng.next() * 0.36, punctual: 0.62 + rng.next() * 0.3, load: 0.55 + rng.next() * 0.45, attendance: 0.7 + rng.next() * 0.27 }]),
+  );
+  const profile = (user: string) => profileOf.get(departmentOf.get(user) ?? '') ?? { responsive: 0.75, punctual: 0.75, load: 0.75, attendance: 0.85 };
+  const teamsOf = new Map<string, number>();
+  for (const members of teamMembers.values()) for (const user of new Set(members)) teamsOf.set(user, (teamsOf.get(user) ?? 0) + 1);
   const holders = (capability: string) => world.departments.filter((d) => (world.capabilities[d] ?? []).includes(capability));
 
   // Products.
@@ -134,10 +143,12 @@ export function generateDemoCompany(world: DemoWorld, options: GeneratorOptions)
   const tasks = table('cc_tasks', { project: 'cc_projects', meeting: 'cc_meetings' });
   const addTask = (project: number | null, meeting: number | null, team: number, title: string, dueAt: number) => {
     const assignee = rng.pick(teamMembers.get(team)!);
-    const estimate = rng.int(4, 40);
+    addTaskFor(assignee, project, meeting, title, dueAt, rng.int(4, 40));
+  };
+  const addTaskFor = (assignee: string, project: number | null, meeting: number | null, title: string, dueAt: number, estimate: number) => {
     let done: number | null = null;
     if (dueAt <= now ? rng.chance(0.88) : rng.chance(0.3)) {
-      done = rng.chance(0.75) ? dueAt - rng.next() * 72 * HOUR : dueAt + (1 + rng.next() * 119) * HOUR;
+      done = rng.chance(profile(assignee).punctual) ? dueAt - rng.next() * 72 * HOUR : dueAt + (1 + rng.next() * 119) * HOUR;
       done = Math.min(done, now - HOUR);
     }
     add(tasks, {
@@ -162,6 +173,29 @@ export function generateDemoCompany(world: DemoWorld, options: GeneratorOptions)
     }
   }
 
+  // Day-to-day work: each person books about their department's load of a 40-hour week — shared
+  // between their teams as tasks on each team's standing project, or as department work when they
+  // are on no team.
+  const weeks: number[] = [];
+  for (let week = start - ((new Date(start).getUTCDay() + 6) % 7) * DAY; week + 7 * DAY <= now; week += 7 * DAY) weeks.push(week);
+  const bookWeek = (user: string, week: number, project: number | null, share: number) => {
+    let hours = 40 * profile(user).load * (0.8 + rng.next() * 0.4) * share;
+    while (hours >= 4) {
+      const estimate = Math.min(hours, rng.int(6, 16));
+      hours -= estimate;
+      // Due on a working day of that week, at 18:00 company time (10:00 UTC).
+      addTaskFor(user, project, null, rng.pick(words.ROUTINE_TASKS), week + rng.int(0, 4) * DAY + 10 * HOUR, Math.round(estimate));
+    }
+  };
+  for (const team of world.teams) {
+    const standing = add(projects, {
+      name: `日常协同工作 · 团队 ${team.id}`, customer: null, team: team.id, status: 'active', progress: 50,
+      start_on: day(start), due_on: day(now + 180 * DAY), description: '团队成员的日常跨部门协同任务',
+    });
+    for (const week of weeks) for (const user of new Set(teamMembers.get(team.id)!)) bookWeek(user, week, standing, 1 / (teamsOf.get(user) ?? 1));
+  }
+  for (const user of everyone.filter((u) => !teamsOf.has(u))) for (const week of weeks) bookWeek(user, week, null, 1);
+
   // Meetings every two weeks per team; half of them produce an action item.
   const meetings = table('cc_meetings');
   const meetingParticipants = table('cc_meeting_participants', { meeting: 'cc_meetings' });
@@ -171,7 +205,7 @@ export function generateDemoCompany(world: DemoWorld, options: GeneratorOptions)
         team: team.id, title: `协同例会 ${new Date(t).toISOString().slice(0, 10)}`, starts_at: at(Math.floor(t / DAY) * DAY + 2 * HOUR), duration_minutes: 60,
         agenda: '1. 重点客户进展\n2. 跨部门待办\n3. 风险与求助', minutes: '各部门同步进展,明确下一步行动项。',
       });
-      for (const user of teamMembers.get(team.id)!) add(meetingParticipants, { meeting, user, attended: rng.chance(0.85) });
+      for (const user of teamMembers.get(team.id)!) add(meetingParticipants, { meeting, user, attended: rng.chance(profile(user).attendance) });
       if (rng.chance(0.5)) addTask(null, meeting, team.id, `会议行动项:${rng.pick(words.SERVICE_SUMMARIES)}`, t + rng.int(3, 14) * DAY);
     }
   }
@@ -254,6 +288,7 @@ export function generateDemoCompany(world: DemoWorld, options: GeneratorOptions)
       staff,
       departmentOf,
       holders,
+      responsive: (department) => profileOf.get(department)?.responsive ?? 0.75,
     });
     const topic = rng.pick(workflow.case_type === 'complaint' ? words.COMPLAINT_TOPICS : workflow.case_type === 'requirement' ? words.REQUIREMENT_TOPICS : words.INQUIRY_TOPICS);
     const caseId = add(cases, {
@@ -267,7 +302,7 @@ export function generateDemoCompany(world: DemoWorld, options: GeneratorOptions)
     if (walk.resolvedAt !== null && rng.chance(0.65)) {
       const sentAt = walk.resolvedAt + HOUR;
       const askNps = rng.chance(0.5);
-      const survey = add(surveys, { kind: 'csat', title: `满意度回访 #${caseId}`, case: caseId, team: customer.team, ask_nps: askNps, sent_at: at(sentAt) });
+      const survey = add(surveys, { kind: 'csat', title: `满意度回访 #${caseId}`, case: caseId, team: customer.team, ask_nps: askNps, sent_at: at(sentAt), expires_at: at(sentAt + 14 * DAY) });
       const respondedAt = sentAt + rng.int(1, 72) * HOUR;
       if (respondedAt < now && rng.chance(0.8)) {
         const withinSla = walk.resolvedAt - walk.opened <= workflow.resolution_sla_hours * HOUR;
@@ -284,7 +319,7 @@ export function generateDemoCompany(world: DemoWorld, options: GeneratorOptions)
   // Monthly pulse surveys inside each team.
   for (const team of world.teams) {
     for (let t = start; t < now; t += 30 * DAY) {
-      const survey = add(surveys, { kind: 'pulse', title: `团队脉搏 ${new Date(t).toISOString().slice(0, 7)}`, case: null, team: team.id, ask_nps: false, sent_at: at(t + 2 * DAY) });
+      const survey = add(surveys, { kind: 'pulse', title: `团队脉搏 ${new Date(t).toISOString().slice(0, 7)}`, case: null, team: team.id, ask_nps: false, sent_at: at(t + 2 * DAY), expires_at: null });
       for (const user of teamMembers.get(team.id)!) {
         const respondedAt = t + 2 * DAY + rng.next() * 5 * DAY;
         if (respondedAt >= now || !rng.chance(0.7)) continue;
@@ -306,6 +341,8 @@ interface WalkContext {
   staff: Record<string, string[]>;
   departmentOf: Map<string, string>;
   holders: (capability: string) => string[];
+  /** How often a department picks up a case within the state's response SLA (default 3 in 4). */
+  responsive?: (department: string) => number;
 }
 
 export interface CaseWalk {
@@ -349,7 +386,7 @@ export function walkCase(rng: Random, workflow: Workflow, ctx: WalkContext): Cas
     if (usable.length === 0) break;
     const transition = rng.weighted(usable);
     const sla = Math.max(state.response_sla_hours, 1);
-    const delayHours = rng.chance(0.75) ? sla * (0.05 + rng.next() * 0.9) : sla * (1.05 + rng.next() * 2.5);
+    const delayHours = rng.chance(ctx.responsive?.(state.owner_department) ?? 0.75) ? sla * (0.05 + rng.next() * 0.9) : sla * (1.05 + rng.next() * 2.5);
     const when = t + Math.max(delayHours * HOUR, 60_000);
     if (when >= ctx.now) break;
     const actor = pickActor(rng, ordered(ctx.holders(transition.capability), state.owner_department), ctx);

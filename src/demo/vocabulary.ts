@@ -23,3 +23,4 @@ export const NOTICE_TITLES: ReadonlyArray<[title: string, level: 'important' | '
   ['预算执行情况提醒', 'reminder'], ['客户信息保密要求', 'important'],
 ];
 export const EXPENSE_CATEGORIES = ['差旅', '市场活动', '培训', '外包服务', '办公', '设备采购'];
+export const ROUTINE_TASKS = ['客户需求跟进', '方案评审', '问题排查', '版本联调', '客户回访', '数据核对', '培训资料整理', '周报与复盘', '现场支持', '跨部门对接'];

@@ -164,3 +164,16 @@ export function periodsJustEnded(now: Date, timeZone: string): Array<{ kind: Per
   if ((today.month - 1) % 3 === 0) ended.push({ kind: 'quarterly', period: previousCyclePeriod('quarterly', cyclePeriod('quarterly', thisMonth)) });
   return ended;
 }
+
+/** Every cycle period of this kind lying wholly inside `[from, to)` (dates), oldest first. */
+export function periodsWithin(kind: PeriodKind, from: string, to: string): Period[] {
+  const first = parseIsoDate(from) as { year: number; month: number; day: number };
+  const months = monthsOf(kind);
+  let month = first.month - 1;
+  month = Math.ceil(month / months) * months;
+  let start = isoDate(first.year, month + 1, 1);
+  if (start < from) start = isoDate(first.year, month + 1 + months, 1);
+  const periods: Period[] = [];
+  for (let period = cyclePeriod(kind, start); period.ends_on <= to; period = nextCyclePeriod(kind, period)) periods.push(period);
+  return periods;
+}

@@ -91,3 +91,22 @@ export function creditedToScopes(source: string, department: string | null, team
   if (team) parts.push(`select 'team' as scope_kind, cast(${team} as text) as scope, ${list} from ${source} where ${team} is not null`);
   return parts.join('\n  union all\n  ');
 }
+
+/**
+ * A `date` column's value as `YYYY-MM-DD`, however the driver hands it over: epoch milliseconds
+ * (SQLite), text, or a Date that node-postgres built at local midnight.
+ */
+export function dateOf(value: unknown): string | null {
+  if (value === null || value === undefined || value === '') return null;
+  if (value instanceof Date) {
+    const pad = (n: number) => String(n).padStart(2, '0');
+    return `${value.getFullYear()}-${pad(value.getMonth() + 1)}-${pad(value.getDate())}`;
+  }
+  if (typeof value === 'number' || /^\d+$/.test(String(value))) return new Date(Number(value)).toISOString().slice(0, 10);
+  return String(value).slice(0, 10);
+}
+
+/** Locks rows for the rest of the transaction on PostgreSQL; SQLite transactions already run alone. */
+export function forUpdate<T extends Knex.QueryBuilder>(db: Knex, query: T): T {
+  return (isSqlite(db) ? query : query.forUpdate()) as T;
+}

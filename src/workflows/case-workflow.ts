@@ -25,6 +25,7 @@ import {
   type WorkflowDefinition,
 } from './transition-rules.ts';
 import { loadWorkflowDefinition } from './workflow-store.ts';
+import { openResolutionSurvey } from '../surveys/invitations.ts';
 
 /**
  * Moving a case through its workflow. Every path — the transitions endpoint, Directus's own item
@@ -72,12 +73,16 @@ export interface TransitionResult {
   event: number;
   handoff: boolean;
   notified: string[];
+  /** The CSAT survey a resolution opened, if any. */
+  survey: number | null;
 }
 
 export interface WorkflowContext extends ServiceContext {
   /** A connection or an open transaction (then the work joins it). */
   db: Knex;
   now?: () => Date;
+  /** How long a resolution's survey link stays valid (CONCORD_SURVEY_LINK_DAYS). */
+  surveyLinkDays?: number;
 }
 
 export async function transitionCase(ctx: WorkflowContext, request: TransitionRequest): Promise<TransitionResult> {
@@ -129,6 +134,8 @@ export async function transitionCase(ctx: WorkflowContext, request: TransitionRe
       .returning('id');
     if (request.requireScopeAfter) await assertStillInScope(ctx, trx, row.id, target);
     const notified = handoff ? await notifyHandoff(ctx, trx, row, target, transition) : [];
+    // A resolution asks the customer how it went; the invitation is e-mailed after commit.
+    const survey = transition.is_resolution ? await openResolutionSurvey(trx, row, now, ctx.surveyLinkDays) : null;
     return {
       case: row.id,
       from: { id: from.id, key: from.key, name_zh: from.name_zh },
@@ -137,6 +144,7 @@ export async function transitionCase(ctx: WorkflowContext, request: TransitionRe
       event: Number(typeof event === 'object' && event !== null ? (event as { id: number }).id : event),
       handoff,
       notified,
+      survey,
     };
   });
 }

@@ -15,6 +15,8 @@ export interface ConcordUnderTest {
   dataDir: string;
   /** Where the test SMTP server drops each message Directus sends. */
   mailDir: string;
+  /** The server's SECRET, for fixtures that must sign what only the server signs (expired survey links). */
+  secret: string;
 }
 
 declare module 'vitest' {
@@ -31,12 +33,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const dataDir = mkdtempSync(join(tmpdir(), 'concord-test-'));
   const port = await freePort();
   const mail = await startMailCatcher(join(dataDir, 'mail'));
+  const secret = randomBytes(32).toString('hex');
   const settings = resolveSettings(
     {
       PATH: process.env['PATH'] ?? '',
       HOME: process.env['HOME'] ?? '',
       KEY: randomBytes(16).toString('hex'),
-      SECRET: randomBytes(32).toString('hex'),
+      SECRET: secret,
       ADMIN_TOKEN: randomBytes(24).toString('hex'),
       PORT: String(port),
       LOG_LEVEL: 'error',
@@ -57,7 +60,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const started = Date.now();
   const { server } = await bootConcord(settings);
   console.log(`Concord under test at ${server.url} (booted in ${((Date.now() - started) / 1000).toFixed(1)}s)`);
-  project.provide('concord', { url: server.url, adminToken: settings.adminToken, staffPassword: settings.staffPassword, dataDir, mailDir: join(dataDir, 'mail') });
+  project.provide('concord', { url: server.url, adminToken: settings.adminToken, staffPassword: settings.staffPassword, dataDir, mailDir: join(dataDir, 'mail'), secret });
   return async () => {
     await server.stop();
     await mail.stop();

@@ -5,6 +5,7 @@ import {
   nextCyclePeriod,
   periodKey,
   periodName,
+  periodsWithin,
   periodsJustEnded,
   previousCyclePeriod,
   workingDays,
@@ -32,6 +33,13 @@ describe('cycle periods', () => {
     expect(periodKey('quarterly', cyclePeriod('quarterly', '2026-07-01'))).toBe('quarterly:2026-07-01');
     expect(periodName('quarterly', cyclePeriod('quarterly', '2026-07-01'))).toBe('2026年第3季度');
     expect(periodName('monthly', cyclePeriod('monthly', '2026-07-01'))).toBe('2026年7月');
+  });
+
+  it('list the complete months and quarters inside a stretch of days', () => {
+    expect(periodsWithin('monthly', '2026-05-30', '2026-11-28').map((p) => p.starts_on)).toEqual(['2026-06-01', '2026-07-01', '2026-08-01', '2026-09-01', '2026-10-01']);
+    expect(periodsWithin('quarterly', '2026-05-30', '2026-11-28')).toEqual([{ starts_on: '2026-07-01', ends_on: '2026-10-01' }]);
+    expect(periodsWithin('quarterly', '2026-01-01', '2026-07-01').map((p) => p.starts_on)).toEqual(['2026-01-01', '2026-04-01']);
+    expect(periodsWithin('monthly', '2026-06-02', '2026-07-01')).toEqual([]);
   });
 
   it('refuse anything but the first day of a month or quarter, or an unknown kind, with INVALID_PERIOD', () => {

@@ -3,11 +3,23 @@ import { overrideCaseState, repairCaseEvent } from '../../../../src/workflows/ad
 import { escalateSlaBreaches } from '../../../../src/workflows/sla-escalation.ts';
 import { recordUnrecordedStateChanges } from '../../../../src/workflows/state-audit.ts';
 import { AdminOnlyError, InvalidPayloadError } from '../../../../src/errors.ts';
+import { sendPendingInvitations } from '../../../../src/surveys/invitations.ts';
+import { linkDays } from '../../../../src/surveys/links.ts';
 import { jsonBody, positiveId, wrap, type ConcordRequest, type RouteContext } from './context.ts';
 
 /** Case transitions for the current user, the admin's recorded overrides, SLA escalation and the state audit. */
-export function registerCaseRoutes({ router, services, getSchema, database }: RouteContext): void {
-  const workflowContext = async (req: ConcordRequest) => ({ db: database, services, schema: await getSchema(), accountability: req.accountability ?? null });
+export function registerCaseRoutes({ router, services, getSchema, database, env, logger }: RouteContext): void {
+  const surveyLinkDays = linkDays(env);
+  const workflowContext = async (req: ConcordRequest) => ({ db: database, services, schema: await getSchema(), accountability: req.accountability ?? null, surveyLinkDays });
+  const invite = async (survey: number) => {
+    try {
+      const schema = await getSchema();
+      await sendPendingInvitations({ db: database, secret: String(env['SECRET'] ?? ''), publicUrl: String(env['PUBLIC_URL'] ?? ''), mailer: () => new services.MailService({ schema }) }, survey);
+    } catch (error) {
+      // The resolution stands; the invitation is retried by the survey schedule.
+      logger.error(error, `Concord: e-mailing the invitation of survey ${survey} failed`);
+    }
+  };
 
   router.get(
     '/cases/:id/transitions',
@@ -35,6 +47,7 @@ export function registerCaseRoutes({ router, services, getSchema, database }: Ro
         fields: (fields as Record<string, string | null> | undefined) ?? {},
         note: (note as string | null | undefined) ?? null,
       });
+      if (result.survey !== null) await invite(result.survey);
       res.json({ data: result });
     }),
   );

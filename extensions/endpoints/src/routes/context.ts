@@ -14,6 +14,7 @@ export interface RouteContext {
   database: Knex;
   getSchema: () => Promise<SchemaOverview>;
   env: Record<string, unknown>;
+  logger: { error(error: unknown, message?: string): void };
 }
 
 /** Hands a rejected promise to Directus's error handler, which answers with the error's code. */

@@ -1,0 +1,123 @@
+/**
+ * `npm run bench -- evaluation [--scales 1,10,100] [--runs 5] [--fresh]`: how long one quarterly
+ * cycle takes to evaluate for all scopes, at several company sizes, beside the floor — one aggregate
+ * pass over cc_case_events joined to cc_cases at the same size. Each size is a demo company built
+ * by the generator in .data/bench-scale-N (kept between runs unless --fresh); the timings run the
+ * engine through knex on that database with no server in the way. Prints medians of --runs runs.
+ */
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import type { Knex } from 'knex';
+import { bootConcord } from '../../host/boot.ts';
+import { connectDatabase } from '../../host/database.ts';
+import { freePort } from '../../host/directus.ts';
+import { resolveSettings } from '../../host/env.ts';
+import { DATA_DIR } from '../../host/paths.ts';
+import { seedDemoHistory } from '../../host/seed-demo-history.ts';
+import { runCycle } from '../../src/evaluation/cycles.ts';
+import { evaluatePeriod } from '../../src/evaluation/evaluate.ts';
+import { cyclePeriod, periodKey, periodsWithin, zonedDate, type Period } from '../../src/evaluation/period.ts';
+import { evaluationSettings, parseWeights } from '../../src/evaluation/settings.ts';
+import { dialectOf } from '../../src/evaluation/sql.ts';
+
+const { values } = parseArgs({ options: { scales: { type: 'string', default: '1,10,100' }, runs: { type: 'string', default: '5' }, fresh: { type: 'boolean', default: false } } });
+const SCALES = values.scales.split(',').map(Number);
+const RUNS = Number(values.runs);
+
+function settingsFor(dataDir: string) {
+  return resolveSettings(
+    {
+      PATH: process.env['PATH'] ?? '',
+      KEY: randomBytes(16).toString('hex'),
+      SECRET: randomBytes(32).toString('hex'),
+      ADMIN_TOKEN: randomBytes(24).toString('hex'),
+      PORT: '8055',
+      LOG_LEVEL: 'error',
+      CONCORD_SLA_ENABLED: 'false',
+      CONCORD_EVALUATION_ENABLED: 'false',
+    },
+    { dataDir },
+  );
+}
+
+/** A company N times the demo's, built once into its own folder. */
+async function companyOf(scale: number): Promise<string> {
+  const dataDir = join(DATA_DIR, `bench-scale-${scale}`);
+  if (values.fresh) rmSync(dataDir, { recursive: true, force: true });
+  if (existsSync(join(dataDir, 'concord.db'))) return dataDir;
+  const settings = settingsFor(dataDir);
+  settings.directus['PORT'] = String(await freePort());
+  const started = Date.now();
+  const { server } = await bootConcord(settings, { demoHistory: false });
+  const db = connectDatabase(settings.directus);
+  try {
+    await seedDemoHistory(db, { scale });
+  } finally {
+    await db.destroy();
+    await server.stop();
+  }
+  console.log(`  built the scale-${scale} company in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return dataDir;
+}
+
+async function median(run: () => Promise<unknown>): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i += 1) {
+    const started = performance.now();
+    await run();
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)] as number;
+}
+
+async function countOf(db: Knex, table: string): Promise<number> {
+  const row = await db(table).count({ n: '*' }).first();
+  return Number(row?.['n'] ?? 0);
+}
+
+async function main(): Promise<void> {
+  const settings = evaluationSettings({});
+  const today = zonedDate(new Date(), settings.timeZone);
+  const [quarter] = periodsWithin('quarterly', zonedDate(new Date(Date.now() - 182 * 86_400_000), settings.timeZone), today).slice(-1) as [Period];
+  console.log(`Evaluation of one quarterly cycle (${quarter.starts_on} – ${quarter.ends_on}) for all scopes, SQLite, median of ${RUNS} runs, ${new Date().toISOString()}`);
+  const rows: Array<{ scale: number; events: number; evaluate: number; run: number; floor: number }> = [];
+  for (const scale of SCALES) {
+    const dataDir = await companyOf(scale);
+    const db = connectDatabase(settingsFor(dataDir).directus);
+    try {
+      const events = await countOf(db, 'cc_case_events');
+      const floor = await median(() => db.raw('select c.team, count(*) as n, max(e.occurred_at) as last from cc_case_events e join cc_cases c on c.id = e."case" group by c.team'));
+      const evaluate = await median(() => evaluatePeriod(db, { period: quarter, settings, weights: parseWeights(null) }));
+      // The whole run as the endpoint does it: compute, then replace the draft scores in one transaction.
+      const key = periodKey('quarterly', quarter);
+      await db('cc_evaluation_cycles').where('period_key', key).andWhere('status', 'draft').delete();
+      const dates = dialectOf(db);
+      const [created] = await db('cc_evaluation_cycles')
+        .insert({ name: `bench ${key}`, period_kind: 'quarterly', starts_on: dates.date(quarter.starts_on), ends_on: dates.date(cyclePeriod('quarterly', quarter.starts_on).ends_on), status: 'draft', period_key: key })
+        .onConflict('period_key')
+        .ignore()
+        .returning('id');
+      const id = Number(typeof created === 'object' && created !== null ? (created as { id: number }).id : created);
+      const run = Number.isFinite(id) ? await median(() => runCycle({ db, settings }, id)) : Number.NaN;
+      rows.push({ scale, events, evaluate, run, floor });
+    } finally {
+      await db.destroy();
+    }
+  }
+  console.log('  scale   case events   floor (ms)   evaluate (ms)   run (ms)   run / floor');
+  for (const r of rows) {
+    console.log(`  ${String(r.scale).padStart(5)}   ${String(r.events).padStart(11)}   ${r.floor.toFixed(1).padStart(10)}   ${r.evaluate.toFixed(1).padStart(13)}   ${r.run.toFixed(1).padStart(8)}   ${(r.run / r.floor).toFixed(2).padStart(11)}`);
+  }
+  for (let i = 1; i < rows.length; i += 1) {
+    const [a, b] = [rows[i - 1]!, rows[i]!];
+    console.log(`  scale ${a.scale} → ${b.scale}: data ×${(b.events / a.events).toFixed(1)}, run time ×${(b.run / a.run).toFixed(1)}`);
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message.slice(0, 2000) : error);
+  process.exit(1);
+});
