@@ -10,7 +10,7 @@ import { seedDemoOrganisation, seedReferenceData, type DemoLogin } from './seed-
 import { seedWorkflows } from './seed-workflows.ts';
 import { seedDemoHistory } from './seed-demo-history.ts';
 import { connectDatabase } from './database.ts';
-import { installFreezeTriggers } from '../src/evaluation/freeze-triggers.ts';
+import { installDatabaseExtras } from '../src/database-extras.ts';
 import { evaluationSettings } from '../src/evaluation/settings.ts';
 import { seedEvaluatedHistory } from './seed-evaluations.ts';
 
@@ -45,10 +45,10 @@ export async function prepareDatabase(settings: ConcordSettings): Promise<void> 
   assertDataNotNewer(settings);
   await runDirectusCli(['bootstrap'], settings.directus);
   await runDirectusCli(['schema', 'apply', '--yes', SNAPSHOT_FILE], settings.directus);
-  // Snapshots carry no triggers, and a SQLite table rebuild drops them: install them on every start.
+  // Snapshots carry no triggers or composite indexes, and a SQLite table rebuild drops them.
   const db = connectDatabase(settings.directus);
   try {
-    await installFreezeTriggers(db);
+    await installDatabaseExtras(db);
   } finally {
     await db.destroy();
   }

@@ -1,12 +1,18 @@
 import knex, { type Knex } from 'knex';
 
 /**
- * A throw-away in-memory SQLite database with the columns the metric queries read, laid out as
- * Directus lays them out on SQLite (timestamps and dates as epoch milliseconds, booleans as 0/1), so
- * each formula runs its real SQL against a handful of hand-built rows.
+ * A throw-away database with the columns the metric queries read, laid out as Directus lays them
+ * out, so each formula runs its real SQL against a handful of hand-built rows: in-memory SQLite
+ * (timestamps and dates as epoch milliseconds, booleans as 0/1) by default, or, with
+ * CONCORD_TEST_PG_URL set, a fresh schema in that PostgreSQL database (timestamptz, date, boolean).
  */
+const PG_URL = process.env['CONCORD_TEST_PG_URL'];
+const onPostgres = Boolean(PG_URL);
+
 export async function metricsDatabase(): Promise<Knex> {
-  const db = knex({ client: 'sqlite3', connection: { filename: ':memory:' }, useNullAsDefault: true, pool: { min: 1, max: 1 } });
+  const db = onPostgres ? await postgresSchema(PG_URL as string) : knex({ client: 'sqlite3', connection: { filename: ':memory:' }, useNullAsDefault: true, pool: { min: 1, max: 1 } });
+  const stamp = (t: Knex.CreateTableBuilder, name: string) => (onPostgres ? t.timestamp(name, { useTz: true }) : t.bigInteger(name));
+  const date = (t: Knex.CreateTableBuilder, name: string) => (onPostgres ? t.date(name) : t.bigInteger(name));
 
   await db.schema.createTable('directus_users', (t) => {
     t.string('id').primary();
@@ -30,8 +36,8 @@ export async function metricsDatabase(): Promise<Knex> {
     t.increments('id');
     t.integer('team');
     t.string('user');
-    t.bigInteger('since');
-    t.bigInteger('until');
+    date(t, 'since');
+    date(t, 'until');
   });
   await db.schema.createTable('cc_workflows', (t) => {
     t.increments('id');
@@ -53,7 +59,7 @@ export async function metricsDatabase(): Promise<Knex> {
     t.increments('id');
     t.integer('workflow');
     t.integer('team');
-    t.bigInteger('opened_at');
+    stamp(t, 'opened_at');
   });
   await db.schema.createTable('cc_case_events', (t) => {
     t.increments('id');
@@ -61,7 +67,7 @@ export async function metricsDatabase(): Promise<Knex> {
     t.integer('to_state');
     t.integer('transition');
     t.string('actor_department');
-    t.bigInteger('occurred_at');
+    stamp(t, 'occurred_at');
     t.boolean('is_handoff').defaultTo(false);
     t.boolean('is_override').defaultTo(false);
   });
@@ -72,7 +78,7 @@ export async function metricsDatabase(): Promise<Knex> {
   await db.schema.createTable('cc_meetings', (t) => {
     t.increments('id');
     t.integer('team');
-    t.bigInteger('starts_at');
+    stamp(t, 'starts_at');
   });
   await db.schema.createTable('cc_meeting_participants', (t) => {
     t.increments('id');
@@ -85,8 +91,8 @@ export async function metricsDatabase(): Promise<Knex> {
     t.integer('project');
     t.integer('meeting');
     t.string('department');
-    t.bigInteger('due_at');
-    t.bigInteger('done_at');
+    stamp(t, 'due_at');
+    stamp(t, 'done_at');
     t.float('logged_hours');
   });
   await db.schema.createTable('cc_surveys', (t) => {
@@ -101,7 +107,7 @@ export async function metricsDatabase(): Promise<Knex> {
     t.integer('nps');
     t.integer('pulse');
     t.string('department');
-    t.bigInteger('responded_at');
+    stamp(t, 'responded_at');
   });
   await db.schema.createTable('cc_transactions', (t) => {
     t.increments('id');
@@ -109,27 +115,46 @@ export async function metricsDatabase(): Promise<Knex> {
     t.float('amount');
     t.string('department');
     t.integer('project');
-    t.bigInteger('occurred_on');
+    date(t, 'occurred_on');
   });
   await db.schema.createTable('cc_budgets', (t) => {
     t.increments('id');
     t.string('department');
     t.integer('project');
-    t.bigInteger('period_start');
-    t.bigInteger('period_end');
+    date(t, 'period_start');
+    date(t, 'period_end');
     t.float('amount');
   });
   return db;
 }
 
-/** An instant written with its offset, e.g. `2026-10-31T23:59:59+08:00`, as SQLite holds it. */
-export const at = (text: string): number => {
+async function postgresSchema(url: string): Promise<Knex> {
+  const schema = `metrics_${process.pid}_${Date.now().toString(36)}_${Math.floor(Math.random() * 1e6)}`;
+  const setup = knex({ client: 'pg', connection: url });
+  await setup.raw(`create schema ${schema}`);
+  await setup.destroy();
+  const db = knex({ client: 'pg', connection: url, searchPath: [schema], pool: { min: 1, max: 1 } });
+  schemas.set(db, schema);
+  return db;
+}
+
+const schemas = new WeakMap<Knex, string>();
+
+/** Closes the database; on PostgreSQL its schema goes too, so a test leaves nothing behind. */
+export async function disposeMetricsDatabase(db: Knex): Promise<void> {
+  const schema = schemas.get(db);
+  if (schema) await db.raw(`drop schema ${schema} cascade`);
+  await db.destroy();
+}
+
+/** An instant written with its offset, e.g. `2026-10-31T23:59:59+08:00`, as the database holds it. */
+export const at = (text: string): number | Date => {
   const ms = Date.parse(text);
   if (Number.isNaN(ms)) throw new Error(`not a timestamp: ${text}`);
-  return ms;
+  return onPostgres ? new Date(ms) : ms;
 };
 
-/** A calendar date as Directus stores it on SQLite (UTC midnight in milliseconds). */
-export const day = (iso: string): number => Date.parse(`${iso}T00:00:00Z`);
+/** A calendar date as Directus stores it (UTC midnight in milliseconds on SQLite). */
+export const day = (iso: string): number | string => (onPostgres ? iso : Date.parse(`${iso}T00:00:00Z`));
 
 export const hours = (n: number): number => n * 3_600_000;

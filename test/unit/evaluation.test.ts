@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { evaluatePeriod, overallResult, type ScoreRow } from '../../src/evaluation/evaluate.ts';
 import { cyclePeriod } from '../../src/evaluation/period.ts';
 import { DEFAULT_TARGETS, type EvaluationSettings, type Weights } from '../../src/evaluation/settings.ts';
-import { at, day, hours, metricsDatabase } from './evaluation-fixture.ts';
+import { at, day, disposeMetricsDatabase, hours, metricsDatabase } from './evaluation-fixture.ts';
 
 /**
  * Each formula of metrics.md against a few hand-built rows in a real (in-memory SQLite) database,
@@ -56,7 +56,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  await db.destroy();
+  await disposeMetricsDatabase(db);
 });
 
 async function addCase(id: number, options: { team?: number | null; opened?: string } = {}): Promise<void> {
@@ -110,7 +110,7 @@ describe('communication', () => {
     for (const [index, delay] of answers.entries()) {
       const caseId = index + 1;
       await addCase(caseId);
-      const handed = at(`2026-10-0${index + 2}T10:00:00+08:00`);
+      const handed = Date.parse(`2026-10-0${index + 2}T10:00:00+08:00`);
       await event(caseId, new Date(handed).toISOString(), 'service', STATE.escalated, { handoff: true });
       // Someone else acting first is no answer from tech.
       await event(caseId, new Date(handed + hours(0.5)).toISOString(), 'service', STATE.escalated);

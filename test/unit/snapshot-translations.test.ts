@@ -34,6 +34,12 @@ describe('snapshots/schema.yaml speaks Chinese and English', () => {
     expect(missing).toEqual([]);
   });
 
+  it('uses no characters Studio’s message format reads as syntax in its strings', () => {
+    // vue-i18n treats { } @ | as placeholders, links and plurals; one such string blanks a whole form.
+    const broken = Object.entries(TRANSLATION_STRINGS).flatMap(([key, values]) => Object.values(values).filter((v) => /[{}@|]/.test(v)).map(() => key));
+    expect(broken).toEqual([]);
+  });
+
   it('has both translations for every $t: key it uses', () => {
     const keys = [...new Set([...raw.matchAll(/\$t:([a-z0-9_.]+)/g)].map((m) => m[1] as string))];
     expect(keys.length).toBeGreaterThan(50);

@@ -88,7 +88,7 @@ function pulse({ db, period }: MetricContext) {
   const p = periodBindings(db, period);
   return rows(
     db,
-    `with answered as (
+    `with answered as materialized (
       select r.department as department, s.team as team, r.pulse as pulse
       from cc_survey_responses r
       join cc_surveys s on s.id = r.survey
@@ -112,28 +112,24 @@ function crossDepartmentClosures({ db, period }: MetricContext) {
   const p = periodBindings(db, period);
   return rows(
     db,
-    `with closed as (
-      select e."case" as case_id, e.occurred_at as closed_at
+    `with closed as materialized (
+      select e."case" as case_id, min(e.occurred_at) as closed_at
       from cc_case_events e
       join cc_workflow_states st on st.id = e.to_state
-      where st.is_terminal is true and e.is_override is not true and e.occurred_at >= ? and e.occurred_at < ?
-        and not exists (
-          select 1 from cc_case_events f
-          join cc_workflow_states fs on fs.id = f.to_state
-          where f."case" = e."case" and fs.is_terminal is true and f.is_override is not true
-            and (f.occurred_at < e.occurred_at or (f.occurred_at = e.occurred_at and f.id < e.id))
-        )
+      where st.is_terminal is true and e.is_override is not true and e.occurred_at < ?
+      group by e."case"
+      having min(e.occurred_at) >= ?
     ),
-    actors as (
+    actors as materialized (
       select distinct cl.case_id as case_id, e.actor_department as department
       from closed cl
       join cc_case_events e on e."case" = cl.case_id
       where e.occurred_at <= cl.closed_at and e.is_override is not true and e.actor_department is not null
     ),
-    breadth as (
+    breadth as materialized (
       select case_id, count(*) as departments from actors group by case_id
     ),
-    credited as (
+    credited as materialized (
       select a.department as department, null as team, b.departments as departments
       from actors a join breadth b on b.case_id = a.case_id
       union all
@@ -147,7 +143,7 @@ function crossDepartmentClosures({ db, period }: MetricContext) {
     select scope_kind, scope, count(*) as closed_cases, sum(case when departments >= 2 then 1 else 0 end) as cross_department_cases
     from scoped
     group by scope_kind, scope`,
-    [p.start, p.end],
+    [p.end, p.start],
   );
 }
 
@@ -155,7 +151,7 @@ function attendance({ db, period }: MetricContext) {
   const p = periodBindings(db, period);
   return rows(
     db,
-    `with invited as (
+    `with invited as materialized (
       select u.cc_department as department, m.team as team, case when mp.attended is true then 1 else 0 end as attended
       from cc_meeting_participants mp
       join cc_meetings m on m.id = mp.meeting

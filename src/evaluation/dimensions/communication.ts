@@ -50,7 +50,7 @@ export const communication: DimensionModule = {
     // two middle ranks ((n + 1) / 2 and (n + 2) / 2 in integer division).
     const found = await rows(
       db,
-      `with handoffs as (
+      `with handoffs as materialized (
         select e."case" as case_id, c.team as team, st.owner_department as receiver, st.response_sla_hours as sla, e.occurred_at as occurred_at,
           coalesce((
             select min(r.occurred_at) from cc_case_events r
@@ -62,7 +62,7 @@ export const communication: DimensionModule = {
         join cc_cases c on c.id = e."case"
         where e.is_handoff is true and e.is_override is not true and e.occurred_at >= ? and e.occurred_at < ?
       ),
-      timed as (
+      timed as materialized (
         select receiver, team, sla, ${sql.hours('answered_at', 'occurred_at')} as hours from handoffs
       ),
       scoped as (

@@ -92,17 +92,18 @@ function caseOutcomes({ db, period }: MetricContext) {
   const p = periodBindings(db, period);
   return rows(
     db,
-    `with resolved as (
-      select e.actor_department as department, c.team as team,
-        case when w.resolution_sla_hours > 0 then 1 else 0 end as with_sla,
-        case when w.resolution_sla_hours > 0 and ${sql.hours('e.occurred_at', 'c.opened_at')} <= w.resolution_sla_hours then 1 else 0 end as within_sla
+    `with resolved as materialized (
+      select e.actor_department as department, c.team as team, count(*) as resolutions,
+        sum(case when w.resolution_sla_hours > 0 then 1 else 0 end) as with_sla,
+        sum(case when w.resolution_sla_hours > 0 and ${sql.hours('e.occurred_at', 'c.opened_at')} <= w.resolution_sla_hours then 1 else 0 end) as within_sla
       from cc_case_events e
       join cc_workflow_transitions tr on tr.id = e.transition
       join cc_cases c on c.id = e."case"
       join cc_workflows w on w.id = c.workflow
       where tr.is_resolution is true and e.is_override is not true and e.occurred_at >= ? and e.occurred_at < ?
+      group by e.actor_department, c.team
     ),
-    reopened as (
+    reopened as materialized (
       select c.team as team,
         (
           select r.actor_department from cc_case_events r
@@ -116,10 +117,10 @@ function caseOutcomes({ db, period }: MetricContext) {
       join cc_cases c on c.id = e."case"
       where tr.is_reopen is true and e.is_override is not true and e.occurred_at >= ? and e.occurred_at < ?
     ),
-    outcomes as (
-      select department, team, 1 as resolution, with_sla, within_sla, 0 as reopen from resolved
+    outcomes as materialized (
+      select department, team, resolutions as resolution, with_sla, within_sla, 0 as reopen from resolved
       union all
-      select charged, team, 0, 0, 0, 1 from reopened
+      select charged, team, 0, 0, 0, count(*) from reopened group by charged, team
     ),
     scoped as (
       ${creditedToScopes('outcomes', 'department', 'team', ['resolution', 'with_sla', 'within_sla', 'reopen'])}

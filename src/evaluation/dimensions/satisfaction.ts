@@ -49,7 +49,7 @@ export const satisfaction: DimensionModule = {
     const p = periodBindings(db, period);
     const found = await rows(
       db,
-      `with answered as (
+      `with answered as materialized (
         select r.department as department, s.team as team, r.csat as csat, r.nps as nps
         from cc_survey_responses r
         join cc_surveys s on s.id = r.survey

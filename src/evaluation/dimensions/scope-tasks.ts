@@ -7,29 +7,41 @@ import { creditedToScopes, periodBindings, rows, type AggregateRow } from '../sq
  * counts once for a team even when both point at it). Per scope: tasks_due, tasks_on_time
  * (`done_at` set and ≤ `due_at`) and logged_hours (their sum).
  */
-export function scopeTasksDue({ db, period }: MetricContext): Promise<AggregateRow[]> {
+export function scopeTasksDue(ctx: MetricContext): Promise<AggregateRow[]> {
+  // Execution and utilisation both read it: once per evaluation.
+  let pending = memo.get(ctx);
+  if (!pending) memo.set(ctx, (pending = queryScopeTasksDue(ctx)));
+  return pending;
+}
+
+const memo = new WeakMap<MetricContext, Promise<AggregateRow[]>>();
+
+function queryScopeTasksDue({ db, period }: MetricContext): Promise<AggregateRow[]> {
   const p = periodBindings(db, period);
+  // Grouped by department and teams first, so the crediting below handles a few groups, not every task.
   return rows(
     db,
-    `with due as (
+    `with due as materialized (
       select t.department as department, p.team as project_team, m.team as meeting_team,
-        case when t.done_at is not null and t.done_at <= t.due_at then 1 else 0 end as on_time,
-        coalesce(t.logged_hours, 0) as logged_hours
+        count(*) as tasks_due,
+        sum(case when t.done_at is not null and t.done_at <= t.due_at then 1 else 0 end) as tasks_on_time,
+        sum(coalesce(cast(t.logged_hours as double precision), 0)) as logged_hours
       from cc_tasks t
       left join cc_projects p on p.id = t.project
       left join cc_meetings m on m.id = t.meeting
       where t.due_at >= ? and t.due_at < ?
+      group by t.department, p.team, m.team
     ),
-    credited as (
-      select department, project_team as team, on_time, logged_hours from due
+    credited as materialized (
+      select department, project_team as team, tasks_due, tasks_on_time, logged_hours from due
       union all
-      select null, meeting_team, on_time, logged_hours from due
+      select null, meeting_team, tasks_due, tasks_on_time, logged_hours from due
       where meeting_team is not null and (project_team is null or meeting_team <> project_team)
     ),
     scoped as (
-      ${creditedToScopes('credited', 'department', 'team', ['on_time', 'logged_hours'])}
+      ${creditedToScopes('credited', 'department', 'team', ['tasks_due', 'tasks_on_time', 'logged_hours'])}
     )
-    select scope_kind, scope, count(*) as tasks_due, sum(on_time) as tasks_on_time, sum(logged_hours) as logged_hours
+    select scope_kind, scope, sum(tasks_due) as tasks_due, sum(tasks_on_time) as tasks_on_time, sum(logged_hours) as logged_hours
     from scoped
     group by scope_kind, scope`,
     [p.start, p.end],

@@ -135,7 +135,7 @@ async function money({ db, period }: MetricContext) {
   const length = sql.days('b.period_end', 'b.period_start');
   return rows(
     db,
-    `with money as (
+    `with money as materialized (
       select t.department as department, p.team as team, cast(t.amount as double precision) as expense, 0 as budget, 1 as is_transaction, 0 as is_budget
       from cc_transactions t
       left join cc_projects p on p.id = t.project
