@@ -5,9 +5,10 @@ import type { ServiceContext } from '../directus-services.ts';
 /**
  * What an Insights figure may be computed from: exactly the rows the viewer can read through the
  * API. A viewer with an unconditional read permission on the collection (executives, admins) reads
- * everything, so the database aggregates over all rows. Anyone else gets the ids Directus itself
- * returns for them — its own permission rules applied — and the database aggregates over those ids
- * only. The ids are a visibility set handed back to SQL, never counted in JavaScript.
+ * everything, so the database aggregates over all rows; so does a viewer who can read every row the
+ * figure is about. Anyone else gets the ids Directus itself returns for them — its own permission
+ * rules applied — and the database aggregates over those ids only. The ids are a visibility set
+ * handed back to SQL, never counted in JavaScript.
  */
 
 export type Visibility = { all: true } | { all: false; ids: number[] };
@@ -34,10 +35,18 @@ export async function readsWholeCollection(db: Knex, accountability: Accountabil
   });
 }
 
-/** The rows of `collection` matching `filter` that the viewer may read. */
+/**
+ * The rows of `collection` matching `filter` that the viewer may read. When Directus counts as many
+ * of them for the viewer as there are at all (its own count, with and without their permissions),
+ * they may read every one, and no id list is needed.
+ */
 export async function visibleRows(ctx: ServiceContext & { db: Knex }, collection: string, filter: Record<string, unknown>): Promise<Visibility> {
   if (await readsWholeCollection(ctx.db, ctx.accountability, collection)) return { all: true };
   const service = new ctx.services.ItemsService(collection, { schema: ctx.schema, accountability: ctx.accountability, knex: ctx.db });
+  const everyone = new ctx.services.ItemsService(collection, { schema: ctx.schema, accountability: null, knex: ctx.db });
+  const countOf = async (reader: typeof service) => Number(((await reader.readByQuery({ filter, aggregate: { countDistinct: ['id'] } }))[0]?.['countDistinct'] as Record<string, unknown> | undefined)?.['id'] ?? 0);
+  const [mine, all] = await Promise.all([countOf(service), countOf(everyone)]);
+  if (mine === all) return { all: true };
   const rows = await service.readByQuery({ filter, fields: ['id'], limit: -1 });
   return { all: false, ids: rows.map((row) => Number(row['id'])) };
 }
