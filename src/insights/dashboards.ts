@@ -124,3 +124,8 @@ export function panelId(panel: PanelDefinition): string {
 export function dashboardsFor(audience: Audience): string[] {
   return DASHBOARDS.filter((d) => d.audience.includes(audience)).map((d) => d.id);
 }
+
+/** Where a head (department) or a lead (team) finds their scorecard in Studio. */
+export function scorecardDashboard(kind: 'department' | 'team'): string {
+  return stableId(kind === 'department' ? 'dashboard:department' : 'dashboard:team');
+}
