@@ -1,9 +1,14 @@
 import { upsertById, type AdminApi } from './admin-api.ts';
 import { TRANSLATION_STRINGS } from '../src/i18n/strings.ts';
 import { stableId } from '../src/access/stable-id.ts';
+import '../src/errors.ts';
+import { refusalTitleStrings } from '../src/i18n/refusals.ts';
+import { STUDIO_WORDING } from '../src/i18n/studio-wording.ts';
+import { DEFAULT_LANGUAGE } from '../src/i18n/language.ts';
 
-/** Translation strings and presets (bookmarks, default layouts): not carried by schema snapshots. */
+/** Translation strings, project settings and presets (bookmarks, default layouts): not carried by schema snapshots. */
 export async function applyPresentation(api: AdminApi): Promise<void> {
+  await applyProjectSettings(api);
   await applyTranslationStrings(api);
   await applyPresets(api);
   await applyDashboards(api);
@@ -30,15 +35,29 @@ async function applyDashboards(api: AdminApi): Promise<void> {
   });
 }
 
+/**
+ * Studio speaks Chinese unless a person chooses otherwise (their own language setting), and the
+ * project has an owner, so Studio stops asking admins for one on every load. An owner set by the
+ * operator (Directus's PROJECT_OWNER) is kept.
+ */
+async function applyProjectSettings(api: AdminApi): Promise<void> {
+  const settings = await api.get<{ default_language: string | null; project_owner: string | null }>('/settings', { fields: 'default_language,project_owner' });
+  const patch: Record<string, string> = {};
+  if (settings.default_language !== DEFAULT_LANGUAGE) patch['default_language'] = DEFAULT_LANGUAGE;
+  if (!settings.project_owner) patch['project_owner'] = (await api.get<{ email: string }>('/users/me', { fields: 'email' })).email;
+  if (Object.keys(patch).length > 0) await api.patch('/settings', patch);
+}
+
 async function applyTranslationStrings(api: AdminApi): Promise<void> {
+  const strings = { ...TRANSLATION_STRINGS, ...refusalTitleStrings(), ...STUDIO_WORDING };
   const existing = await api.get<Array<{ id: string; key: string; language: string; value: string }>>('/translations', {
-    filter: { key: { _starts_with: 'cc.' } },
+    filter: { _or: [{ key: { _starts_with: 'cc.' } }, { key: { _starts_with: 'errors.' } }, { key: { _in: Object.keys(STUDIO_WORDING) } }] },
     fields: 'id,key,language,value',
     limit: -1,
   });
   const index = new Map(existing.map((row) => [`${row.language}|${row.key}`, row]));
   const create: Array<Record<string, string>> = [];
-  for (const [key, values] of Object.entries(TRANSLATION_STRINGS)) {
+  for (const [key, values] of Object.entries(strings)) {
     for (const [language, value] of Object.entries(values)) {
       const current = index.get(`${language}|${key}`);
       if (!current) create.push({ id: stableId(`translation:${language}:${key}`), key, language, value });

@@ -29,6 +29,16 @@ const STRINGS = {
     note: '备注',
     confirm: '确认转换',
     cancel: '取消',
+    ownedBy: '负责部门',
+    yourDepartmentLacks: '你的部门没有此能力',
+    alsoSaving: '表单中其他未保存的修改会先一起保存:',
+    noteHint: '写入事项历史,接手的同事可以看到',
+    errorCode: '错误代码',
+    takeTransition: '执行转换',
+    stagedChanges: '含尚未保存的成员变更',
+    activationWillFail: '保存时会被拒绝:团队设为“运行中”前,每个部门都要达到最少人数。请补充成员,或先保持“组建中”。',
+    removalWillFail: '保存时会被拒绝:这些变更会让运行中的团队低于组建要求。',
+    addMembersHint: '在下方“成员”中添加各部门代表,组成情况会随之更新。',
   },
   'en-US': {
     department: 'Department',
@@ -56,6 +66,16 @@ const STRINGS = {
     note: 'Note',
     confirm: 'Take transition',
     cancel: 'Cancel',
+    ownedBy: 'Owned by',
+    yourDepartmentLacks: 'your department does not hold it',
+    alsoSaving: 'Your other unsaved changes in this form are saved first:',
+    noteHint: 'Goes into the case history, for whoever takes it over',
+    errorCode: 'Error code',
+    takeTransition: 'Take transition',
+    stagedChanges: 'includes member changes not saved yet',
+    activationWillFail: 'Saving will be refused: every department needs its minimum before the team can be active. Add members, or keep it forming for now.',
+    removalWillFail: 'Saving will be refused: these changes take an active team below the composition rules.',
+    addMembersHint: 'Add department representatives under Members below; the composition follows.',
   },
 } as const;
 
@@ -68,6 +88,11 @@ export function currentLanguage(): 'zh-CN' | 'en-US' {
 
 export function t(key: StringKey): string {
   return STRINGS[currentLanguage()][key];
+}
+
+/** Picks the text in the user's language from a `{ 'zh-CN', 'en-US' }` pair. */
+export function inLanguage(text: { 'zh-CN': string; 'en-US': string }): string {
+  return text[currentLanguage()];
 }
 
 /** Picks the label in the user's language from a row carrying name_zh / name_en. */
