@@ -303,3 +303,44 @@ export const NotTeamMemberError = defineRefusal<{ team: number | null }>('NOT_TE
   'zh-CN': { title: '不是团队成员', message: ({ team }) => `只有团队 #${team ?? '?'} 的现任成员可以回答它的脉搏调查。` },
   'en-US': { title: 'Not a team member', message: ({ team }) => `Only current members of team ${team ?? '?'} answer its pulse survey.` },
 });
+
+/** One thing wrong with a workflow definition (see src/workflows/workflow-validation.ts). */
+export type WorkflowProblem =
+  | { kind: 'initial_states'; count: number }
+  | { kind: 'no_terminal_state' }
+  | { kind: 'state_of_other_workflow'; transition: string | null; state: string }
+  | { kind: 'unknown_case_field'; field: string };
+
+const workflowProblem = (problem: WorkflowProblem, zh: boolean): string => {
+  switch (problem.kind) {
+    case 'initial_states':
+      if (problem.count === 0) return zh ? '没有初始状态(需要恰好一个)' : 'it has no initial state (it needs exactly one)';
+      return zh ? `有 ${problem.count} 个初始状态(只能有一个)` : `it has ${problem.count} initial states (it needs exactly one)`;
+    case 'no_terminal_state':
+      return zh ? '没有终止状态(至少需要一个)' : 'it has no terminal state (it needs at least one)';
+    case 'state_of_other_workflow':
+      return zh
+        ? `转换${problem.transition ? `「${problem.transition}」` : ''}用到的状态「${problem.state}」属于另一个流程`
+        : `transition${problem.transition ? ` "${problem.transition}"` : ''} uses state "${problem.state}" of another workflow`;
+    case 'unknown_case_field':
+      return zh ? `必填字段「${problem.field}」不是客户事项的字段` : `required field "${problem.field}" is not a field of customer cases`;
+  }
+};
+
+/** When the definition was found wrong: saving it, saving it while cases use it, or opening a case with it. */
+type WorkflowCheck = 'saving' | 'in_use' | 'opening_case';
+
+export const InvalidWorkflowError = defineRefusal<{ workflow: string; problems: WorkflowProblem[]; when: WorkflowCheck }>('INVALID_WORKFLOW', 422, {
+  'zh-CN': {
+    title: '流程定义有误',
+    message: ({ workflow, problems, when }) =>
+      `流程「${workflow}」的定义有误:${problems.map((p) => workflowProblem(p, true)).join(';')}。` +
+      { saving: '请改正后再保存。', in_use: '已有事项在使用这个流程,请保持它完整。', opening_case: '请管理员完善这个流程后,再用它登记事项。' }[when],
+  },
+  'en-US': {
+    title: 'Workflow definition is wrong',
+    message: ({ workflow, problems, when }) =>
+      `Workflow "${workflow}" is not valid: ${problems.map((p) => workflowProblem(p, false)).join('; ')}. ` +
+      { saving: 'Correct it, then save.', in_use: 'Cases use this workflow, so it must stay complete.', opening_case: 'Ask an admin to complete it before cases are opened with it.' }[when],
+  },
+});

@@ -17,6 +17,9 @@ export interface StudioStores {
     getField(collection: string, field: string): StudioField | undefined | null;
     getFieldsForCollection(collection: string): StudioField[];
   };
+  collections: {
+    getCollection(collection: string): { collection: string; name: string; icon: string } | null;
+  };
   permissions: {
     hasPermission(collection: string, action: 'create' | 'read' | 'update' | 'delete'): boolean;
   };
@@ -27,9 +30,10 @@ export function useStudioStores(): StudioStores {
   const stores = useStores();
   // The SDK declares the stores as Record<string, any>; these are the shapes Studio 11 provides.
   const fields = stores['useFieldsStore']() as StudioStores['fields'];
+  const collections = stores['useCollectionsStore']() as StudioStores['collections'];
   const permissions = stores['usePermissionsStore']() as StudioStores['permissions'];
   const user = stores['useUserStore']() as StudioStores['user'];
-  return { fields, permissions, user };
+  return { fields, collections, permissions, user };
 }
 
 /** A field's label as Studio shows it (translated), or its key. */

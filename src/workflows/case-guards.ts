@@ -5,7 +5,7 @@ import { userDepartment } from '../organisation/authority-store.ts';
 import { relationKey } from '../relation-key.ts';
 import { stateRef, transitionCase, type TransitionFields, type WorkflowContext } from './case-workflow.ts';
 import { MANAGED_CASE_FIELDS, TRANSITION_FIELDS } from './transition-rules.ts';
-import { loadWorkflowDefinition } from './workflow-store.ts';
+import { usableInitialState } from './workflow-guards.ts';
 
 /**
  * What Directus's generic item writes may do to cases and their history. The hooks call these
@@ -21,9 +21,8 @@ export async function guardCaseCreate(db: Knex, payload: Payload, now: Date = ne
   const workflow = relationKey(payload['workflow']);
   if (workflow === null) return payload; // Directus refuses the missing required field itself.
   if (!/^\d+$/.test(String(workflow))) throw new InvalidPayloadError({ field: 'workflow', reason: { 'zh-CN': '流程编号须为正整数', 'en-US': 'a workflow id is a positive whole number' } });
-  const definition = await loadWorkflowDefinition(db, Number(workflow));
-  const initial = definition.states.find((s) => s.is_initial);
-  if (!initial) throw new InvalidPayloadError({ field: 'workflow', reason: { 'zh-CN': `流程 #${workflow} 不存在,或没有初始状态`, 'en-US': `workflow ${workflow} does not exist or has no initial state` } });
+  const initial = await usableInitialState(db, Number(workflow));
+  if (!initial) throw new InvalidPayloadError({ field: 'workflow', reason: { 'zh-CN': `流程 #${workflow} 不存在`, 'en-US': `workflow ${workflow} does not exist` } });
   const requested = payload['state'] === undefined || payload['state'] === null ? null : relationKey(payload['state']);
   if (requested !== null && String(requested) !== String(initial.id) && requested !== initial.key) {
     throw new IllegalTransitionError({ case: 0, from: null, to: requested, allowed: [stateRef(initial)] });
