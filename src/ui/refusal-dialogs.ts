@@ -20,9 +20,15 @@ interface ApiErrorBody {
   extensions?: Record<string, unknown>;
 }
 
+/** Studio hands dialogs the failed request's error, or the first error of its body. */
+function errorBody(error: unknown): ApiErrorBody | undefined {
+  const e = error as { response?: { data?: { errors?: ApiErrorBody[] } }; errors?: ApiErrorBody[] } & ApiErrorBody;
+  return e?.response?.data?.errors?.[0] ?? e?.errors?.[0] ?? (e?.extensions ? e : undefined);
+}
+
 export function wholeRefusal(notification: StudioNotification): void {
-  const first = (notification.error as { response?: { data?: { errors?: ApiErrorBody[] } } } | undefined)?.response?.data?.errors?.[0];
-  if (!notification.dialog || !first || !isRefusalCode(first.extensions?.['code']) || typeof first.message !== 'string') return;
+  const first = errorBody(notification.error);
+  if (notification.text !== undefined || !notification.dialog || !first || !isRefusalCode(first.extensions?.['code']) || typeof first.message !== 'string') return;
   notification.text = first.message;
   // Studio's error block shows "[code] message"; with the message in the text it shows the code alone.
   notification.error = { message: '', extensions: first.extensions };
@@ -30,8 +36,12 @@ export function wholeRefusal(notification: StudioNotification): void {
 
 export function presentRefusalsWhole(): void {
   onStudioStore('notificationsStore', (store) =>
-    store.$onAction(({ name, args }) => {
-      if (name === 'add') wholeRefusal(args[0] as StudioNotification);
-    }),
+    store.$onAction(
+      ({ name, args }) => {
+        if (name === 'add') wholeRefusal(args[0] as StudioNotification);
+      },
+      // Kept for the life of the page, not of whatever scope is active while Studio loads extensions.
+      true,
+    ),
   );
 }
