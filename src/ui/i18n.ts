@@ -65,6 +65,7 @@ const STRINGS = {
     c360Satisfied: '满意(4–5 分)',
     c360SaveFirst: '保存客户后显示其全貌',
     c360More: '仅显示最近的记录',
+    c360Entries: '笔',
   },
   'en-US': {
     department: 'Department',
@@ -128,6 +129,7 @@ const STRINGS = {
     c360Satisfied: 'satisfied (4–5)',
     c360SaveFirst: 'Save the customer to see the whole picture',
     c360More: 'Most recent only',
+    c360Entries: 'entries',
   },
 } as const;
 
