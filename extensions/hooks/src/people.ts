@@ -19,6 +19,8 @@ export default defineHook(({ filter, action }, { services, getSchema, database, 
       logger.error(error, 'Concord: updating manager access failed');
     }
   };
+  // At start too: heads and leads named before a policy of theirs existed (an upgraded database) get it.
+  action('server.start', sync);
   for (const collection of ['cc_departments', 'cc_teams']) {
     for (const event of ['create', 'update', 'delete']) action(`${collection}.items.${event}`, sync);
   }
