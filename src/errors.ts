@@ -193,3 +193,10 @@ export const NotTeamMemberError = createError<{ team: number | null }>(
   ({ team }) => `Only current members of team ${team ?? '?'} answer its pulse survey.`,
   403,
 );
+
+export const RestrictedQueryError = createError<{ collection: string; path: string; use: string }>(
+  'RESTRICTED_QUERY_FIELD',
+  ({ collection, path, use }) =>
+    `You may read "${path}" of ${collection} only on some rows, so you cannot ${use} by it: the result would reveal values you may not see. Leave it out of the ${use}${use === 'filter' ? '' : ', or filter by it instead (a filter only matches where you may read the value)'}.`,
+  403,
+);
