@@ -41,7 +41,7 @@ export const TeamScopeError = createError<{ team: string }>(
   403,
 );
 
-export const InvalidPayloadError = createError<{ field: string; reason: string }>(
+export const InvalidPayloadError = createError<{ field: string; reason: string; collection?: string }>(
   'INVALID_PAYLOAD',
   ({ field, reason }) => `Invalid value for "${field}": ${reason}.`,
   400,
@@ -199,4 +199,25 @@ export const RestrictedQueryError = createError<{ collection: string; path: stri
   ({ collection, path, use }) =>
     `You may read "${path}" of ${collection} only on some rows, so you cannot ${use} by it: the result would reveal values you may not see. Leave it out of the ${use}${use === 'filter' ? '' : ', or filter by it instead (a filter only matches where you may read the value)'}.`,
   403,
+);
+
+export const InUseError = createError<{ collection: string; id: string; referenced_by: string; field: string; count: number; instead: string }>(
+  'IN_USE',
+  ({ collection, id, referenced_by, field, count, instead }) =>
+    `${collection} ${id} cannot be deleted: ${count} ${referenced_by} item${count === 1 ? '' : 's'} still refer${count === 1 ? 's' : ''} to it (${field}). ${instead}`,
+  409,
+);
+
+export const UpdateLeavesScopeError = createError<{ collection: string; id: string }>(
+  'UPDATE_LEAVES_SCOPE',
+  ({ collection, id }) =>
+    `After this change you could no longer edit ${collection} ${id}, so it is not made. Make it in two steps (the part that moves the item out of your hands last), or ask someone whose scope covers the result.`,
+  403,
+);
+
+export const StateInUseError = createError<{ state: string; cases: number }>(
+  'STATE_IN_USE',
+  ({ state, cases }) =>
+    `Workflow state ${state} holds ${cases} case${cases === 1 ? '' : 's'} of its workflow, so it cannot move to another workflow. Move those cases on (or override them) first, or add a new state to the other workflow.`,
+  409,
 );

@@ -1,8 +1,9 @@
 import type { Accountability } from '@directus/types';
 import type { Knex } from 'knex';
 import { isCapabilityKey } from './capabilities.ts';
-import { nestedMembershipChanges, toMembershipPatch, type MembershipChanges, type MembershipRow } from './composition.ts';
-import { assessTeamComposition, loadMemberships, teamStatus } from './composition-store.ts';
+import { nestedMembershipChanges, type MembershipChanges } from './composition.ts';
+import { assessTeamComposition } from './composition-store.ts';
+import { judgeTeam, noteMembershipRemovals, teamState } from './composition-judge.ts';
 import { relationKey } from '../relation-key.ts';
 import { departmentsHeadedBy, teamsLedBy, userCapabilities } from './authority-store.ts';
 import {
@@ -41,22 +42,6 @@ export async function guardTeamCreate(db: Knex, payload: Payload): Promise<void>
   await assertComposition(db, NEW_TEAM, String(payload['name'] ?? ''), changes);
 }
 
-export async function guardTeamUpdate(db: Knex, keys: readonly Key[], payload: Payload): Promise<void> {
-  validateTeamStatus(payload['status']);
-  const touchesMembers = payload['members'] !== undefined;
-  if (payload['status'] === undefined && !touchesMembers) return;
-  for (const key of keys) {
-    const current = await teamStatus(db, key);
-    if (!current) continue;
-    const finalStatus = (payload['status'] as string | undefined) ?? current.status;
-    if (finalStatus !== 'active') continue;
-    if (current.status === 'active' && !touchesMembers) continue;
-    const existing = touchesMembers ? (await loadMemberships(db, key)).map((row) => row.id as Key) : [];
-    const changes = nestedMembershipChanges(payload['members'], existing, key) ?? undefined;
-    await assertComposition(db, key, String(payload['name'] ?? current.name), changes);
-  }
-}
-
 function validateTeamStatus(status: unknown): void {
   if (status === undefined) return;
   if (status !== 'forming' && status !== 'active' && status !== 'archived') {
@@ -73,34 +58,22 @@ export async function guardMemberCreate(db: Knex, accountability: Accountability
   await assertMayManageMembers(db, accountability, [team]);
 }
 
-export async function guardMemberUpdate(
-  db: Knex,
-  accountability: Accountability | null,
-  keys: readonly Key[],
-  payload: Payload,
-): Promise<void> {
-  const rows: MembershipRow[] = await db('cc_team_members').select('id', 'team', 'user', 'since', 'until').whereIn('id', [...keys]);
-  const patch = toMembershipPatch(payload);
-  const merged = rows.map((row) => ({ ...row, ...patch, id: row.id as Key }));
-  const teams = new Set<Key>(rows.map((row) => row.team as Key));
+/** Moving a membership into a team is the target team's lead's (or HR's) to do; composition is judged on the result (composition-judge.ts). */
+export async function guardMemberUpdate(db: Knex, accountability: Accountability | null, payload: Payload): Promise<void> {
   const target = relationKey(payload['team']);
-  if (target !== null) {
-    await assertMayManageMembers(db, accountability, [target]);
-    teams.add(target);
-  }
-  await assertActiveTeamsStayComposed(db, [...teams], { create: [], update: merged, delete: [] });
+  if (target !== null) await assertMayManageMembers(db, accountability, [target]);
 }
 
+/**
+ * Removing members, checked before Directus deletes them for a refusal that names the gaps; the
+ * same judgement runs again inside the delete's transaction, with the team locked (races).
+ */
 export async function guardMemberDelete(db: Knex, keys: readonly Key[]): Promise<void> {
   const rows: Array<{ team: Key }> = await db('cc_team_members').distinct('team').whereIn('id', [...keys]);
-  await assertActiveTeamsStayComposed(db, rows.map((row) => row.team), { create: [], update: [], delete: [...keys] });
-}
-
-async function assertActiveTeamsStayComposed(db: Knex, teams: readonly Key[], changes: MembershipChanges): Promise<void> {
-  for (const team of new Set(teams.map(String))) {
-    const current = await teamStatus(db, team);
-    if (current?.status === 'active') await assertComposition(db, team, current.name, changes);
+  for (const { team } of rows) {
+    judgeTeam(await teamState(db, team), await teamState(db, team, { create: [], update: [], delete: [...keys] }));
   }
+  await noteMembershipRemovals(db, keys);
 }
 
 /** Native permissions already limit update/delete to the lead's own teams; creation needs this check. */

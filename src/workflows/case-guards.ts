@@ -6,6 +6,7 @@ import { relationKey } from '../relation-key.ts';
 import { transitionCase, type TransitionFields, type WorkflowContext } from './case-workflow.ts';
 import { MANAGED_CASE_FIELDS, TRANSITION_FIELDS } from './transition-rules.ts';
 import { loadWorkflowDefinition } from './workflow-store.ts';
+import { holdState } from './state-moves.ts';
 
 /**
  * What Directus's generic item writes may do to cases and their history. The hooks call these
@@ -23,7 +24,9 @@ export async function guardCaseCreate(db: Knex, payload: Payload, now: Date = ne
   if (!/^\d+$/.test(String(workflow))) throw new InvalidPayloadError({ field: 'workflow', reason: 'a workflow id is a positive whole number' });
   const definition = await loadWorkflowDefinition(db, Number(workflow));
   const initial = definition.states.find((s) => s.is_initial);
-  if (!initial) throw new InvalidPayloadError({ field: 'workflow', reason: `workflow ${workflow} does not exist or has no initial state` });
+  if (!initial || !(await holdState(db, initial.id, Number(workflow)))) {
+    throw new InvalidPayloadError({ field: 'workflow', reason: `workflow ${workflow} does not exist or has no initial state` });
+  }
   const requested = payload['state'] === undefined || payload['state'] === null ? null : relationKey(payload['state']);
   if (requested !== null && String(requested) !== String(initial.id) && requested !== initial.key) {
     throw new IllegalTransitionError({ case: 0, from: null, to: requested, allowed: [{ id: initial.id, key: initial.key, name_zh: initial.name_zh }] });
