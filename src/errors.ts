@@ -221,3 +221,24 @@ export const StateInUseError = createError<{ state: string; cases: number }>(
     `Workflow state ${state} holds ${cases} case${cases === 1 ? '' : 's'} of its workflow, so it cannot move to another workflow. Move those cases on (or override them) first, or add a new state to the other workflow.`,
   409,
 );
+
+export const WriterFieldError = createError<{ collection: string; field: string }>(
+  'SET_BY_SERVER',
+  ({ collection, field }) =>
+    `"${field}" of ${collection} records who wrote it and is set by the server from whoever writes; leave it out (it cannot name someone else, or be changed later).`,
+  400,
+);
+
+export const CreateOutOfScopeError = createError<{ collection: string }>(
+  'CREATE_OUT_OF_SCOPE',
+  ({ collection }) =>
+    `You may add ${collection} items only where you could also edit them (a team lead: for their own teams; a notice's audience: for their own notices); this one would be outside that, so it was not created.`,
+  403,
+);
+
+export const SelfAppointmentError = createError<{ collection: string; field: string }>(
+  'SELF_APPOINTMENT',
+  ({ collection, field }) =>
+    `You cannot appoint yourself (${collection}.${field}): leading a team brings a manager's rights, so someone else appoints its lead — another member of HR or an administrator.`,
+  403,
+);

@@ -12,6 +12,7 @@ import {
   DuplicateCapabilityError,
   InvalidCapabilityError,
   InvalidPayloadError,
+  SelfAppointmentError,
   TeamScopeError,
 } from '../errors.ts';
 
@@ -145,4 +146,15 @@ async function assertCapabilityNotHeld(db: Knex, department: string, capability:
     .where({ department, capability })
     .whereNotIn('id', [...except]);
   if (clash) throw new DuplicateCapabilityError({ department, capability });
+}
+
+/**
+ * Nobody makes themselves a team's lead: leading brings the manager policy (people-sync.ts), so
+ * HR (team.build) could otherwise give itself a manager's rights over any team. Someone else
+ * appoints a lead — another member of HR or an administrator. Joining a team as a member is HR's
+ * everyday work (its own representative included) and brings no policy, so it stays open.
+ */
+export function guardSelfAppointment(accountability: Accountability | null, payload: Payload): void {
+  if (isPrivileged(accountability) || payload['lead'] === undefined || payload['lead'] === null) return;
+  if (String(relationKey(payload['lead'])) === accountability?.user) throw new SelfAppointmentError({ collection: 'cc_teams', field: 'lead' });
 }

@@ -7,6 +7,7 @@ import {
   guardMemberCreate,
   guardMemberDelete,
   guardMemberUpdate,
+  guardSelfAppointment,
   guardTeamCreate,
 } from '../../../src/organisation/guards.ts';
 import { judgeMembershipRemoval, judgeNewRule } from '../../../src/organisation/composition-judge.ts';
@@ -15,8 +16,13 @@ type Payload = Record<string, unknown>;
 
 /** Composition rules (Table 1) and the duty/authority matrix (Table 2), guarded on every write path. */
 export default defineHook(({ filter }) => {
-  filter<Payload>('cc_teams.items.create', async (payload, _meta, { database }) => {
+  filter<Payload>('cc_teams.items.create', async (payload, _meta, { database, accountability }) => {
+    guardSelfAppointment(accountability, payload);
     await guardTeamCreate(database, payload);
+    return payload;
+  });
+  filter<Payload>('cc_teams.items.update', (payload, _meta, { accountability }) => {
+    guardSelfAppointment(accountability, payload);
     return payload;
   });
 
