@@ -129,3 +129,56 @@ describe('filters on fields readable on some rows only (directus_users)', () => 
     expect((await get('/users?fields=id&sort=last_name&limit=2', prober)).status).toBe(200);
   });
 });
+
+describe('filters through an o2m relation onto rows hidden by state (draft scores)', () => {
+  let cycle: number;
+
+  beforeAll(async () => {
+    // A draft cycle whose only score is a draft of the prober's own department: published, it would be theirs to read.
+    cycle = (await rawAdmin<{ id: number }>('POST', '/items/cc_evaluation_cycles', { period_kind: 'monthly', starts_on: '2031-07-01', name: `${TAG} draft` })).id;
+    await testDb()('cc_evaluation_scores').insert({ cycle, scope_kind: 'department', department: 'marketing', dimension: 'satisfaction', score: 42, raw: '{}', counts: '{}' });
+  });
+
+  it('a cycle whose only scores are drafts matches no score filter for staff, on REST and GraphQL', async () => {
+    const path = `/items/cc_evaluation_cycles?fields=id&filter[id][_eq]=${cycle}&filter[scores][score][_lt]=101`;
+    const hidden = await get(path, prober);
+    expect([hidden.status, ids(hidden)]).toEqual([200, []]);
+    expect(ids(await get(path, publisher))).toEqual([cycle]);
+    const query = `{ cc_evaluation_cycles(filter: { id: { _eq: ${cycle} }, scores: { score: { _lt: 101 } } }) { id } }`;
+    const viaGraphql = await graphql(query, prober);
+    expect(viaGraphql.json?.errors).toBeUndefined();
+    expect((viaGraphql.json?.data as { cc_evaluation_cycles: unknown[] }).cc_evaluation_cycles).toEqual([]);
+    const seen = await graphql(query, publisher);
+    expect((seen.json?.data as { cc_evaluation_cycles: Array<{ id: string }> }).cc_evaluation_cycles.map((c) => Number(c.id))).toEqual([cycle]);
+    // The stored draft is there all along.
+    expect(await testDb()('cc_evaluation_scores').where({ cycle }).count({ n: '*' })).toEqual([{ n: 1 }]);
+  });
+
+  it('the score itself stays unreadable as a draft, and a bisecting filter on its value finds nothing', async () => {
+    for (const bound of [0, 42, 43, 100]) {
+      const result = await get(`/items/cc_evaluation_cycles?fields=id&filter[id][_eq]=${cycle}&filter[scores][score][_gte]=${bound}`, prober);
+      expect([bound, ids(result)]).toEqual([bound, []]);
+    }
+    expect(ids(await get(`/items/cc_evaluation_scores?fields=id&filter[cycle][_eq]=${cycle}`, prober))).toEqual([]);
+  });
+});
+
+describe('filters through m2m junctions (notices → audience)', () => {
+  let notice: number;
+
+  beforeAll(async () => {
+    const [finance] = await Promise.all([createStaff('finance', { label: `${TAG}.finance` })]);
+    notice = (await rawAdmin<{ id: number }>('POST', '/items/cc_notices', {
+      title: `${TAG} finance only`, level: 'important', body: `${SECRET} 预算`, author: finance!.id, audience_departments: { create: [{ department: 'finance' }] },
+    })).id;
+  });
+
+  it("a junction row filtered by its notice's body matches only for the notice's audience", async () => {
+    const path = `/items/cc_notices_departments?fields=id&filter[notice][_eq]=${notice}&filter[notice][body][_contains]=${SECRET}`;
+    const probed = await get(path, prober);
+    expect(ids(probed)).toEqual([]);
+    const query = `{ cc_notices_departments(filter: { notice: { body: { _contains: "${SECRET}" } } }) { id } }`;
+    const viaGraphql = await graphql(query, prober);
+    expect((viaGraphql.json?.data as { cc_notices_departments: unknown[] } | undefined)?.cc_notices_departments ?? []).toEqual([]);
+  });
+});
