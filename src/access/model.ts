@@ -158,6 +158,8 @@ export function staffPolicy(): PolicyDefinition {
       ...SHARED_COLLECTIONS.map((collection) => read(collection)),
       read('directus_users', PUBLIC_USER_FIELDS),
       read('directus_files', ALL, READABLE_FILES),
+      // Uploads, their exports among them; Directus records the uploader whatever the payload says.
+      { collection: 'directus_files', action: 'create', fields: ALL },
       { collection: 'directus_users', action: 'update', fields: OWN_USER_SETTINGS, permissions: { id: { _eq: '$CURRENT_USER' } } },
       // Insights: the dashboards Concord ships are for everyone; each panel reads with the viewer's rights.
       read('directus_dashboards'),
