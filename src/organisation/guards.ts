@@ -1,7 +1,7 @@
 import type { Accountability } from '@directus/types';
 import type { Knex } from 'knex';
 import { isCapabilityKey } from './capabilities.ts';
-import { nestedMembershipChanges, type MembershipChanges } from './composition.ts';
+import { NEW_TEAM, nestedMembershipChanges, type MembershipChanges } from './composition.ts';
 import { assessTeamComposition } from './composition-store.ts';
 import { judgeTeam, noteMembershipRemovals, teamState } from './composition-judge.ts';
 import { relationKey } from '../relation-key.ts';
@@ -25,8 +25,6 @@ import {
 type Key = number | string;
 type Payload = Record<string, unknown>;
 
-const NEW_TEAM = '__new__';
-
 function isPrivileged(accountability: Accountability | null): boolean {
   return accountability === null || accountability.admin === true || accountability.user === null;
 }
@@ -46,7 +44,7 @@ export async function guardTeamCreate(db: Knex, payload: Payload): Promise<void>
 function validateTeamStatus(status: unknown): void {
   if (status === undefined) return;
   if (status !== 'forming' && status !== 'active' && status !== 'archived') {
-    throw new InvalidPayloadError({ field: 'status', reason: 'use one of forming, active, archived' });
+    throw new InvalidPayloadError({ field: 'status', reason: { 'zh-CN': '请用 forming(组建中)、active(运行中)或 archived(已归档)', 'en-US': 'use one of forming, active, archived' } });
   }
 }
 
@@ -135,7 +133,7 @@ export function guardCompositionRule(payload: Payload): void {
     // CSV imports deliver numbers as text.
     const value = typeof raw === 'string' && /^\d+$/.test(raw.trim()) ? Number(raw) : raw;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 1000) {
-      throw new InvalidPayloadError({ field, reason: 'use a whole number from 0 to 1000' });
+      throw new InvalidPayloadError({ field, reason: { 'zh-CN': '请填写 0 到 1000 之间的整数', 'en-US': 'use a whole number from 0 to 1000' } });
     }
   }
 }

@@ -1,6 +1,7 @@
 import type { SchemaOverview } from '@directus/types';
 import type { Knex } from 'knex';
 import { InvalidPayloadError } from '../errors.ts';
+import type { Localized } from '../i18n/language.ts';
 import type { UpdateJudge, UpdateRequest } from '../integrity/judged-updates.ts';
 import { DATE_ORDER, FIELD_RULES, type DateOrderRule, type FieldRule } from './rules.ts';
 
@@ -55,6 +56,9 @@ const MANAGED_SPECIALS = ['date-created', 'date-updated', 'user-created', 'user-
 const INTEGER_RANGE = { integer: [-2147483648, 2147483647], bigInteger: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER] } as const;
 /** PostgreSQL stores Directus floats as `real`. */
 const FLOAT_LIMIT = 3.4e38;
+
+/** A reason in both languages (English first, as the error's own message is). */
+const say = (en: string, zh: string): Localized => ({ 'zh-CN': zh, 'en-US': en });
 
 /** One reading of the schema's field details per schema version (Directus replaces the object on every schema change). */
 const specsBySchema = new WeakMap<SchemaOverview, Promise<FieldSpecs>>();
@@ -130,73 +134,73 @@ export async function validateValues(db: Knex, specs: FieldSpecs, collection: st
 }
 
 async function checkValue(db: Knex, spec: FieldSpec, value: unknown): Promise<unknown> {
-  const refuse = (reason: string): never => {
+  const refuse = (reason: Localized): never => {
     throw new InvalidPayloadError({ field: spec.field, reason, collection: spec.collection });
   };
   if (value === null || value === undefined) {
-    if (value === null && !spec.nullable) refuse('it cannot be empty');
+    if (value === null && !spec.nullable) refuse(say('it cannot be empty', '不能为空'));
     return value;
   }
   // A nested object creates or changes the related item; that write is checked on its own.
   if (spec.related && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date)) return value;
   const normalised = normalise(spec, value, refuse);
   if (spec.choices && !(spec.type === 'json' || spec.type === 'csv')) {
-    if (!spec.choices.includes(String(normalised))) refuse(`use one of ${spec.choices.join(', ')}`);
+    if (!spec.choices.includes(String(normalised))) refuse(say(`use one of ${spec.choices.join(', ')}`, `请使用以下之一:${spec.choices.join('、')}`));
   }
   if (spec.choices && Array.isArray(normalised)) {
     const unknown = normalised.filter((item) => !spec.choices?.includes(String(item)));
-    if (unknown.length > 0) refuse(`use only ${spec.choices.join(', ')}`);
+    if (unknown.length > 0) refuse(say(`use only ${spec.choices.join(', ')}`, `只能使用:${spec.choices.join('、')}`));
   }
   if (typeof normalised === 'number') {
-    if (spec.min !== null && normalised < spec.min) refuse(`it cannot be less than ${spec.min}`);
-    if (spec.max !== null && normalised > spec.max) refuse(`it cannot be more than ${spec.max}`);
+    if (spec.min !== null && normalised < spec.min) refuse(say(`it cannot be less than ${spec.min}`, `不能小于 ${spec.min}`));
+    if (spec.max !== null && normalised > spec.max) refuse(say(`it cannot be more than ${spec.max}`, `不能大于 ${spec.max}`));
   }
   if (spec.related && (typeof normalised === 'string' || typeof normalised === 'number')) {
     const exists = await db(spec.related.collection).first(spec.related.primary).where(spec.related.primary, normalised);
-    if (!exists) refuse(`there is no ${spec.related.collection} item with id "${String(normalised)}"`);
+    if (!exists) refuse(say(`there is no ${spec.related.collection} item with id "${String(normalised)}"`, `没有编号为“${String(normalised)}”的 ${spec.related.collection} 记录`));
   }
   return normalised;
 }
 
-function normalise(spec: FieldSpec, value: unknown, refuse: (reason: string) => never): unknown {
+function normalise(spec: FieldSpec, value: unknown, refuse: (reason: Localized) => never): unknown {
   const shown = (v: unknown) => (typeof v === 'string' ? `"${v.length > 40 ? `${v.slice(0, 40)}…` : v}"` : JSON.stringify(v) ?? String(v));
   switch (spec.type) {
     case 'string':
     case 'text':
     case 'hash': {
       const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
-      if (typeof text !== 'string') return refuse(`text is needed, not ${shown(value)}`);
-      if (spec.maxLength !== null && text.length > spec.maxLength) refuse(`at most ${spec.maxLength} characters (this has ${text.length})`);
+      if (typeof text !== 'string') return refuse(say(`text is needed, not ${shown(value)}`, `需要文本,而不是 ${shown(value)}`));
+      if (spec.maxLength !== null && text.length > spec.maxLength) refuse(say(`at most ${spec.maxLength} characters (this has ${text.length})`, `最多 ${spec.maxLength} 个字符(当前 ${text.length} 个)`));
       return text;
     }
     case 'uuid': {
-      if (typeof value !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) refuse(`an id such as 3f2a…-… is needed, not ${shown(value)}`);
+      if (typeof value !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) refuse(say(`an id such as 3f2a…-… is needed, not ${shown(value)}`, `需要形如 3f2a…-… 的编号,而不是 ${shown(value)}`));
       return value;
     }
     case 'integer':
     case 'bigInteger': {
       const n = toNumber(value);
       const [low, high] = INTEGER_RANGE[spec.type];
-      if (n === null || !Number.isInteger(n)) return refuse(`a whole number is needed, not ${shown(value)}`);
-      if (n < low || n > high) refuse(`a whole number from ${low} to ${high}`);
+      if (n === null || !Number.isInteger(n)) return refuse(say(`a whole number is needed, not ${shown(value)}`, `需要整数,而不是 ${shown(value)}`));
+      if (n < low || n > high) refuse(say(`a whole number from ${low} to ${high}`, `需要 ${low} 到 ${high} 之间的整数`));
       return n;
     }
     case 'float':
     case 'decimal': {
       const n = toNumber(value);
-      if (n === null) return refuse(`a number such as 1200.50 is needed, not ${shown(value)}`);
+      if (n === null) return refuse(say(`a number such as 1200.50 is needed, not ${shown(value)}`, `需要数字(例如 1200.50),而不是 ${shown(value)}`));
       const limit = spec.type === 'decimal' && spec.precision !== null ? 10 ** (spec.precision - (spec.scale ?? 0)) : FLOAT_LIMIT;
-      if (Math.abs(n) >= limit) refuse(`the number is too large (the limit is ${spec.type === 'decimal' ? limit : '3.4e38'})`);
+      if (Math.abs(n) >= limit) refuse(say(`the number is too large (the limit is ${spec.type === 'decimal' ? limit : '3.4e38'})`, `数字过大(上限为 ${spec.type === 'decimal' ? limit : '3.4e38'})`));
       return n;
     }
     case 'boolean': {
       if (value === true || value === 'true' || value === 1 || value === '1') return true;
       if (value === false || value === 'false' || value === 0 || value === '0') return false;
-      return refuse(`true or false is needed, not ${shown(value)}`);
+      return refuse(say(`true or false is needed, not ${shown(value)}`, `需要 true 或 false,而不是 ${shown(value)}`));
     }
     case 'date': {
       if (typeof value !== 'string' || !isCalendarDate(value.slice(0, 10)) || !/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value)) {
-        return refuse(`a date such as 2026-03-31 is needed, not ${shown(value)}`);
+        return refuse(say(`a date such as 2026-03-31 is needed, not ${shown(value)}`, `需要日期(例如 2026-03-31),而不是 ${shown(value)}`));
       }
       return value;
     }
@@ -204,12 +208,12 @@ function normalise(spec: FieldSpec, value: unknown, refuse: (reason: string) => 
     case 'timestamp': {
       if (value instanceof Date && !Number.isNaN(value.getTime())) return value;
       if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) || Number.isNaN(Date.parse(value)) || !isCalendarDate(value.slice(0, 10))) {
-        return refuse(`a date and time such as 2026-03-31T09:30:00Z is needed, not ${shown(value)}`);
+        return refuse(say(`a date and time such as 2026-03-31T09:30:00Z is needed, not ${shown(value)}`, `需要日期和时间(例如 2026-03-31T09:30:00Z),而不是 ${shown(value)}`));
       }
       return value;
     }
     case 'time': {
-      if (typeof value !== 'string' || !/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/.test(value)) return refuse(`a time such as 09:30 is needed, not ${shown(value)}`);
+      if (typeof value !== 'string' || !/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/.test(value)) return refuse(say(`a time such as 09:30 is needed, not ${shown(value)}`, `需要时间(例如 09:30),而不是 ${shown(value)}`));
       return value;
     }
     default:
@@ -261,7 +265,7 @@ export function assertDateOrder(collection: string, payload: Payload, creating: 
 function assertPair(collection: string, rule: DateOrderRule, row: Payload): void {
   const from = instantOf(row[rule.from]);
   const to = instantOf(row[rule.to]);
-  if (from !== null && to !== null && to < from) throw new InvalidPayloadError({ field: rule.to, reason: `it cannot be before ${rule.from}`, collection });
+  if (from !== null && to !== null && to < from) throw new InvalidPayloadError({ field: rule.to, reason: say(`it cannot be before ${rule.from}`, `不能早于 ${rule.from}`), collection });
 }
 
 export const dateOrderJudge: UpdateJudge<UpdateRequest> = {

@@ -2,6 +2,7 @@ import { isSystemCollection } from '@directus/system-data';
 import type { SchemaOverview } from '@directus/types';
 import type { Knex } from 'knex';
 import { InUseError } from '../errors.ts';
+import type { Localized } from '../i18n/language.ts';
 
 /**
  * A delete that the database would refuse (a foreign key without ON DELETE action still points at
@@ -15,12 +16,21 @@ import { InUseError } from '../errors.ts';
 type Key = number | string;
 
 /** What to do instead, for the collections people most often try to delete. */
-const INSTEAD: Record<string, string> = {
-  directus_users: 'Set the person\'s status to "archived" instead: their history stays theirs and they can no longer sign in.',
-  cc_departments: 'Move its people, rules and records to another department first.',
-  cc_workflow_states: 'Move the cases in it on (or override them) first; states named in case history stay.',
-  cc_workflow_transitions: 'It is named in case history, which is kept; give it a capability nobody holds to retire it.',
-  cc_cases: 'Case history is kept; close the case instead.',
+const INSTEAD: Record<string, Localized> = {
+  directus_users: {
+    'zh-CN': '请改为把此人的状态设为“已归档”:其历史记录保留,且不能再登录。',
+    'en-US': 'Set the person\'s status to "archived" instead: their history stays theirs and they can no longer sign in.',
+  },
+  cc_departments: { 'zh-CN': '请先把其人员、规则和记录转到其他部门。', 'en-US': 'Move its people, rules and records to another department first.' },
+  cc_workflow_states: {
+    'zh-CN': '请先推进(或由管理员调整)其中的事项;事项历史中提到的状态会保留。',
+    'en-US': 'Move the cases in it on (or override them) first; states named in case history stay.',
+  },
+  cc_workflow_transitions: {
+    'zh-CN': '事项历史中提到了它,历史需保留;如要停用,请把它的能力设为无人拥有的能力。',
+    'en-US': 'It is named in case history, which is kept; give it a capability nobody holds to retire it.',
+  },
+  cc_cases: { 'zh-CN': '事项历史需保留;请改为关闭该事项。', 'en-US': 'Case history is kept; close the case instead.' },
 };
 
 export async function assertDeletable(db: Knex, schema: SchemaOverview, collection: string, keys: readonly Key[]): Promise<void> {
@@ -33,7 +43,7 @@ export async function assertDeletable(db: Knex, schema: SchemaOverview, collecti
     referenced_by: blocking.collection,
     field: blocking.field,
     count: blocking.count,
-    instead: INSTEAD[collection] ?? `Remove or reassign those ${blocking.collection} items first.`,
+    instead: INSTEAD[collection] ?? { 'zh-CN': `请先删除或重新指定这些 ${blocking.collection} 记录。`, 'en-US': `Remove or reassign those ${blocking.collection} items first.` },
   });
 }
 
