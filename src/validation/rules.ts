@@ -41,6 +41,8 @@ export const FIELD_RULES: readonly FieldRule[] = [
   { field: 'cc_workflows.resolution_sla_hours', min: 0 },
   // A case's state is asked for by id or key and judged by the workflow (ILLEGAL_TRANSITION lists the way on).
   { field: 'cc_cases.state', checkedBy: 'src/workflows/case-guards.ts' },
+  // A cycle's kind decides its period; the cycle guard says which kinds and first days fit (INVALID_PERIOD).
+  { field: 'cc_evaluation_cycles.period_kind', checkedBy: 'src/evaluation/cycles.ts' },
   // Concord speaks these two languages; Studio offers more.
   { field: 'directus_users.language', choices: ['zh-CN', 'en-US'] },
 ];
