@@ -29,6 +29,7 @@ export interface DirectusServices {
   ItemsService: new (collection: string, options: ServiceOptions) => ItemsServiceLike;
   NotificationsService: new (options: ServiceOptions) => ItemsServiceLike;
   MailService: new (options: ServiceOptions) => MailServiceLike;
+  FieldsService: new (options: ServiceOptions) => { readAll(): Promise<unknown> };
 }
 
 export interface ServiceContext {

@@ -68,7 +68,7 @@ export const TeamScopeError = defineRefusal<{ team: string }>('TEAM_SCOPE', 403,
   },
 });
 
-export const InvalidPayloadError = defineRefusal<{ field: string; reason: Localized }>('INVALID_PAYLOAD', 400, {
+export const InvalidPayloadError = defineRefusal<{ field: string; reason: Localized; collection?: string }>('INVALID_PAYLOAD', 400, {
   'zh-CN': { title: '填写的内容无效', message: ({ field, reason }) => `「${field}」的值无效:${reason['zh-CN']}。` },
   'en-US': { title: 'Invalid value', message: ({ field, reason }) => `Invalid value for "${field}": ${reason['en-US']}.` },
 });
@@ -342,5 +342,93 @@ export const InvalidWorkflowError = defineRefusal<{ workflow: string; problems: 
     message: ({ workflow, problems, when }) =>
       `Workflow "${workflow}" is not valid: ${problems.map((p) => workflowProblem(p, false)).join('; ')}. ` +
       { saving: 'Correct it, then save.', in_use: 'Cases use this workflow, so it must stay complete.', opening_case: 'Ask an admin to complete it before cases are opened with it.' }[when],
+  },
+});
+
+export const RestrictedQueryError = defineRefusal<{ collection: string; path: string; use: string }>('RESTRICTED_QUERY_FIELD', 403, {
+  'zh-CN': {
+    title: '不能按此字段查询',
+    message: ({ collection, path, use }, names) =>
+      `「${names.collection(collection)}」的「${path}」你只能在部分记录上查看,因此不能按它${use === 'sort' ? '排序' : use === 'filter' ? '筛选' : '汇总或分组'}:结果会泄露你看不到的值。请去掉该字段${use === 'filter' ? '' : ',或改为按它筛选(筛选只在你能查看该值的记录上生效)'}。`,
+  },
+  'en-US': {
+    title: 'Cannot query by this field',
+    message: ({ collection, path, use }, names) =>
+      `You may read "${path}" of ${names.collection(collection)} only on some rows, so you cannot ${use} by it: the result would reveal values you may not see. Leave it out of the ${use}${use === 'filter' ? '' : ', or filter by it instead (a filter only matches where you may read the value)'}.`,
+  },
+});
+
+export const InUseError = defineRefusal<{ collection: string; id: string; referenced_by: string; field: string; count: number; instead: Localized }>('IN_USE', 409, {
+  'zh-CN': {
+    title: '仍在使用,不能删除',
+    message: ({ collection, id, referenced_by, field, count, instead }, names) =>
+      `${names.collection(collection)} ${id} 不能删除:仍有 ${count} 条${names.collection(referenced_by)}记录引用它(${field})。${instead['zh-CN']}`,
+  },
+  'en-US': {
+    title: 'Still in use',
+    message: ({ collection, id, referenced_by, field, count, instead }, names) =>
+      `${names.collection(collection)} ${id} cannot be deleted: ${count} ${names.collection(referenced_by)} item${count === 1 ? '' : 's'} still refer${count === 1 ? 's' : ''} to it (${field}). ${instead['en-US']}`,
+  },
+});
+
+export const UpdateLeavesScopeError = defineRefusal<{ collection: string; id: string }>('UPDATE_LEAVES_SCOPE', 403, {
+  'zh-CN': {
+    title: '修改后将超出你的权限',
+    message: ({ collection, id }, names) =>
+      `这次修改之后你将无法再编辑${names.collection(collection)} ${id},因此没有执行。请分两步修改(把记录移出你负责范围的那一步放在最后),或请负责修改后范围的人来改。`,
+  },
+  'en-US': {
+    title: 'Change would leave your scope',
+    message: ({ collection, id }, names) =>
+      `After this change you could no longer edit ${names.collection(collection)} ${id}, so it is not made. Make it in two steps (the part that moves the item out of your hands last), or ask someone whose scope covers the result.`,
+  },
+});
+
+export const StateInUseError = defineRefusal<{ state: string; cases: number }>('STATE_IN_USE', 409, {
+  'zh-CN': {
+    title: '状态中仍有事项',
+    message: ({ state, cases }) => `流程状态 ${state} 中还有 ${cases} 个事项,不能移到另一个流程。请先推进(或由管理员调整)这些事项,或在另一个流程中新建状态。`,
+  },
+  'en-US': {
+    title: 'State still holds cases',
+    message: ({ state, cases }) =>
+      `Workflow state ${state} holds ${cases} case${cases === 1 ? '' : 's'} of its workflow, so it cannot move to another workflow. Move those cases on (or override them) first, or add a new state to the other workflow.`,
+  },
+});
+
+export const WriterFieldError = defineRefusal<{ collection: string; field: string }>('SET_BY_SERVER', 400, {
+  'zh-CN': {
+    title: '由系统填写的字段',
+    message: ({ collection, field }, names) => `「${names.field(collection, field)}」记录的是由谁填写,由系统按当前操作人自动填写;请不要提交它(不能填写他人,之后也不能修改)。`,
+  },
+  'en-US': {
+    title: 'Set by the server',
+    message: ({ collection, field }, names) =>
+      `"${names.field(collection, field)}" of ${names.collection(collection)} records who wrote it and is set by the server from whoever writes; leave it out (it cannot name someone else, or be changed later).`,
+  },
+});
+
+export const CreateOutOfScopeError = defineRefusal<{ collection: string }>('CREATE_OUT_OF_SCOPE', 403, {
+  'zh-CN': {
+    title: '超出你可新建的范围',
+    message: ({ collection }, names) =>
+      `你只能在自己也能编辑的范围内新建「${names.collection(collection)}」(团队负责人:自己负责的团队;公告受众:自己发布的公告);这条记录超出了该范围,没有创建。`,
+  },
+  'en-US': {
+    title: 'Outside what you may create',
+    message: ({ collection }, names) =>
+      `You may add ${names.collection(collection)} items only where you could also edit them (a team lead: for their own teams; a notice's audience: for their own notices); this one would be outside that, so it was not created.`,
+  },
+});
+
+export const SelfAppointmentError = defineRefusal<{ collection: string; field: string }>('SELF_APPOINTMENT', 403, {
+  'zh-CN': {
+    title: '不能任命自己',
+    message: () => `你不能任命自己为团队负责人:负责人拥有管理者权限,须由人力资源部的其他同事或管理员任命。`,
+  },
+  'en-US': {
+    title: 'Cannot appoint yourself',
+    message: ({ collection, field }) =>
+      `You cannot appoint yourself (${collection}.${field}): leading a team brings a manager's rights, so someone else appoints its lead — another member of HR or an administrator.`,
   },
 });

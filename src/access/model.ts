@@ -87,6 +87,14 @@ const MY_SCOPES = {
 };
 /** Published scores of the reader's department or team, or of one they head or lead. */
 const OWN_PUBLISHED_SCORES = { _and: [PUBLISHED, MY_SCOPES] };
+/**
+ * Files a member of staff may open: what they uploaded (their exports among them) and the images of
+ * products, which everyone reads. Anything else uploaded — an admin's export of finance rows, say —
+ * stays with its uploader.
+ */
+const READABLE_FILES = { _or: [{ uploaded_by: { _eq: '$CURRENT_USER' } }, { cc_product_images: { product: { _nnull: true } } }] };
+/** What everyone may change of their own user: sign-in and how Studio looks and speaks to them. */
+const OWN_USER_SETTINGS = ['password', 'language', 'appearance', 'theme_light', 'theme_dark', 'theme_light_overrides', 'theme_dark_overrides'];
 /** What colleagues may see of each other. */
 const PUBLIC_USER_FIELDS = ['id', 'first_name', 'last_name', 'email', 'avatar', 'title', 'cc_department', 'cc_memberships', 'status', 'language'];
 
@@ -158,14 +166,17 @@ export function staffPolicy(): PolicyDefinition {
       ...ORGANISATION_COLLECTIONS.map((collection) => read(collection)),
       ...SHARED_COLLECTIONS.map((collection) => read(collection)),
       read('directus_users', PUBLIC_USER_FIELDS),
-      read('directus_files'),
+      read('directus_files', ALL, READABLE_FILES),
+      // Uploads, their exports among them; Directus records the uploader whatever the payload says.
+      { collection: 'directus_files', action: 'create', fields: ALL },
+      { collection: 'directus_users', action: 'update', fields: OWN_USER_SETTINGS, permissions: { id: { _eq: '$CURRENT_USER' } } },
       // Insights: each dashboard is for its audience (src/insights/dashboards.ts); each panel reads with the viewer's rights.
       ...dashboardRights('staff'),
       read('cc_customers', CUSTOMER_PUBLIC_FIELDS),
       // Anyone who talks to a customer records it, and anyone may bring in a customer's matter.
       { collection: 'cc_service_records', action: 'create', fields: ALL, presets: { staff: '$CURRENT_USER', department: '$CURRENT_USER.cc_department' } },
       // state and the timestamps are set by the workflow hook whatever the client sends.
-      { collection: 'cc_cases', action: 'create', fields: ['title', 'description', 'priority', 'workflow', 'customer', 'team', 'state', 'opened_at', 'state_entered_at'], presets: { reporter: '$CURRENT_USER' } },
+      { collection: 'cc_cases', action: 'create', fields: ['title', 'description', 'priority', 'workflow', 'customer', 'team', 'state', 'opened_at', 'state_entered_at', 'reporter'], presets: { reporter: '$CURRENT_USER' } },
       read('cc_cases', ALL, CASE_SCOPE),
       // `state` is writable so every client (GraphQL too) can ask for a transition; the workflow hook decides.
       { collection: 'cc_cases', action: 'update', fields: ['id', 'title', 'description', 'priority', 'resolution_note', 'state'], permissions: CASE_SCOPE },
@@ -233,8 +244,9 @@ export function managerPolicy(): PolicyDefinition {
       ...crud('cc_meeting_participants', { meeting: leads }).filter((rule) => rule.action !== 'read'),
       { collection: 'cc_notices', action: 'create', fields: ALL, presets: { author: '$CURRENT_USER' } },
       ...crud('cc_notices', { author: { _eq: '$CURRENT_USER' } }).filter((rule) => rule.action === 'update' || rule.action === 'delete'),
-      ...crud('cc_notices_departments').filter((rule) => rule.action !== 'read'),
-      ...crud('cc_notices_teams').filter((rule) => rule.action !== 'read'),
+      // A notice's audience is its author's to change (creates are held to the same, see create-scope.ts).
+      ...crud('cc_notices_departments', { notice: { author: { _eq: '$CURRENT_USER' } } }).filter((rule) => rule.action !== 'read'),
+      ...crud('cc_notices_teams', { notice: { author: { _eq: '$CURRENT_USER' } } }).filter((rule) => rule.action !== 'read'),
       // The scope's head or lead steers its improvement actions (and may hand them to someone else).
       {
         collection: 'cc_improvement_actions',
@@ -257,7 +269,7 @@ export function executivePolicy(): PolicyDefinition {
       // Executives read everything, except draft scores, which only evaluation.publish holders see.
       ...ALL_CONCORD_COLLECTIONS.map((collection) => (collection === 'cc_evaluation_scores' ? read(collection, ALL, PUBLISHED) : read(collection))),
       read('directus_users', PUBLIC_USER_FIELDS),
-      read('directus_files'),
+      read('directus_files', ALL, READABLE_FILES),
       ...dashboardRights('executive'),
     ],
   };

@@ -159,7 +159,9 @@ export async function guardCycleUpdate(db: Knex, keys: readonly Key[], payload: 
   const twin = await db('cc_evaluation_cycles').first('id').where('period_key', key).whereNot('id', current.id);
   if (twin) throw new DuplicateCycleError({ period_key: key, cycle: Number(twin.id) });
   const renamed = payload['name'] === undefined && current.name === periodName(current.period_kind, current) ? { name: periodName(kind, period) } : {};
-  return { ...payload, ...renamed, ends_on: period.ends_on, period_key: key };
+  // The draft's scores were for the old period: they go with the change, and it is no longer computed.
+  await db('cc_evaluation_scores').where('cycle', current.id).delete();
+  return { ...payload, ...renamed, ends_on: period.ends_on, period_key: key, computed_at: null };
 }
 
 function sameValue(field: string, value: unknown, cycle: CycleRow): boolean {

@@ -26,8 +26,9 @@ export async function assessTeamComposition(
   teamId: number | string,
   changes: MembershipChanges = NO_CHANGES,
   today: string = isoDay(),
+  withRules?: readonly CompositionRule[],
 ): Promise<CompositionAssessment> {
-  const [rules, labels, existing] = await Promise.all([loadRules(db), loadDepartmentLabels(db), loadMemberships(db, teamId)]);
+  const [rules, labels, existing] = await Promise.all([withRules ?? loadRules(db), loadDepartmentLabels(db), loadMemberships(db, teamId)]);
   const movedIn = await completeMovedInRows(db, existing, changes);
   const projected = projectMemberships(teamId, existing, movedIn).filter((row) => row.user && isCurrentMembership(row, today));
   const departmentOf = await departmentsOfUsers(db, projected.map((row) => row.user as string));

@@ -1,8 +1,9 @@
 import type { Accountability } from '@directus/types';
 import type { Knex } from 'knex';
 import { isCapabilityKey } from './capabilities.ts';
-import { NEW_TEAM, nestedMembershipChanges, toMembershipPatch, type MembershipChanges, type MembershipRow } from './composition.ts';
-import { assessTeamComposition, loadMemberships, teamStatus } from './composition-store.ts';
+import { NEW_TEAM, nestedMembershipChanges, type MembershipChanges } from './composition.ts';
+import { assessTeamComposition } from './composition-store.ts';
+import { judgeTeam, noteMembershipRemovals, teamState } from './composition-judge.ts';
 import { relationKey } from '../relation-key.ts';
 import { departmentsHeadedBy, teamsLedBy, userCapabilities } from './authority-store.ts';
 import {
@@ -11,6 +12,7 @@ import {
   DuplicateCapabilityError,
   InvalidCapabilityError,
   InvalidPayloadError,
+  SelfAppointmentError,
   TeamScopeError,
 } from '../errors.ts';
 
@@ -39,22 +41,6 @@ export async function guardTeamCreate(db: Knex, payload: Payload): Promise<void>
   await assertComposition(db, NEW_TEAM, String(payload['name'] ?? ''), changes);
 }
 
-export async function guardTeamUpdate(db: Knex, keys: readonly Key[], payload: Payload): Promise<void> {
-  validateTeamStatus(payload['status']);
-  const touchesMembers = payload['members'] !== undefined;
-  if (payload['status'] === undefined && !touchesMembers) return;
-  for (const key of keys) {
-    const current = await teamStatus(db, key);
-    if (!current) continue;
-    const finalStatus = (payload['status'] as string | undefined) ?? current.status;
-    if (finalStatus !== 'active') continue;
-    if (current.status === 'active' && !touchesMembers) continue;
-    const existing = touchesMembers ? (await loadMemberships(db, key)).map((row) => row.id as Key) : [];
-    const changes = nestedMembershipChanges(payload['members'], existing, key) ?? undefined;
-    await assertComposition(db, key, String(payload['name'] ?? current.name), changes);
-  }
-}
-
 function validateTeamStatus(status: unknown): void {
   if (status === undefined) return;
   if (status !== 'forming' && status !== 'active' && status !== 'archived') {
@@ -71,34 +57,22 @@ export async function guardMemberCreate(db: Knex, accountability: Accountability
   await assertMayManageMembers(db, accountability, [team]);
 }
 
-export async function guardMemberUpdate(
-  db: Knex,
-  accountability: Accountability | null,
-  keys: readonly Key[],
-  payload: Payload,
-): Promise<void> {
-  const rows: MembershipRow[] = await db('cc_team_members').select('id', 'team', 'user', 'since', 'until').whereIn('id', [...keys]);
-  const patch = toMembershipPatch(payload);
-  const merged = rows.map((row) => ({ ...row, ...patch, id: row.id as Key }));
-  const teams = new Set<Key>(rows.map((row) => row.team as Key));
+/** Moving a membership into a team is the target team's lead's (or HR's) to do; composition is judged on the result (composition-judge.ts). */
+export async function guardMemberUpdate(db: Knex, accountability: Accountability | null, payload: Payload): Promise<void> {
   const target = relationKey(payload['team']);
-  if (target !== null) {
-    await assertMayManageMembers(db, accountability, [target]);
-    teams.add(target);
-  }
-  await assertActiveTeamsStayComposed(db, [...teams], { create: [], update: merged, delete: [] });
+  if (target !== null) await assertMayManageMembers(db, accountability, [target]);
 }
 
+/**
+ * Removing members, checked before Directus deletes them for a refusal that names the gaps; the
+ * same judgement runs again inside the delete's transaction, with the team locked (races).
+ */
 export async function guardMemberDelete(db: Knex, keys: readonly Key[]): Promise<void> {
   const rows: Array<{ team: Key }> = await db('cc_team_members').distinct('team').whereIn('id', [...keys]);
-  await assertActiveTeamsStayComposed(db, rows.map((row) => row.team), { create: [], update: [], delete: [...keys] });
-}
-
-async function assertActiveTeamsStayComposed(db: Knex, teams: readonly Key[], changes: MembershipChanges): Promise<void> {
-  for (const team of new Set(teams.map(String))) {
-    const current = await teamStatus(db, team);
-    if (current?.status === 'active') await assertComposition(db, team, current.name, changes);
+  for (const { team } of rows) {
+    judgeTeam(await teamState(db, team), await teamState(db, team, { create: [], update: [], delete: [...keys] }));
   }
+  await noteMembershipRemovals(db, keys);
 }
 
 /** Native permissions already limit update/delete to the lead's own teams; creation needs this check. */
@@ -170,4 +144,15 @@ async function assertCapabilityNotHeld(db: Knex, department: string, capability:
     .where({ department, capability })
     .whereNotIn('id', [...except]);
   if (clash) throw new DuplicateCapabilityError({ department, capability });
+}
+
+/**
+ * Nobody makes themselves a team's lead: leading brings the manager policy (people-sync.ts), so
+ * HR (team.build) could otherwise give itself a manager's rights over any team. Someone else
+ * appoints a lead — another member of HR or an administrator. Joining a team as a member is HR's
+ * everyday work (its own representative included) and brings no policy, so it stays open.
+ */
+export function guardSelfAppointment(accountability: Accountability | null, payload: Payload): void {
+  if (isPrivileged(accountability) || payload['lead'] === undefined || payload['lead'] === null) return;
+  if (String(relationKey(payload['lead'])) === accountability?.user) throw new SelfAppointmentError({ collection: 'cc_teams', field: 'lead' });
 }

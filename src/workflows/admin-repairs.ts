@@ -2,6 +2,7 @@ import type { Accountability } from '@directus/types';
 import type { Knex } from 'knex';
 import { toDbTime } from '../db-time.ts';
 import { AdminOnlyError, InvalidPayloadError, NotFoundError } from '../errors.ts';
+import { validateValues, type FieldSpecs } from '../validation/field-values.ts';
 import type { Localized } from '../i18n/language.ts';
 import { resolveState } from './transition-rules.ts';
 import { loadCase } from './case-workflow.ts';
@@ -83,6 +84,7 @@ export async function repairCaseEvent(
   db: Knex,
   accountability: Accountability | null,
   request: { eventId: number; action: unknown; changes?: unknown; reason: unknown },
+  specs: FieldSpecs,
   now: Date = new Date(),
 ): Promise<{ event: number; action: 'update' | 'delete' }> {
   const admin = assertAdmin(accountability, { 'zh-CN': '更正事项历史', 'en-US': 'repair case history' });
@@ -99,7 +101,9 @@ export async function repairCaseEvent(
       }
       const unknown = Object.keys(changes).filter((k) => !REPAIRABLE_EVENT_FIELDS.includes(k));
       if (unknown.length > 0) throw new InvalidPayloadError({ field: unknown.join(', '), reason: { 'zh-CN': `只能更正 ${REPAIRABLE_EVENT_FIELDS.join('、')};状态由流程决定`, 'en-US': `only ${REPAIRABLE_EVENT_FIELDS.join(', ')} can be corrected; states follow the workflow` } });
-      after = { ...(changes as Record<string, unknown>) };
+      // The same checks as any write of a history row would get: types, and people and departments that exist.
+      after = await validateValues(trx, specs, 'cc_case_events', { ...(changes as Record<string, unknown>) });
+      if (after['occurred_at'] === null) throw new InvalidPayloadError({ field: 'occurred_at', reason: { 'zh-CN': '历史记录须保留发生时间', 'en-US': 'a history row keeps when it happened' }, collection: 'cc_case_events' });
       if (typeof after['occurred_at'] === 'string') after['occurred_at'] = toDbTime(trx, new Date(after['occurred_at']));
       await trx('cc_case_events').where('id', request.eventId).update(after);
     } else {

@@ -5,6 +5,7 @@ import { userDepartment } from '../organisation/authority-store.ts';
 import { relationKey } from '../relation-key.ts';
 import { stateRef, transitionCase, type TransitionFields, type WorkflowContext } from './case-workflow.ts';
 import { MANAGED_CASE_FIELDS, TRANSITION_FIELDS } from './transition-rules.ts';
+import { holdState } from './state-moves.ts';
 import { usableInitialState } from './workflow-guards.ts';
 
 /**
@@ -22,7 +23,10 @@ export async function guardCaseCreate(db: Knex, payload: Payload, now: Date = ne
   if (workflow === null) return payload; // Directus refuses the missing required field itself.
   if (!/^\d+$/.test(String(workflow))) throw new InvalidPayloadError({ field: 'workflow', reason: { 'zh-CN': '流程编号须为正整数', 'en-US': 'a workflow id is a positive whole number' } });
   const initial = await usableInitialState(db, Number(workflow));
-  if (!initial) throw new InvalidPayloadError({ field: 'workflow', reason: { 'zh-CN': `流程 #${workflow} 不存在`, 'en-US': `workflow ${workflow} does not exist` } });
+  // Holding the initial state keeps it in this workflow until the case is written (state-moves.ts).
+  if (!initial || !(await holdState(db, initial.id, Number(workflow)))) {
+    throw new InvalidPayloadError({ field: 'workflow', reason: { 'zh-CN': `流程 #${workflow} 不存在`, 'en-US': `workflow ${workflow} does not exist` } });
+  }
   const requested = payload['state'] === undefined || payload['state'] === null ? null : relationKey(payload['state']);
   if (requested !== null && String(requested) !== String(initial.id) && requested !== initial.key) {
     throw new IllegalTransitionError({ case: 0, from: null, to: requested, allowed: [stateRef(initial)] });

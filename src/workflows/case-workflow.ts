@@ -29,6 +29,7 @@ import {
   type WorkflowDefinition,
 } from './transition-rules.ts';
 import { loadWorkflowDefinition } from './workflow-store.ts';
+import { holdState } from './state-moves.ts';
 import { openResolutionSurvey } from '../surveys/invitations.ts';
 
 /**
@@ -67,6 +68,8 @@ export interface TransitionRequest {
    * case as it is afterwards; refuse up front, inside the transaction, what that check would refuse.
    */
   requireScopeAfter?: boolean;
+  /** Answer NOT_FOUND for a case the caller cannot see, as reading it does (the endpoint); item writes keep Directus's FORBIDDEN. */
+  hiddenIsMissing?: boolean;
 }
 
 export interface TransitionResult {
@@ -92,6 +95,7 @@ export interface WorkflowContext extends ServiceContext {
 export async function transitionCase(ctx: WorkflowContext, request: TransitionRequest): Promise<TransitionResult> {
   validateRequest(request);
   return ctx.db.transaction(async (trx) => {
+    if (request.hiddenIsMissing) await assertCaseVisible(ctx, trx, request.caseId);
     await assertMayUpdateCase(ctx, trx, request.caseId);
     const row = await loadCase(trx, request.caseId);
     const definition = await loadWorkflowDefinition(trx, row.workflow);
@@ -104,6 +108,8 @@ export async function transitionCase(ctx: WorkflowContext, request: TransitionRe
     const transition = findTransition(definition, row.state, request.to);
     const target = resolveState(definition, request.to);
     if (!transition || !target || !from) throw illegal(row, from, request.to, definition);
+    // A state moved to another workflow meanwhile is no longer this case's to enter.
+    if (!(await holdState(trx, target.id, row.workflow))) throw illegal(row, from, request.to, definition);
 
     const actor = ctx.accountability?.user ?? null;
     const department = actor ? await userDepartment(trx, actor) : null;
@@ -216,6 +222,14 @@ export async function availableTransitions(ctx: WorkflowContext, caseId: number)
       };
     });
   return { case: caseId, state, transitions };
+}
+
+/** A case the caller may not see is, to them, not there: the same NOT_FOUND as reading it gives. */
+async function assertCaseVisible(ctx: WorkflowContext, trx: Knex, caseId: number): Promise<void> {
+  if (!ctx.accountability || ctx.accountability.admin) return;
+  const service = new ctx.services.ItemsService('cc_cases', { schema: ctx.schema, accountability: ctx.accountability, knex: trx });
+  const visible = await service.readByQuery({ filter: { id: { _eq: caseId } }, fields: ['id'], limit: 1 });
+  if (visible.length === 0) throw new NotFoundError({ collection: 'cc_cases', id: String(caseId) });
 }
 
 /** Directus's own update check (item scope, collection rights) on an empty change, inside our transaction. */

@@ -41,18 +41,28 @@ describe('refusals in the caller’s language', () => {
   let chinese: StaffUser;
   let english: StaffUser;
   let team: number;
+  let englishTeam: number;
+  let chineseLead: StaffUser;
+  let englishLead: StaffUser;
 
   beforeAll(async () => {
     chinese = await createStaff('sales', { label: 'zh-caller' });
     english = await createStaff('sales', { label: 'en-caller' });
     await rawAdmin('PATCH', `/users/${english.id}`, { language: 'en-US' });
-    team = await newTeam([chinese, english]);
+    // Each leads a team, so may change it: anyone else is refused FORBIDDEN before a rule is judged.
+    chineseLead = await createStaff('sales', { label: 'zh-lead', manager: true });
+    englishLead = await createStaff('sales', { label: 'en-lead', manager: true });
+    await rawAdmin('PATCH', `/users/${englishLead.id}`, { language: 'en-US' });
+    team = await newTeam([chineseLead, englishLead]);
+    englishTeam = await newTeam([chineseLead, englishLead]);
+    await rawAdmin('PATCH', `/items/cc_teams/${team}`, { lead: chineseLead.id });
+    await rawAdmin('PATCH', `/items/cc_teams/${englishTeam}`, { lead: englishLead.id });
   });
 
   it('answers a person without a language of their own in the project’s (Chinese), and an English user in English, with the same code', async () => {
     const body = { status: 'active' };
-    const zh = await http('PATCH', `/items/cc_teams/${team}`, { token: await tokenOf(chinese), body });
-    const en = await http('PATCH', `/items/cc_teams/${team}`, { token: await tokenOf(english), body });
+    const zh = await http('PATCH', `/items/cc_teams/${team}`, { token: await tokenOf(chineseLead), body });
+    const en = await http('PATCH', `/items/cc_teams/${englishTeam}`, { token: await tokenOf(englishLead), body });
     for (const result of [zh, en]) {
       expect(result.status).toBe(422);
       expect(result.json?.errors?.[0]?.extensions?.['code']).toBe('COMPOSITION_BELOW_MINIMUM');

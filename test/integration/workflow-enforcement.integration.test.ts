@@ -389,7 +389,7 @@ describe.each(PATHS)('$name', (path) => {
     expect(row.resolved_at).not.toBeNull();
   });
 
-  it("refuses a user neither on the case's team nor in its owning department with 403 FORBIDDEN", async () => {
+  it("refuses a user neither on the case's team nor in its owning department (403 FORBIDDEN; 404 NOT_FOUND on the endpoint, as reading the case answers)", async () => {
     // salesOut holds complaint.handle, so only the scope can stop them.
     const id = await newCase();
     const before = await snapshot(id);
@@ -399,6 +399,9 @@ describe.each(PATHS)('$name', (path) => {
     if (path.name.includes('{query')) {
       // A query only reaches the rows its author may see: an invisible case is simply not matched.
       expect(outcome.ok ? 'no-op' : outcome.code, outcome.text).toMatch(/^(no-op|FORBIDDEN)$/);
+    } else if (path.name.startsWith('POST /concord')) {
+      // The endpoint does not tell a case one may not see from one that does not exist.
+      expectRefused(outcome, 'NOT_FOUND', 404);
     } else {
       expectRefused(outcome, 'FORBIDDEN', 403);
     }

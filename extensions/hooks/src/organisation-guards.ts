@@ -7,20 +7,22 @@ import {
   guardMemberCreate,
   guardMemberDelete,
   guardMemberUpdate,
+  guardSelfAppointment,
   guardTeamCreate,
-  guardTeamUpdate,
 } from '../../../src/organisation/guards.ts';
+import { judgeMembershipRemoval, judgeNewRule } from '../../../src/organisation/composition-judge.ts';
 
 type Payload = Record<string, unknown>;
 
 /** Composition rules (Table 1) and the duty/authority matrix (Table 2), guarded on every write path. */
 export default defineHook(({ filter }) => {
-  filter<Payload>('cc_teams.items.create', async (payload, _meta, { database }) => {
+  filter<Payload>('cc_teams.items.create', async (payload, _meta, { database, accountability }) => {
+    guardSelfAppointment(accountability, payload);
     await guardTeamCreate(database, payload);
     return payload;
   });
-  filter<Payload>('cc_teams.items.update', async (payload, meta, { database }) => {
-    await guardTeamUpdate(database, meta['keys'], payload);
+  filter<Payload>('cc_teams.items.update', (payload, _meta, { accountability }) => {
+    guardSelfAppointment(accountability, payload);
     return payload;
   });
 
@@ -28,13 +30,19 @@ export default defineHook(({ filter }) => {
     await guardMemberCreate(database, accountability, payload);
     return payload;
   });
-  filter<Payload>('cc_team_members.items.update', async (payload, meta, { database, accountability }) => {
-    await guardMemberUpdate(database, accountability, meta['keys'], payload);
+  filter<Payload>('cc_team_members.items.update', async (payload, _meta, { database, accountability }) => {
+    await guardMemberUpdate(database, accountability, payload);
     return payload;
   });
   filter<Array<number | string>>('cc_team_members.items.delete', async (keys, _meta, { database }) => {
     await guardMemberDelete(database, keys);
     return keys;
+  });
+  // Directus records a delete's activity inside the delete's transaction, after the rows are gone:
+  // the place to judge a removal against concurrent ones.
+  filter<Payload>('activity.create', async (activity, _meta, { database }) => {
+    if (activity['collection'] === 'cc_team_members' && activity['action'] === 'delete') await judgeMembershipRemoval(database, activity['item'] as string);
+    return activity;
   });
 
   for (const event of ['cc_composition_rules.items.create', 'cc_composition_rules.items.update']) {
@@ -43,6 +51,11 @@ export default defineHook(({ filter }) => {
       return payload;
     });
   }
+  // Creates run inside their transaction; updates of rules are judged in judged-updates.ts.
+  filter<Payload>('cc_composition_rules.items.create', async (payload, _meta, { database }) => {
+    await judgeNewRule(database, payload);
+    return payload;
+  });
 
   for (const collection of ['cc_duties', 'cc_authorities']) {
     filter<Payload>(`${collection}.items.create`, async (payload, _meta, { database, accountability }) => {

@@ -3,6 +3,7 @@ import { overrideCaseState, repairCaseEvent } from '../../../../src/workflows/ad
 import { escalateSlaBreaches } from '../../../../src/workflows/sla-escalation.ts';
 import { recordUnrecordedStateChanges } from '../../../../src/workflows/state-audit.ts';
 import { AdminOnlyError, InvalidPayloadError } from '../../../../src/errors.ts';
+import { loadFieldSpecs } from '../../../../src/validation/field-values.ts';
 import { sendPendingInvitations } from '../../../../src/surveys/invitations.ts';
 import { linkDays } from '../../../../src/surveys/links.ts';
 import { jsonBody, positiveId, wrap, type ConcordRequest, type RouteContext } from './context.ts';
@@ -46,6 +47,7 @@ export function registerCaseRoutes({ router, services, getSchema, database, env,
         from: (from as number | string | null | undefined) ?? null,
         fields: (fields as Record<string, string | null> | undefined) ?? {},
         note: (note as string | null | undefined) ?? null,
+        hiddenIsMissing: true,
       });
       if (result.survey !== null) await invite(result.survey);
       res.json({ data: result });
@@ -66,7 +68,8 @@ export function registerCaseRoutes({ router, services, getSchema, database, env,
     wrap(async (req, res) => {
       const eventId = positiveId(req.params['id'], 'id');
       const { action, changes, reason } = jsonBody(req);
-      res.json({ data: await repairCaseEvent(database, req.accountability ?? null, { eventId, action, changes, reason }) });
+      const specs = await loadFieldSpecs({ db: database, schema: await getSchema(), services });
+      res.json({ data: await repairCaseEvent(database, req.accountability ?? null, { eventId, action, changes, reason }, specs) });
     }),
   );
 

@@ -1,0 +1,167 @@
+import { appAccessMinimalPermissions } from '@directus/system-data';
+import type { Accountability, Filter, SchemaOverview } from '@directus/types';
+import { parseFilter } from '@directus/utils';
+import { ipInNetworks } from '@directus/utils/node';
+import type { Knex } from 'knex';
+
+/**
+ * The permissions that apply to one caller, resolved the way Directus resolves them for its own
+ * checks (permissions/lib/fetch-policies, fetch-permissions): the policies of the user and of every
+ * role in their role tree (skipping policies whose IP allow-list excludes the caller), the minimal
+ * permissions app users get, and dynamic variables ($CURRENT_USER.cc_department, $NOW, …) replaced
+ * by their values. Concord needs them where Directus does not apply them itself: filters through
+ * relations, and whether a new row falls within the caller's update scope.
+ */
+
+export type Action = 'create' | 'read' | 'update' | 'delete' | 'share';
+
+export interface CallerPermission {
+  collection: string;
+  action: Action;
+  /** Row rule; null or {} means every row. */
+  permissions: Filter | null;
+  validation: Filter | null;
+  presets: Record<string, unknown> | null;
+  fields: string[];
+  /** The granting policy; null for the minimal permissions of app access. */
+  policy: string | null;
+}
+
+interface Reader {
+  readOne(key: string, query: { fields: string[] }): Promise<unknown>;
+  readMany(keys: string[], query: { fields: string[] }): Promise<unknown>;
+}
+type ReaderClass = new (options: { schema: SchemaOverview; knex?: Knex; accountability?: Accountability | null }) => Reader;
+
+/** The services used to fetch dynamic-variable values, as Directus does. */
+export interface PermissionSources {
+  db: Knex;
+  schema: SchemaOverview;
+  services: { UsersService: ReaderClass; RolesService: ReaderClass; PoliciesService: ReaderClass };
+}
+
+const DYNAMIC_ROOTS = ['$CURRENT_USER', '$CURRENT_ROLE', '$CURRENT_ROLES', '$CURRENT_POLICIES'] as const;
+type DynamicRoot = (typeof DYNAMIC_ROOTS)[number];
+
+/** Policy ids for the caller in Directus's order (user's own, then by role, nearest role first). */
+export async function callerPolicies(db: Knex, accountability: Accountability): Promise<string[]> {
+  const roles = accountability.roles ?? (accountability.role ? [accountability.role] : []);
+  const rows: Array<{ policy: string; role: string | null; ip_access: unknown }> = await db('directus_access as a')
+    .join('directus_policies as p', 'p.id', 'a.policy')
+    .select('a.policy', 'a.role', 'p.ip_access')
+    .where((where) => {
+      if (roles.length > 0) where.whereIn('a.role', roles);
+      else where.whereNull('a.role').whereNull('a.user');
+      if (accountability.user) where.orWhere('a.user', accountability.user);
+    });
+  const allowed = rows.filter((row) => {
+    const networks = csv(row.ip_access);
+    if (networks.length === 0) return true;
+    return accountability.ip ? ipInNetworks(accountability.ip, networks) : false;
+  });
+  allowed.sort((a, b) => (a.role === null ? 1 : b.role === null ? -1 : roles.indexOf(a.role) - roles.indexOf(b.role)));
+  return [...new Set(allowed.map((row) => row.policy))];
+}
+
+/**
+ * The caller's permissions for `actions`, dynamic variables resolved. Admins hold every right and
+ * are never asked about. Within one request the answer is reused (Directus hands every service and
+ * hook of a request the same accountability object); nothing outlives it for long.
+ */
+export async function callerPermissions(sources: PermissionSources, accountability: Accountability, actions: readonly Action[]): Promise<CallerPermission[]> {
+  const key = [...actions].sort().join(',');
+  let perRequest = recent.get(accountability);
+  if (!perRequest) recent.set(accountability, (perRequest = new Map()));
+  const cached = perRequest.get(key);
+  if (cached && Date.now() - cached.at < REUSE_MS) return cached.value;
+  const value = resolvePermissions(sources, accountability, actions);
+  perRequest.set(key, { at: Date.now(), value });
+  value.catch(() => perRequest.delete(key));
+  return value;
+}
+
+const REUSE_MS = 2_000;
+const recent = new WeakMap<Accountability, Map<string, { at: number; value: Promise<CallerPermission[]> }>>();
+
+async function resolvePermissions(sources: PermissionSources, accountability: Accountability, actions: readonly Action[]): Promise<CallerPermission[]> {
+  const policies = await callerPolicies(sources.db, accountability);
+  const rows: Array<Record<string, unknown>> =
+    policies.length === 0 ? [] : await sources.db('directus_permissions').select('*').whereIn('policy', policies).whereIn('action', [...actions]);
+  const raw: CallerPermission[] = rows
+    .map((row) => ({
+      collection: String(row['collection']),
+      action: row['action'] as Action,
+      permissions: json(row['permissions']) as Filter | null,
+      validation: json(row['validation']) as Filter | null,
+      presets: json(row['presets']) as Record<string, unknown> | null,
+      fields: csv(row['fields']),
+      policy: String(row['policy']),
+    }))
+    .sort((a, b) => policies.indexOf(a.policy) - policies.indexOf(b.policy));
+  if (accountability.app) {
+    for (const minimal of appAccessMinimalPermissions) {
+      if (!actions.includes(minimal.action as Action)) continue;
+      raw.push({
+        collection: minimal.collection,
+        action: minimal.action as Action,
+        permissions: (minimal.permissions ?? null) as Filter | null,
+        validation: (minimal.validation ?? null) as Filter | null,
+        presets: (minimal.presets ?? null) as Record<string, unknown> | null,
+        fields: minimal.fields ?? [],
+        policy: null,
+      });
+    }
+  }
+  const context = await dynamicContext(sources, accountability, policies, raw);
+  return raw.map((permission) => ({
+    ...permission,
+    permissions: parseFilter(permission.permissions, accountability, context),
+    validation: parseFilter(permission.validation, accountability, context),
+  }));
+}
+
+/** The values behind `$CURRENT_USER.x.y` and its kin, read as Directus reads them (as the system). */
+async function dynamicContext(sources: PermissionSources, accountability: Accountability, policies: string[], permissions: readonly CallerPermission[]) {
+  const wanted = new Map<DynamicRoot, Set<string>>(DYNAMIC_ROOTS.map((root) => [root, new Set<string>()]));
+  const visit = (value: unknown): void => {
+    if (typeof value === 'string') {
+      for (const root of DYNAMIC_ROOTS) if (value.startsWith(`${root}.`)) wanted.get(root)?.add(value.slice(root.length + 1));
+    } else if (Array.isArray(value)) value.forEach(visit);
+    else if (typeof value === 'object' && value !== null) Object.values(value).forEach(visit);
+  };
+  for (const permission of permissions) visit([permission.permissions, permission.validation]);
+  const options = { schema: sources.schema, knex: sources.db, accountability: null };
+  const fields = (root: DynamicRoot) => [...(wanted.get(root) ?? [])];
+  const context: Record<string, unknown> = {};
+  if (accountability.user && fields('$CURRENT_USER').length > 0) {
+    context['$CURRENT_USER'] = await new sources.services.UsersService(options).readOne(accountability.user, { fields: fields('$CURRENT_USER') });
+  }
+  if (accountability.role && fields('$CURRENT_ROLE').length > 0) {
+    context['$CURRENT_ROLE'] = await new sources.services.RolesService(options).readOne(accountability.role, { fields: fields('$CURRENT_ROLE') });
+  }
+  if ((accountability.roles?.length ?? 0) > 0 && fields('$CURRENT_ROLES').length > 0) {
+    context['$CURRENT_ROLES'] = await new sources.services.RolesService(options).readMany(accountability.roles, { fields: fields('$CURRENT_ROLES') });
+  }
+  if (policies.length > 0) {
+    context['$CURRENT_POLICIES'] =
+      fields('$CURRENT_POLICIES').length > 0
+        ? await new sources.services.PoliciesService(options).readMany(policies, { fields: ['id', ...fields('$CURRENT_POLICIES')] })
+        : policies.map((id) => ({ id }));
+  }
+  return context;
+}
+
+function csv(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String);
+  if (typeof value !== 'string' || value.trim() === '') return [];
+  return value.split(',').map((part) => part.trim()).filter((part) => part !== '');
+}
+
+function json(value: unknown): unknown {
+  if (typeof value !== 'string') return value ?? null;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return null;
+  }
+}

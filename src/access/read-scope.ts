@@ -1,0 +1,312 @@
+import type { Accountability, Query, Relation, SchemaOverview } from '@directus/types';
+import { getRelationInfo } from '@directus/utils';
+import { RestrictedQueryError } from '../errors.ts';
+import { callerPermissions, type CallerPermission, type PermissionSources } from './caller-permissions.ts';
+
+/**
+ * Directus applies a collection's read rules to the rows it returns, and to the *values* of
+ * fields a reader may see on some rows only, but not to what a query compares or orders by:
+ * `cc_customers?filter[cases][title][_starts_with]=S` matches on cases the reader cannot see, and
+ * `directus_users?filter[last_page][_nnull]=true` on other people's rows. This module rewrites a
+ * read query so that no filter can match, and no sort or aggregate can depend, on a value the
+ * reader may not read:
+ *
+ * - every condition on a field is joined with the rule under which the reader may read that field
+ *   (on related rows: the related collection's rule, placed on the same relational path), so a
+ *   hidden value behaves as if it were absent;
+ * - sorting, aggregating or grouping through a field readable on some rows only is refused.
+ *
+ * It works from the schema and the reader's resolved permissions alone, so it covers every
+ * collection, present and future, and every relation kind (m2o, o2m, m2m, m2a), on every path that
+ * reads through Directus's items services (REST, GraphQL, exports, `deep`, `meta=filter_count`).
+ */
+
+const limited = new WeakSet<object>();
+
+/**
+ * Limits a read query to what the caller may read (see ReadScope), in place: Directus counts
+ * `meta=filter_count` from the same query object. Admins and the system read everything.
+ */
+export async function limitReadQuery(sources: PermissionSources, accountability: Accountability | null, collection: string, query: Query): Promise<Query> {
+  if (!accountability || accountability.admin || limited.has(query)) return query;
+  if (!query.filter && !query.sort && !query.aggregate && !query.group && !query.deep) return query;
+  // A share link reads one item; nothing related to it counts as readable for filters.
+  const permissions = accountability.share ? [] : await callerPermissions(sources, accountability, ['read']);
+  new ReadScope(sources.schema, permissions).limitQuery(collection, query);
+  limited.add(query);
+  return query;
+}
+
+/** A Directus filter, as plain data. */
+type Filter = Record<string, unknown>;
+type Cond = Filter | true;
+type Use = 'sort' | 'aggregate' | 'group' | 'filter';
+
+const LOGIC = new Set(['_and', '_or']);
+const QUANTIFIERS = new Set(['_some', '_none']);
+const PRESENCE = new Set(['_null', '_nnull', '_empty', '_nempty']);
+
+export class ReadScope {
+  private readonly byCollection = new Map<string, CallerPermission[]>();
+  private readonly schema: SchemaOverview;
+
+  constructor(schema: SchemaOverview, readPermissions: readonly CallerPermission[]) {
+    this.schema = schema;
+    for (const permission of readPermissions) {
+      if (permission.action !== 'read') continue;
+      const list = this.byCollection.get(permission.collection) ?? [];
+      list.push(permission);
+      this.byCollection.set(permission.collection, list);
+    }
+  }
+
+  /** Rewrites `query` (a read of `collection`) in place. */
+  limitQuery(collection: string, query: Query): void {
+    if (query.filter) replaceContents(query.filter as Filter, this.limitFilter(collection, query.filter as Filter));
+    for (const entry of query.sort ?? []) this.assertUniform(collection, entry.replace(/^-/, ''), 'sort');
+    for (const fields of Object.values(query.aggregate ?? {})) {
+      for (const field of fields ?? []) if (field !== '*') this.assertUniform(collection, field, 'aggregate');
+    }
+    // Directus masks a root group value the reader may not see; paths through relations it does not.
+    for (const field of query.group ?? []) if (field.includes('.')) this.assertUniform(collection, field, 'group');
+    if (query.deep) this.limitDeep(collection, query.deep as Record<string, unknown>, query.alias ?? {});
+  }
+
+  /** A filter on `collection` that matches only on values the reader may read. */
+  limitFilter(collection: string, filter: Filter): Filter {
+    return this.value(collection, filter, []);
+  }
+
+  private limitDeep(collection: string, deep: Record<string, unknown>, alias: Record<string, string>): void {
+    for (const [key, nested] of Object.entries(deep)) {
+      if (key.startsWith('_') || !isRecord(nested)) continue;
+      const related = this.hop(collection, alias[key] ?? key)?.related;
+      if (!related) continue;
+      if (isRecord(nested['_filter'])) nested['_filter'] = this.limitFilter(related, nested['_filter']);
+      const sort = nested['_sort'];
+      for (const entry of Array.isArray(sort) ? sort : typeof sort === 'string' ? sort.split(',') : []) {
+        this.assertUniform(related, String(entry).replace(/^-/, ''), 'sort');
+      }
+      this.limitDeep(related, nested, {});
+    }
+  }
+
+  /** A filter value relative to `collection`, reached from the query's root by `path`. */
+  private value(collection: string, filter: unknown, path: readonly string[]): Filter {
+    if (!isRecord(filter)) return {};
+    const parts: Filter[] = [];
+    for (const [key, value] of Object.entries(filter)) {
+      if (LOGIC.has(key)) {
+        const list = (Array.isArray(value) ? value : []).map((entry) => this.value(collection, entry, path));
+        parts.push({ [key]: list } as Filter);
+      } else if (key.startsWith('_')) {
+        // An operator directly under a relational path ({ customer: { _null: true } }) is handled by entry().
+        parts.push(nest(path, { [key]: value }));
+      } else {
+        parts.push(this.entry(collection, key, value, path));
+      }
+    }
+    return and(parts);
+  }
+
+  private entry(collection: string, key: string, value: unknown, path: readonly string[]): Filter {
+    const { fn, field } = parseKey(key);
+    const guard = this.guard(collection, field, path);
+    const hop = this.hop(collection, key);
+    if (hop && fn === null) {
+      const related = hop.related;
+      if (isRecord(value) && Object.keys(value).some((k) => QUANTIFIERS.has(k))) {
+        // Directus evaluates _some/_none as a subquery of their own: a fresh scope for the related rows.
+        if (path.length > 0) return and([guard, nest(path, { [key]: value })]);
+        const parts = Object.entries(value).map(([quantifier, sub]) => ({
+          [key]: this.quantified(related, quantifier, [this.limitFilter(related, sub as Filter), this.rowFilter(related)]),
+        }));
+        return and([guard, ...parts]);
+      }
+      if (!isRecord(value) || isOperatorObject(value)) {
+        if (!hop.toMany) return and([guard, nest(path, { [key]: value })]);
+        return and([guard, this.presence(collection, key, related, value, path)]);
+      }
+      return and([guard, this.value(related, value, [...path, key])]);
+    }
+    if (fn === 'count' && hop) {
+      if (this.rowCondition(hop.related) !== true) throw new RestrictedQueryError({ collection, path: [...path, key].join('.'), use: 'filter' });
+    }
+    return and([guard, nest(path, { [key]: value })]);
+  }
+
+  /**
+   * An operator straight on a to-many field asks about the related rows themselves: "has none"
+   * (`_null`, `_empty`) or "has some" (`_nnull`, `_nempty`), or compares their key. Only the related
+   * rows the reader may see count.
+   */
+  private presence(collection: string, key: string, related: string, value: unknown, path: readonly string[]): Filter {
+    const operators = isRecord(value) ? Object.keys(value) : ['_eq'];
+    const [operator] = operators;
+    if (operators.length === 1 && operator && PRESENCE.has(operator) && isRecord(value)) {
+      const truthy = value[operator] === true || value[operator] === 'true';
+      const none = (operator === '_null' || operator === '_empty') === truthy;
+      const rows = this.rowCondition(related);
+      if (path.length === 0) return { [key]: this.quantified(related, none ? '_none' : '_some', [rows === true ? null : rows]) };
+      if (rows === true) return nest(path, { [key]: value });
+      throw new RestrictedQueryError({ collection, path: [...path, key].join('.'), use: 'filter' });
+    }
+    const primary = this.schema.collections[related]?.primary ?? 'id';
+    return this.value(related, { [primary]: value }, [...path, key]);
+  }
+
+  /**
+   * `{ _some: … }` / `{ _none: … }` over related rows meeting every condition. Directus skips a
+   * quantifier whose filter does not start with a field condition (`_some: { _and: … }` or
+   * `_some: {}` match everything), so the filter leads with one that always holds.
+   */
+  private quantified(related: string, quantifier: string, conditions: ReadonlyArray<Filter | null>): Filter {
+    const primary = this.schema.collections[related]?.primary ?? 'id';
+    const rest = conditions.filter((c): c is Filter => c !== null && Object.keys(c).length > 0);
+    return { [quantifier]: { [primary]: { _nnull: true }, ...(rest.length > 0 ? { _and: rest } : {}) } };
+  }
+
+  /** The condition, on the row at `path`, under which the reader may read `field` there; null if none is needed. */
+  private guard(collection: string, field: string, path: readonly string[]): Filter | null {
+    const condition = this.fieldCondition(collection, field);
+    if (condition === null || condition === true) return null;
+    // At the root, Directus already limits rows to the readable ones; only a field some rules leave out needs more.
+    if (path.length === 0 && this.grantedByEveryRule(collection, field)) return null;
+    return prefixed(path, condition);
+  }
+
+  private rowFilter(collection: string): Filter | null {
+    const condition = this.rowCondition(collection);
+    return condition === true ? null : condition;
+  }
+
+  /** Rows of `collection` on which `field` is readable: true for all, null when the reader never may. */
+  fieldCondition(collection: string, field: string): Cond | null {
+    const granting = this.rules(collection).filter((rule) => rule.fields.includes('*') || rule.fields.includes(field));
+    return anyOf(granting);
+  }
+
+  /** Rows of `collection` the reader may read at all. */
+  rowCondition(collection: string): Filter | true {
+    // No rule at all: no row (Directus refuses such a path itself; this keeps the filter honest regardless).
+    return anyOf(this.rules(collection)) ?? ({ [this.schema.collections[collection]?.primary ?? 'id']: { _null: true } } as Filter);
+  }
+
+  private rules(collection: string): CallerPermission[] {
+    return this.byCollection.get(collection) ?? [];
+  }
+
+  private grantedByEveryRule(collection: string, field: string): boolean {
+    const rules = this.rules(collection);
+    return this.fieldCondition(collection, field) === true || rules.every((rule) => rule.fields.includes('*') || rule.fields.includes(field));
+  }
+
+  /** Sorting or aggregating by `path` must not depend on values some rows hide. */
+  private assertUniform(collection: string, dotted: string, use: Use): void {
+    const parts = dotted.split('.');
+    let current = collection;
+    parts.forEach((part, index) => {
+      const { fn, field } = parseKey(part);
+      const atRoot = index === 0;
+      const uniform = atRoot ? this.grantedByEveryRule(current, field) : this.fieldCondition(current, field) === true;
+      const known = this.fieldCondition(current, field) !== null;
+      // Fields the reader may not read at all are Directus's to refuse, with its own error.
+      if (known && !uniform) throw new RestrictedQueryError({ collection, path: dotted, use });
+      const hop = this.hop(current, part);
+      if (fn === 'count' && hop && this.rowCondition(hop.related) !== true) throw new RestrictedQueryError({ collection, path: dotted, use });
+      if (index < parts.length - 1) {
+        if (!hop) return;
+        current = hop.related;
+      }
+    });
+  }
+
+  private hop(collection: string, key: string): { related: string; toMany: boolean } | null {
+    const { field, scope } = parseKey(key);
+    const info = getRelationInfo(this.schema.relations as Relation[], collection, field);
+    if (!info.relation || !info.relationType) return null;
+    switch (info.relationType) {
+      case 'm2o':
+        return info.relation.related_collection ? { related: info.relation.related_collection, toMany: false } : null;
+      case 'a2o':
+        return scope ? { related: scope, toMany: false } : null;
+      case 'o2m':
+      case 'o2a':
+        return { related: info.relation.collection, toMany: true };
+      default:
+        return null;
+    }
+  }
+}
+
+function anyOf(rules: readonly CallerPermission[]): Cond | null {
+  if (rules.length === 0) return null;
+  const filters: Filter[] = [];
+  const seen = new Set<string>();
+  for (const rule of rules) {
+    const filter = rule.permissions as Filter | null;
+    if (!filter || Object.keys(filter).length === 0) return true;
+    const key = JSON.stringify(filter);
+    if (!seen.has(key)) filters.push(filter);
+    seen.add(key);
+  }
+  return filters.length === 1 ? (filters[0] as Filter) : ({ _or: filters } as Filter);
+}
+
+/** `year(date_created)` → year / date_created; `item:cc_cases` (many-to-any) → item, scope cc_cases. */
+function parseKey(key: string): { fn: string | null; field: string; scope: string | null } {
+  const match = /^(\w+)\((.+)\)$/.exec(key);
+  const inner = match ? ((match[2] as string).split(/[.,\s]/)[0] as string) : key;
+  const [field, scope] = inner.split(':') as [string, string | undefined];
+  return { fn: match ? (match[1] as string) : null, field, scope: scope ?? null };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isOperatorObject(value: Record<string, unknown>): boolean {
+  const keys = Object.keys(value);
+  return keys.length > 0 && keys.every((key) => key.startsWith('_') && !LOGIC.has(key) && !QUANTIFIERS.has(key));
+}
+
+function and(parts: ReadonlyArray<Filter | null>): Filter {
+  const present = parts.filter((part): part is Filter => part !== null && Object.keys(part).length > 0);
+  if (present.length === 0) return {};
+  if (present.length === 1) return present[0] as Filter;
+  return { _and: present } as Filter;
+}
+
+/** Directus freezes the request's query (not what it holds), and reads its filter again for meta counts. */
+function replaceContents(target: Filter, source: Filter): void {
+  for (const key of Object.keys(target)) delete target[key];
+  Object.assign(target, source);
+}
+
+function nest(path: readonly string[], leaf: Filter): Filter {
+  return path.reduceRight<Filter>((inner, field) => ({ [field]: inner }) as Filter, leaf);
+}
+
+/**
+ * `condition` (a filter on the rows at `path`) as a filter on the query's root, in the shape
+ * Directus evaluates: logic at the top, one field chain per condition. Directus reads only the first
+ * key of a relational filter and ignores logic nested inside one, so both are lifted out.
+ */
+export function prefixed(path: readonly string[], condition: Filter): Filter {
+  if (!isRecord(condition)) return {};
+  const parts: Filter[] = [];
+  for (const [key, value] of Object.entries(condition)) {
+    if (LOGIC.has(key)) {
+      parts.push({ [key]: (Array.isArray(value) ? value : []).map((entry) => prefixed(path, entry as Filter)) } as Filter);
+    } else if (QUANTIFIERS.has(key) || (isRecord(value) && Object.keys(value).some((k) => QUANTIFIERS.has(k)))) {
+      // A rule quantifying over related rows cannot be placed under another relation in Directus's filter language.
+      if (path.length > 0) throw new RestrictedQueryError({ collection: path[0] as string, path: [...path, key].join('.'), use: 'filter' });
+      parts.push({ [key]: value } as Filter);
+    } else if (isRecord(value) && !isOperatorObject(value)) {
+      parts.push(prefixed([...path, key], value as Filter));
+    } else {
+      parts.push(nest(path, { [key]: value } as Filter));
+    }
+  }
+  return and(parts);
+}

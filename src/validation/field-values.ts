@@ -1,0 +1,281 @@
+import type { SchemaOverview } from '@directus/types';
+import type { Knex } from 'knex';
+import { InvalidPayloadError } from '../errors.ts';
+import type { Localized } from '../i18n/language.ts';
+import type { UpdateJudge, UpdateRequest } from '../integrity/judged-updates.ts';
+import { DATE_ORDER, FIELD_RULES, type DateOrderRule, type FieldRule } from './rules.ts';
+
+/**
+ * Values checked against the schema before Directus writes them. SQLite enforces no types, lengths
+ * or choices, and PostgreSQL answers a bad value with a database error; either way a person should
+ * hear which field is wrong and why, and nothing should be written. Everything is read from the
+ * live schema (types, lengths, nullability, choices, numeric ranges of the input), so fields and
+ * collections added later are covered without a line of code; rules.ts adds what a schema cannot say.
+ */
+
+type Payload = Record<string, unknown>;
+
+export interface FieldSpec {
+  collection: string;
+  field: string;
+  type: string;
+  nullable: boolean;
+  maxLength: number | null;
+  precision: number | null;
+  scale: number | null;
+  choices: string[] | null;
+  min: number | null;
+  max: number | null;
+  /** The collection a many-to-one field points at. */
+  related: { collection: string; primary: string } | null;
+  /** Directus sets it (creation and update stamps) or it is a relational alias: not the writer's value. */
+  managed: boolean;
+  /** A field Directus itself defines (on its own collections); only rules.ts speaks for those. */
+  system: boolean;
+  /** Left to the guard named in rules.ts. */
+  delegated: boolean;
+}
+
+export type FieldSpecs = Map<string, Map<string, FieldSpec>>;
+
+interface FieldRow {
+  collection: string;
+  field: string;
+  type: string;
+  schema: { max_length?: number | null; numeric_precision?: number | null; numeric_scale?: number | null; is_nullable?: boolean } | null;
+  meta: { special?: string[] | string | null; options?: Record<string, unknown> | null; system?: boolean } | null;
+}
+
+export interface FieldSources {
+  db: Knex;
+  schema: SchemaOverview;
+  services: { FieldsService: new (options: { schema: SchemaOverview; knex: Knex; accountability: null }) => { readAll(): Promise<unknown> } };
+}
+
+const MANAGED_SPECIALS = ['date-created', 'date-updated', 'user-created', 'user-updated', 'o2m', 'm2m', 'm2a', 'files', 'translations', 'alias', 'no-data', 'group'];
+const INTEGER_RANGE = { integer: [-2147483648, 2147483647], bigInteger: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER] } as const;
+/** PostgreSQL stores Directus floats as `real`. */
+const FLOAT_LIMIT = 3.4e38;
+
+/** A reason in both languages (English first, as the error's own message is). */
+const say = (en: string, zh: string): Localized => ({ 'zh-CN': zh, 'en-US': en });
+
+/** One reading of the schema's field details per schema version (Directus replaces the object on every schema change). */
+const specsBySchema = new WeakMap<SchemaOverview, Promise<FieldSpecs>>();
+
+export function loadFieldSpecs(sources: FieldSources): Promise<FieldSpecs> {
+  let specs = specsBySchema.get(sources.schema);
+  if (!specs) {
+    specs = readFieldSpecs(sources);
+    specsBySchema.set(sources.schema, specs);
+    specs.catch(() => specsBySchema.delete(sources.schema));
+  }
+  return specs;
+}
+
+async function readFieldSpecs({ db, schema, services }: FieldSources): Promise<FieldSpecs> {
+  const rows = (await new services.FieldsService({ schema, knex: db, accountability: null }).readAll()) as FieldRow[];
+  const rules = new Map<string, FieldRule>(FIELD_RULES.map((rule) => [rule.field, rule]));
+  const specs: FieldSpecs = new Map();
+  for (const row of rows) {
+    if (!schema.collections[row.collection]) continue;
+    const options = row.meta?.options ?? {};
+    const special = Array.isArray(row.meta?.special) ? row.meta.special : typeof row.meta?.special === 'string' ? row.meta.special.split(',') : [];
+    const rule = rules.get(`${row.collection}.${row.field}`);
+    const relation = schema.relations.find((r) => r.collection === row.collection && r.field === row.field && r.related_collection);
+    const related = relation?.related_collection ? { collection: relation.related_collection, primary: schema.collections[relation.related_collection]?.primary ?? 'id' } : null;
+    const choices = Array.isArray(options['choices']) && options['allowOther'] !== true
+      ? (options['choices'] as Array<{ value?: unknown }>).map((choice) => String(choice.value))
+      : null;
+    const spec: FieldSpec = {
+      collection: row.collection,
+      field: row.field,
+      type: row.type,
+      nullable: row.schema?.is_nullable !== false,
+      maxLength: row.schema?.max_length ?? null,
+      precision: row.schema?.numeric_precision ?? null,
+      scale: row.schema?.numeric_scale ?? null,
+      choices: rule?.choices ? [...rule.choices] : choices,
+      min: rule?.min ?? numberOption(options['min']),
+      max: rule?.max ?? numberOption(options['max']),
+      related,
+      managed: row.type === 'alias' || special.some((s) => MANAGED_SPECIALS.includes(s)),
+      system: row.meta?.system === true || (row.meta === null && row.collection.startsWith('directus_')),
+      delegated: rule?.checkedBy !== undefined,
+    };
+    const fields = specs.get(row.collection) ?? new Map<string, FieldSpec>();
+    fields.set(row.field, spec);
+    specs.set(row.collection, fields);
+  }
+  return specs;
+}
+
+function numberOption(value: unknown): number | null {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  return Number.isFinite(n) ? n : null;
+}
+
+/**
+ * Checks every value of `payload` for `collection` and returns it with numbers and booleans that
+ * arrived as text (CSV imports) turned into numbers and booleans. Throws INVALID_PAYLOAD naming
+ * the first field that is wrong. `db` is the write's own transaction where there is one.
+ */
+export async function validateValues(db: Knex, specs: FieldSpecs, collection: string, payload: Payload): Promise<Payload> {
+  const fields = specs.get(collection);
+  if (!fields) return payload;
+  const ruled = new Set(FIELD_RULES.map((rule) => rule.field));
+  const result: Payload = { ...payload };
+  for (const [field, value] of Object.entries(payload)) {
+    const spec = fields.get(field);
+    if (!spec || spec.managed || spec.delegated || (spec.system && !ruled.has(`${collection}.${field}`))) continue;
+    result[field] = await checkValue(db, spec, value);
+  }
+  return result;
+}
+
+async function checkValue(db: Knex, spec: FieldSpec, value: unknown): Promise<unknown> {
+  const refuse = (reason: Localized): never => {
+    throw new InvalidPayloadError({ field: spec.field, reason, collection: spec.collection });
+  };
+  if (value === null || value === undefined) {
+    if (value === null && !spec.nullable) refuse(say('it cannot be empty', '不能为空'));
+    return value;
+  }
+  // A nested object creates or changes the related item; that write is checked on its own.
+  if (spec.related && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date)) return value;
+  const normalised = normalise(spec, value, refuse);
+  if (spec.choices && !(spec.type === 'json' || spec.type === 'csv')) {
+    if (!spec.choices.includes(String(normalised))) refuse(say(`use one of ${spec.choices.join(', ')}`, `请使用以下之一:${spec.choices.join('、')}`));
+  }
+  if (spec.choices && Array.isArray(normalised)) {
+    const unknown = normalised.filter((item) => !spec.choices?.includes(String(item)));
+    if (unknown.length > 0) refuse(say(`use only ${spec.choices.join(', ')}`, `只能使用:${spec.choices.join('、')}`));
+  }
+  if (typeof normalised === 'number') {
+    if (spec.min !== null && normalised < spec.min) refuse(say(`it cannot be less than ${spec.min}`, `不能小于 ${spec.min}`));
+    if (spec.max !== null && normalised > spec.max) refuse(say(`it cannot be more than ${spec.max}`, `不能大于 ${spec.max}`));
+  }
+  if (spec.related && (typeof normalised === 'string' || typeof normalised === 'number')) {
+    const exists = await db(spec.related.collection).first(spec.related.primary).where(spec.related.primary, normalised);
+    if (!exists) refuse(say(`there is no ${spec.related.collection} item with id "${String(normalised)}"`, `没有编号为“${String(normalised)}”的 ${spec.related.collection} 记录`));
+  }
+  return normalised;
+}
+
+function normalise(spec: FieldSpec, value: unknown, refuse: (reason: Localized) => never): unknown {
+  const shown = (v: unknown) => (typeof v === 'string' ? `"${v.length > 40 ? `${v.slice(0, 40)}…` : v}"` : JSON.stringify(v) ?? String(v));
+  switch (spec.type) {
+    case 'string':
+    case 'text':
+    case 'hash': {
+      const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
+      if (typeof text !== 'string') return refuse(say(`text is needed, not ${shown(value)}`, `需要文本,而不是 ${shown(value)}`));
+      if (spec.maxLength !== null && text.length > spec.maxLength) refuse(say(`at most ${spec.maxLength} characters (this has ${text.length})`, `最多 ${spec.maxLength} 个字符(当前 ${text.length} 个)`));
+      return text;
+    }
+    case 'uuid': {
+      if (typeof value !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) refuse(say(`an id such as 3f2a…-… is needed, not ${shown(value)}`, `需要形如 3f2a…-… 的编号,而不是 ${shown(value)}`));
+      return value;
+    }
+    case 'integer':
+    case 'bigInteger': {
+      const n = toNumber(value);
+      const [low, high] = INTEGER_RANGE[spec.type];
+      if (n === null || !Number.isInteger(n)) return refuse(say(`a whole number is needed, not ${shown(value)}`, `需要整数,而不是 ${shown(value)}`));
+      if (n < low || n > high) refuse(say(`a whole number from ${low} to ${high}`, `需要 ${low} 到 ${high} 之间的整数`));
+      return n;
+    }
+    case 'float':
+    case 'decimal': {
+      const n = toNumber(value);
+      if (n === null) return refuse(say(`a number such as 1200.50 is needed, not ${shown(value)}`, `需要数字(例如 1200.50),而不是 ${shown(value)}`));
+      const limit = spec.type === 'decimal' && spec.precision !== null ? 10 ** (spec.precision - (spec.scale ?? 0)) : FLOAT_LIMIT;
+      if (Math.abs(n) >= limit) refuse(say(`the number is too large (the limit is ${spec.type === 'decimal' ? limit : '3.4e38'})`, `数字过大(上限为 ${spec.type === 'decimal' ? limit : '3.4e38'})`));
+      return n;
+    }
+    case 'boolean': {
+      if (value === true || value === 'true' || value === 1 || value === '1') return true;
+      if (value === false || value === 'false' || value === 0 || value === '0') return false;
+      return refuse(say(`true or false is needed, not ${shown(value)}`, `需要 true 或 false,而不是 ${shown(value)}`));
+    }
+    case 'date': {
+      if (typeof value !== 'string' || !isCalendarDate(value.slice(0, 10)) || !/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value)) {
+        return refuse(say(`a date such as 2026-03-31 is needed, not ${shown(value)}`, `需要日期(例如 2026-03-31),而不是 ${shown(value)}`));
+      }
+      return value;
+    }
+    case 'dateTime':
+    case 'timestamp': {
+      if (value instanceof Date && !Number.isNaN(value.getTime())) return value;
+      if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) || Number.isNaN(Date.parse(value)) || !isCalendarDate(value.slice(0, 10))) {
+        return refuse(say(`a date and time such as 2026-03-31T09:30:00Z is needed, not ${shown(value)}`, `需要日期和时间(例如 2026-03-31T09:30:00Z),而不是 ${shown(value)}`));
+      }
+      return value;
+    }
+    case 'time': {
+      if (typeof value !== 'string' || !/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/.test(value)) return refuse(say(`a time such as 09:30 is needed, not ${shown(value)}`, `需要时间(例如 09:30),而不是 ${shown(value)}`));
+      return value;
+    }
+    default:
+      return value;
+  }
+}
+
+function toNumber(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  // CSV imports deliver numbers as text.
+  if (typeof value === 'string' && /^\s*-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(value)) {
+    const n = Number(value);
+    return Number.isFinite(n) ? n : null;
+  }
+  return null;
+}
+
+function isCalendarDate(text: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return year >= 1000 && date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/** The instant a date or timestamp stands for, however it is stored (epoch ms on SQLite, text, Date). */
+export function instantOf(value: unknown): number | null {
+  if (value === null || value === undefined || value === '') return null;
+  if (value instanceof Date) return value.getTime();
+  if (typeof value === 'number') return value;
+  const text = String(value);
+  if (/^\d+$/.test(text)) return Number(text);
+  const parsed = Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(text) ? `${text}T00:00:00Z` : text);
+  return Number.isNaN(parsed) ? null : parsed;
+}
+
+/**
+ * Date pairs (rules.ts) in order. A payload that sets both dates (or creates the row) is checked
+ * on its own; an update of one side is judged on the row it leaves (dateOrderJudge), so two
+ * updates racing on either side cannot together leave the pair reversed.
+ */
+export function assertDateOrder(collection: string, payload: Payload, creating: boolean): void {
+  for (const rule of DATE_ORDER.filter((r) => r.collection === collection)) {
+    if (!creating && (payload[rule.from] === undefined || payload[rule.to] === undefined)) continue;
+    assertPair(collection, rule, payload);
+  }
+}
+
+function assertPair(collection: string, rule: DateOrderRule, row: Payload): void {
+  const from = instantOf(row[rule.from]);
+  const to = instantOf(row[rule.to]);
+  if (from !== null && to !== null && to < from) throw new InvalidPayloadError({ field: rule.to, reason: say(`it cannot be before ${rule.from}`, `不能早于 ${rule.from}`), collection });
+}
+
+export const dateOrderJudge: UpdateJudge<UpdateRequest> = {
+  concerns: ({ collection, payload }: UpdateRequest) =>
+    DATE_ORDER.some((rule) => rule.collection === collection && (payload[rule.from] === undefined) !== (payload[rule.to] === undefined)),
+  before: async (_trx: Knex, request: UpdateRequest) => request,
+  async after(trx: Knex, { collection, primary, keys }: UpdateRequest) {
+    for (const rule of DATE_ORDER.filter((r) => r.collection === collection)) {
+      const rows: Payload[] = await trx(collection).select(primary, rule.from, rule.to).whereIn(primary, [...keys]);
+      for (const row of rows) assertPair(collection, rule, row);
+    }
+  },
+};

@@ -1,0 +1,35 @@
+import type { Knex } from 'knex';
+import { StateInUseError } from '../errors.ts';
+import type { Key, UpdateJudge, UpdateRequest } from '../integrity/judged-updates.ts';
+import { lockRows } from '../row-locks.ts';
+
+/**
+ * A state moved to another workflow takes its cases with it into a workflow they do not follow.
+ * Refused while any case sits in it; transitions into a state hold a share lock on it, so a case
+ * cannot enter it while it moves.
+ */
+export const stateMoveJudge: UpdateJudge<Key[]> = {
+  concerns: ({ collection, payload }: UpdateRequest) => collection === 'cc_workflow_states' && payload['workflow'] !== undefined,
+  async before(trx: Knex, { keys }: UpdateRequest) {
+    await lockRows(trx, 'cc_workflow_states', 'id', keys);
+    return [...keys];
+  },
+  async after(trx: Knex, keys: Key[]) {
+    const stranded: Array<{ state: Key; n: number | string }> = await trx('cc_cases as c')
+      .join('cc_workflow_states as s', 's.id', 'c.state')
+      .whereIn('c.state', keys)
+      .whereRaw('?? <> ??', ['c.workflow', 's.workflow'])
+      .groupBy('c.state')
+      .select('c.state as state')
+      .count({ n: '*' });
+    const [first] = stranded;
+    if (first) throw new StateInUseError({ state: String(first.state), cases: Number(first.n) });
+  },
+};
+
+/** Inside a transition's transaction: the target state is held, and still belongs to the case's workflow. */
+export async function holdState(trx: Knex, state: Key, workflow: Key): Promise<boolean> {
+  await lockRows(trx, 'cc_workflow_states', 'id', [state], 'share');
+  const row = await trx('cc_workflow_states').first('workflow').where('id', state);
+  return row !== undefined && String(row.workflow) === String(workflow);
+}
