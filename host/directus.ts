@@ -37,7 +37,8 @@ async function schemaChild(env: Record<string, string>, mode: 'apply' | 'plan' |
   const dir = mkdtempSync(join(tmpdir(), 'concord-schema-'));
   try {
     const out = join(dir, 'out');
-    await runToCompletion(join(BIN_DIR, 'node'), [join(ROOT, 'host', 'schema-child.ts'), mode, SNAPSHOT_FILE, out], env, `The schema step (${mode} snapshots/schema.yaml)`);
+    // CONFIG_PATH: Directus would otherwise read ./.env, which may name another database.
+    await runToCompletion(join(BIN_DIR, 'node'), [join(ROOT, 'host', 'schema-child.ts'), mode, SNAPSHOT_FILE, out], { CONFIG_PATH: '/dev/null', ...env }, `The schema step (${mode} snapshots/schema.yaml)`);
     return readFileSync(out, 'utf8');
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -14,26 +14,26 @@ import { SettingError } from './env.ts';
 // Any fixed 64-bit number: the key of Concord's start lock among the database's advisory locks.
 const START_LOCK = String(0x636f6e636f7264n);
 const WAIT_MINUTES = 15;
+const POLL_MS = 500;
 
 export async function withStartLock<T>(db: Knex, work: () => Promise<T>, onWait: (message: string) => void = () => undefined): Promise<T> {
   if (db.client.config.client !== 'pg') return work();
   const connection: unknown = await db.client.acquireConnection();
   const onLockConnection = (sql: string) => db.raw(sql, [START_LOCK]).connection(connection);
   try {
-    const [{ locked }] = (await onLockConnection('select pg_try_advisory_lock(?::bigint) as locked')).rows as [{ locked: boolean }];
-    if (!locked) {
-      onWait('Another instance is starting on this database; waiting for it to finish…');
-      await db.raw(`set lock_timeout = '${WAIT_MINUTES}min'`).connection(connection);
-      try {
-        await onLockConnection('select pg_advisory_lock(?::bigint)');
-      } catch (error) {
-        if ((error as { code?: string }).code !== '55P03') throw error;
+    // Waiting is polling, not pg_advisory_lock: a statement blocked on the lock would itself hold
+    // up the CONCURRENTLY index builds of the instance that holds it.
+    const deadline = Date.now() + WAIT_MINUTES * 60_000;
+    for (let attempt = 0; ; attempt += 1) {
+      const [{ locked }] = (await onLockConnection('select pg_try_advisory_lock(?::bigint) as locked')).rows as [{ locked: boolean }];
+      if (locked) break;
+      if (attempt === 0) onWait('Another instance is starting on this database; waiting for it to finish…');
+      if (Date.now() > deadline) {
         throw new SettingError(
           `Another instance has been starting on this database for ${WAIT_MINUTES} minutes and still holds the start lock: look at that instance (or stop it) and start this one again.`,
         );
-      } finally {
-        await db.raw('reset lock_timeout').connection(connection);
       }
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
     try {
       return await work();
