@@ -43,9 +43,11 @@ export function testVendor(): 'sqlite' | 'pg' {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const dataDir = mkdtempSync(join(tmpdir(), 'concord-test-'));
   let postgres: PostgresServer | null = null;
+  let pgDir: string | null = null;
   let database: Record<string, string> = { DB_CLIENT: 'sqlite3', DB_FILENAME: join(dataDir, 'concord.db') };
   if (testVendor() === 'pg') {
-    postgres = await startPostgres(mkdtempSync(join(tmpdir(), 'concord-test-pg-')));
+    pgDir = mkdtempSync(join(tmpdir(), 'concord-test-pg-'));
+    postgres = await startPostgres(pgDir);
     await postgres.createDatabase('concord');
     database = postgres.directusEnv('concord');
   }
@@ -83,6 +85,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     ({ server } = await bootConcord(settings));
   } catch (error) {
     await postgres?.stop();
+    if (pgDir) rmSync(pgDir, { recursive: true, force: true });
     throw error;
   }
   console.log(`Concord under test on ${testVendor()} at ${server.url} (booted in ${((Date.now() - started) / 1000).toFixed(1)}s)`);
@@ -92,5 +95,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await mail.stop();
     await postgres?.stop();
     rmSync(dataDir, { recursive: true, force: true });
+    if (pgDir) rmSync(pgDir, { recursive: true, force: true });
   };
 }
