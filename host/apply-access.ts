@@ -3,6 +3,8 @@ import {
   departmentPolicy,
   departmentRole,
   executivePolicy,
+  headPolicy,
+  leadPolicy,
   executiveRole,
   managerPolicy,
   staffPolicy,
@@ -24,7 +26,7 @@ export async function applyAccess(api: AdminApi): Promise<void> {
     fields: 'department,capability',
     limit: -1,
   });
-  const policies: PolicyDefinition[] = [staffPolicy(), managerPolicy(), executivePolicy()];
+  const policies: PolicyDefinition[] = [staffPolicy(), managerPolicy(), headPolicy(), leadPolicy(), executivePolicy()];
   const roles: RoleDefinition[] = [executiveRole()];
   for (const department of departments) {
     const capabilities = authorities.filter((a) => a.department === department.code).map((a) => a.capability);

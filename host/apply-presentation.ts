@@ -1,6 +1,7 @@
 import { upsertById, type AdminApi } from './admin-api.ts';
 import { TRANSLATION_STRINGS } from '../src/i18n/strings.ts';
 import { stableId } from '../src/access/stable-id.ts';
+import { DASHBOARDS, panelId } from '../src/insights/dashboards.ts';
 
 /** Translation strings and presets (bookmarks, default layouts): not carried by schema snapshots. */
 export async function applyPresentation(api: AdminApi): Promise<void> {
@@ -9,25 +10,27 @@ export async function applyPresentation(api: AdminApi): Promise<void> {
   await applyDashboards(api);
 }
 
-export const DASHBOARD_ID = stableId('dashboard:collaboration');
-
-/** The Insights dashboard with Concord's panels, fixed ids so applying twice changes nothing. */
+/** The Insights dashboards and their panels (src/insights/dashboards.ts), fixed ids so applying twice changes nothing. */
 async function applyDashboards(api: AdminApi): Promise<void> {
-  await upsertById(api, 'dashboards', DASHBOARD_ID, { name: '跨部门协同概览 Collaboration overview', icon: 'hub', color: '#2F80ED', note: '团队组成与组建规则 / Teams against the composition rules' });
-  await upsertById(api, 'panels', stableId('panel:team-composition'), {
-    dashboard: DASHBOARD_ID,
-    name: '团队组成 Team composition',
-    icon: 'groups',
-    color: '#27AE60',
-    show_header: true,
-    note: null,
-    type: 'cc-team-composition-panel',
-    position_x: 1,
-    position_y: 1,
-    width: 24,
-    height: 24,
-    options: { status: 'all' },
-  });
+  for (const dashboard of DASHBOARDS) {
+    await upsertById(api, 'dashboards', dashboard.id, { name: dashboard.name, icon: dashboard.icon, color: dashboard.color, note: dashboard.note });
+    for (const panel of dashboard.panels) {
+      await upsertById(api, 'panels', panelId(panel), {
+        dashboard: dashboard.id,
+        name: panel.name,
+        icon: panel.icon,
+        color: dashboard.color,
+        show_header: true,
+        note: null,
+        type: panel.type,
+        position_x: panel.x,
+        position_y: panel.y,
+        width: panel.width,
+        height: panel.height,
+        options: panel.options,
+      });
+    }
+  }
 }
 
 async function applyTranslationStrings(api: AdminApi): Promise<void> {

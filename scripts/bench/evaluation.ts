@@ -5,17 +5,10 @@
  * by the generator in .data/bench-scale-N (kept between runs unless --fresh); the timings run the
  * engine through knex on that database with no server in the way. Prints medians of --runs runs.
  */
-import { existsSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
-import { bootConcord } from '../../host/boot.ts';
 import { connectDatabase } from '../../host/database.ts';
-import { freePort } from '../../host/directus.ts';
-import { resolveSettings } from '../../host/env.ts';
-import { DATA_DIR } from '../../host/paths.ts';
-import { seedDemoHistory } from '../../host/seed-demo-history.ts';
+import { companyOf, settingsFor } from './company.ts';
 import { runCycle } from '../../src/evaluation/cycles.ts';
 import { evaluatePeriod } from '../../src/evaluation/evaluate.ts';
 import { cyclePeriod, periodKey, periodsWithin, zonedDate, type Period } from '../../src/evaluation/period.ts';
@@ -25,42 +18,6 @@ import { dialectOf } from '../../src/evaluation/sql.ts';
 const { values } = parseArgs({ options: { scales: { type: 'string', default: '1,10,100' }, runs: { type: 'string', default: '5' }, fresh: { type: 'boolean', default: false } } });
 const SCALES = values.scales.split(',').map(Number);
 const RUNS = Number(values.runs);
-
-function settingsFor(dataDir: string) {
-  return resolveSettings(
-    {
-      PATH: process.env['PATH'] ?? '',
-      KEY: randomBytes(16).toString('hex'),
-      SECRET: randomBytes(32).toString('hex'),
-      ADMIN_TOKEN: randomBytes(24).toString('hex'),
-      PORT: '8055',
-      LOG_LEVEL: 'error',
-      CONCORD_SLA_ENABLED: 'false',
-      CONCORD_EVALUATION_ENABLED: 'false',
-    },
-    { dataDir },
-  );
-}
-
-/** A company N times the demo's, built once into its own folder. */
-async function companyOf(scale: number): Promise<string> {
-  const dataDir = join(DATA_DIR, `bench-scale-${scale}`);
-  if (values.fresh) rmSync(dataDir, { recursive: true, force: true });
-  if (existsSync(join(dataDir, 'concord.db'))) return dataDir;
-  const settings = settingsFor(dataDir);
-  settings.directus['PORT'] = String(await freePort());
-  const started = Date.now();
-  const { server } = await bootConcord(settings, { demoHistory: false });
-  const db = connectDatabase(settings.directus);
-  try {
-    await seedDemoHistory(db, { scale });
-  } finally {
-    await db.destroy();
-    await server.stop();
-  }
-  console.log(`  built the scale-${scale} company in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  return dataDir;
-}
 
 async function median(run: () => Promise<unknown>): Promise<number> {
   const times: number[] = [];
@@ -85,7 +42,7 @@ async function main(): Promise<void> {
   console.log(`Evaluation of one quarterly cycle (${quarter.starts_on} – ${quarter.ends_on}) for all scopes, SQLite, median of ${RUNS} runs, ${new Date().toISOString()}`);
   const rows: Array<{ scale: number; events: number; evaluate: number; run: number; floor: number }> = [];
   for (const scale of SCALES) {
-    const dataDir = await companyOf(scale);
+    const dataDir = await companyOf(scale, values.fresh);
     const db = connectDatabase(settingsFor(dataDir).directus);
     try {
       const events = await countOf(db, 'cc_case_events');

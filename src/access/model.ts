@@ -4,6 +4,7 @@
  * Row scope uses native permission filters; what they cannot express is left to the hooks.
  */
 import { stableId } from './stable-id.ts';
+import { dashboardsFor, type Audience } from '../insights/dashboards.ts';
 
 export type Action = 'create' | 'read' | 'update' | 'delete';
 type Filter = Record<string, unknown>;
@@ -101,6 +102,8 @@ const crud = (collection: string, permissions?: Filter): PermissionRule[] =>
 export const POLICY_IDS = {
   staff: stableId('policy:staff'),
   manager: stableId('policy:manager'),
+  head: stableId('policy:head'),
+  lead: stableId('policy:lead'),
   executive: stableId('policy:executive'),
   department: (code: string) => stableId(`policy:department:${code}`),
 };
@@ -124,6 +127,7 @@ export const CAPABILITY_GRANTS: Record<string, PermissionRule[]> = {
     ...crud('cc_improvement_actions'),
     read('cc_surveys'),
     read('cc_survey_responses'),
+    ...dashboardRights('evaluation'),
   ],
   'training.organise': [...crud('cc_trainings'), ...crud('cc_training_participants')],
   'feedback.collect': [
@@ -150,9 +154,8 @@ export function staffPolicy(): PolicyDefinition {
       ...SHARED_COLLECTIONS.map((collection) => read(collection)),
       read('directus_users', PUBLIC_USER_FIELDS),
       read('directus_files'),
-      // Insights: the dashboards Concord ships are for everyone; each panel reads with the viewer's rights.
-      read('directus_dashboards'),
-      read('directus_panels'),
+      // Insights: each dashboard is for its audience (src/insights/dashboards.ts); each panel reads with the viewer's rights.
+      ...dashboardRights('staff'),
       read('cc_customers', CUSTOMER_PUBLIC_FIELDS),
       // Anyone who talks to a customer records it, and anyone may bring in a customer's matter.
       { collection: 'cc_service_records', action: 'create', fields: ALL, presets: { staff: '$CURRENT_USER', department: '$CURRENT_USER.cc_department' } },
@@ -250,8 +253,39 @@ export function executivePolicy(): PolicyDefinition {
       ...ALL_CONCORD_COLLECTIONS.map((collection) => (collection === 'cc_evaluation_scores' ? read(collection, ALL, PUBLISHED) : read(collection))),
       read('directus_users', PUBLIC_USER_FIELDS),
       read('directus_files'),
+      ...dashboardRights('executive'),
     ],
   };
+}
+
+/** Department heads: their dashboard (the manager policy carries what they may change). */
+export function headPolicy(): PolicyDefinition {
+  return {
+    id: POLICY_IDS.head,
+    name: 'Concord 部门负责人 Department head',
+    icon: 'apartment',
+    description: '部门负责人的看板 / What department heads see in Insights',
+    app_access: false,
+    permissions: dashboardRights('head'),
+  };
+}
+
+/** Team leads: their dashboard. */
+export function leadPolicy(): PolicyDefinition {
+  return {
+    id: POLICY_IDS.lead,
+    name: 'Concord 团队负责人 Team lead',
+    icon: 'groups',
+    description: '团队负责人的看板 / What team leads see in Insights',
+    app_access: false,
+    permissions: dashboardRights('lead'),
+  };
+}
+
+/** Reading the dashboards meant for an audience, and their panels. */
+function dashboardRights(audience: Audience): PermissionRule[] {
+  const ids = dashboardsFor(audience);
+  return [read('directus_dashboards', ALL, { id: { _in: ids } }), read('directus_panels', ALL, { dashboard: { _in: ids } })];
 }
 
 export function departmentRole(department: DepartmentRef): RoleDefinition {

@@ -10,9 +10,13 @@ import { stableId } from './stable-id.ts';
  * whether they hold the manager policy.
  */
 
-/** The access row Concord manages for a manager; rows admins add by hand have other ids and stay. */
+/** The access row Concord manages for a person and policy; rows admins add by hand have other ids and stay. */
+export function accessLinkId(user: string, policy: string): string {
+  return stableId(`access:user:${user}:${policy}`);
+}
+
 export function managerLinkId(user: string): string {
-  return stableId(`access:user:${user}:${POLICY_IDS.manager}`);
+  return accessLinkId(user, POLICY_IDS.manager);
 }
 
 export interface AccessServiceFactory {
@@ -20,20 +24,27 @@ export interface AccessServiceFactory {
 }
 
 /**
- * Heads of departments and leads of teams hold the manager policy; people who no longer are lose
- * the link Concord gave them. Goes through Directus's access service so its permission caches clear.
+ * Heads of departments and leads of teams hold the manager policy, heads the head policy and leads
+ * the lead policy (their Insights dashboards); people who no longer are lose the links Concord gave
+ * them. Goes through Directus's access service so its permission caches clear.
  */
 export async function syncManagerAccess(db: Knex, access: ItemsServiceLike & { deleteMany(keys: string[]): Promise<unknown> }): Promise<void> {
-  const heads: Array<{ head: string }> = await db('cc_departments').whereNotNull('head').distinct('head');
-  const leads: Array<{ lead: string }> = await db('cc_teams').whereNotNull('lead').whereNot('status', 'archived').distinct('lead');
-  const managers = new Set([...heads.map((r) => r.head), ...leads.map((r) => r.lead)]);
-  const linked: Array<{ id: string; user: string }> = await db('directus_access').select('id', 'user').where('policy', POLICY_IDS.manager).whereNotNull('user');
-  const linkedUsers = new Set(linked.map((row) => row.user));
-  for (const user of managers) {
-    if (!linkedUsers.has(user)) await access.createOne({ id: managerLinkId(user), user, policy: POLICY_IDS.manager });
+  const heads = new Set(((await db('cc_departments').whereNotNull('head').distinct('head')) as Array<{ head: string }>).map((r) => r.head));
+  const leads = new Set(((await db('cc_teams').whereNotNull('lead').whereNot('status', 'archived').distinct('lead')) as Array<{ lead: string }>).map((r) => r.lead));
+  const wanted: Array<[policy: string, people: Set<string>]> = [
+    [POLICY_IDS.manager, new Set([...heads, ...leads])],
+    [POLICY_IDS.head, heads],
+    [POLICY_IDS.lead, leads],
+  ];
+  for (const [policy, people] of wanted) {
+    const linked: Array<{ id: string; user: string }> = await db('directus_access').select('id', 'user').where('policy', policy).whereNotNull('user');
+    const linkedUsers = new Set(linked.map((row) => row.user));
+    for (const user of people) {
+      if (!linkedUsers.has(user)) await access.createOne({ id: accessLinkId(user, policy), user, policy });
+    }
+    const stale = linked.filter((row) => !people.has(row.user) && row.id === accessLinkId(row.user, policy)).map((row) => row.id);
+    if (stale.length > 0) await access.deleteMany(stale);
   }
-  const stale = linked.filter((row) => !managers.has(row.user) && row.id === managerLinkId(row.user)).map((row) => row.id);
-  if (stale.length > 0) await access.deleteMany(stale);
 }
 
 /**

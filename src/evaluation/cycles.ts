@@ -23,6 +23,7 @@ import { cyclePeriod, nextCyclePeriod, periodKey, periodName, type Period, type 
 import { loadScopes, scopeId } from './scopes.ts';
 import { parseTargets, parseWeights, type EvaluationSettings, type ScoreDimension } from './settings.ts';
 import { dateOf, dialectOf, forUpdate } from './sql.ts';
+import { scorecardDashboard } from '../insights/dashboards.ts';
 
 /**
  * The life of an evaluation cycle: a draft is created for a month or quarter (one per kind and
@@ -369,7 +370,8 @@ async function feedBack(
       scores: byDimension,
       previous: before,
       threshold,
-      link: `${ctx.publicUrl.replace(/\/$/, '')}/admin/content/cc_evaluation_scores/${overall.id}`,
+      // The scorecard in Studio: the head's department dashboard, the lead's team dashboard.
+      link: `${ctx.publicUrl.replace(/\/$/, '')}/admin/insights/${scorecardDashboard(scope.kind)}`,
     });
     rows.push({ recipient: scope.manager, status: 'inbox', sender: null, collection: 'cc_evaluation_scores', item: String(overall.id), ...content });
   }

@@ -177,3 +177,17 @@ export function periodsWithin(kind: PeriodKind, from: string, to: string): Perio
   for (let period = cyclePeriod(kind, start); period.ends_on <= to; period = nextCyclePeriod(kind, period)) periods.push(period);
   return periods;
 }
+
+/** The calendar months a period touches, each cut to the period: `[{ month: '2026-10', starts_on, ends_on }]`. */
+export function monthsOfPeriod(period: Period): Array<Period & { month: string }> {
+  const months: Array<Period & { month: string }> = [];
+  let start = period.starts_on;
+  while (start < period.ends_on) {
+    const parts = parseIsoDate(start) as { year: number; month: number };
+    const next = isoDate(parts.year, parts.month + 1, 1);
+    const end = next < period.ends_on ? next : period.ends_on;
+    months.push({ month: start.slice(0, 7), starts_on: start, ends_on: end });
+    start = end;
+  }
+  return months;
+}

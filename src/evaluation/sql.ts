@@ -110,3 +110,27 @@ export function dateOf(value: unknown): string | null {
 export function forUpdate<T extends Knex.QueryBuilder>(db: Knex, query: T): T {
   return (isSqlite(db) ? query : query.forUpdate()) as T;
 }
+
+/**
+ * `column IN (ids)` with the ids bound as one parameter (a JSON array on SQLite, an integer array on
+ * PostgreSQL), so a long list never meets the databases' limits on bound parameters.
+ */
+export function inIds(db: Knex, column: string, ids: readonly number[]): { sql: string; binding: string | number[] } {
+  return isSqlite(db)
+    ? { sql: `${column} in (select value from json_each(?))`, binding: JSON.stringify(ids) }
+    : { sql: `${column} = any(?::int[])`, binding: [...ids] };
+}
+
+/**
+ * A CASE expression numbering the bucket `[bounds[i], bounds[i + 1])` an instant or date falls in
+ * (null outside), with its bindings: months in the company time zone, say.
+ */
+export function bucketOf(column: string, bounds: ReadonlyArray<number | string | Date>, dateParam = '?'): { sql: string; bindings: Array<number | string | Date> } {
+  const whens: string[] = [];
+  const bindings: Array<number | string | Date> = [];
+  for (let i = 0; i + 1 < bounds.length; i += 1) {
+    whens.push(`when ${column} >= ${dateParam} and ${column} < ${dateParam} then ${i}`);
+    bindings.push(bounds[i] as number | string | Date, bounds[i + 1] as number | string | Date);
+  }
+  return { sql: `case ${whens.join(' ')} end`, bindings };
+}

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { concord, createStaff, http, rawAdmin, testDb, type Client, type Json, type StaffUser } from '../harness/concord.ts';
 import { IMPROVEMENT_CATEGORY } from '../../src/evaluation/improvement.ts';
+import { DASHBOARDS } from '../../src/insights/dashboards.ts';
 
 /**
  * Evaluation against a real Directus: the demo's evaluated history, run → review → publish by an
@@ -221,7 +222,7 @@ describe('a cycle from draft to published', () => {
     expect(notes[0]!.subject).toContain('2025年3月');
     expect(notes[0]!.subject).toContain('销售部');
     expect(notes[0]!.message).toContain('较上期');
-    expect(notes[0]!.message).toContain(`/admin/content/cc_evaluation_scores/${overall.id}`);
+    expect(notes[0]!.message).toContain(`/admin/insights/${DASHBOARDS.find((d) => d.name.startsWith('部门看板'))!.id}`);
     for (const dimension of ['沟通效率', '任务执行质量', '客户满意度', '资源利用率', '凝聚力与协同度', '综合']) expect(notes[0]!.message).toContain(dimension);
     const leadNotes = await rawAdmin<Array<{ subject: string }>>('GET', `/notifications?filter[recipient][_eq]=${lead}&filter[subject][_contains]=2025年3月&limit=-1`);
     expect(leadNotes.length).toBeGreaterThanOrEqual(1);

@@ -4,6 +4,7 @@ import type { RouteContext } from './routes/context.ts';
 import { registerCaseRoutes } from './routes/cases.ts';
 import { registerCustomerRoutes } from './routes/customers.ts';
 import { registerEvaluationRoutes } from './routes/evaluation.ts';
+import { registerInsightRoutes } from './routes/insights.ts';
 import { registerOrganisationRoutes } from './routes/organisation.ts';
 import { registerSurveyRoutes } from './routes/surveys.ts';
 
@@ -18,5 +19,6 @@ export default defineEndpoint({
     registerCaseRoutes(context);
     registerEvaluationRoutes(context);
     registerSurveyRoutes(context);
+    registerInsightRoutes(context);
   },
 });

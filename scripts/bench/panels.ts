@@ -1,0 +1,91 @@
+/**
+ * `npm run bench -- panels [--scale 100] [--requests 20]`: how fast the Insights panels' endpoints
+ * answer on a company of the given size (built once into .data/bench-scale-N, with its complete
+ * months and quarters evaluated and published), asked by an executive (every row readable: the
+ * database aggregates directly), a department head and a team lead (their rows only: Directus
+ * decides which). Prints median and 95th percentile per endpoint and viewer, SQLite, one run.
+ */
+import { parseArgs } from 'node:util';
+import { adminApi } from '../../host/admin-api.ts';
+import { startDirectus } from '../../host/directus.ts';
+import { freePort } from '../../host/directus.ts';
+import { seedEvaluatedHistory } from '../../host/seed-evaluations.ts';
+import { ROLE_IDS } from '../../src/access/model.ts';
+import { companyOf, settingsFor } from './company.ts';
+
+const { values } = parseArgs({ options: { scale: { type: 'string', default: '100' }, requests: { type: 'string', default: '20' }, fresh: { type: 'boolean', default: false } } });
+const SCALE = Number(values.scale);
+const REQUESTS = Number(values.requests);
+
+// The score endpoints read "all I may see" without a scope; the others call that the company.
+const ENDPOINTS: Array<[name: string, path: (scope: string) => string]> = [
+  ['scorecards (radar)', (scope) => `/concord/evaluation/scorecards?period_kind=monthly${scope.replace('&scope_kind=company', '')}`],
+  ['trend', (scope) => `/concord/insights/trend?period_kind=monthly${scope.replace('&scope_kind=company', '')}`],
+  // The periods the seeded dashboards' panels ask for (src/insights/dashboards.ts).
+  ['handoff flow', (scope) => `/concord/insights/handoffs?${lastMonths(3)}${scope}`],
+  ['SLA board', (scope) => `/concord/insights/sla?${lastMonths(1)}${scope}`],
+  ['budget vs actual', (scope) => `/concord/insights/budget?${lastMonths(6)}${scope}`],
+  ['CSAT trend', (scope) => `/concord/insights/satisfaction?${lastMonths(6)}${scope}`],
+  ['improvement actions', (scope) => `/concord/insights/actions?${scope.slice(1)}`],
+];
+
+/** The last `months` calendar months up to today, as a panel asks for them. */
+function lastMonths(months: number): string {
+  const now = new Date();
+  const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - (months - 1), 1)).toISOString().slice(0, 10);
+  const end = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1)).toISOString().slice(0, 10);
+  return `starts_on=${start}&ends_on=${end}`;
+}
+
+async function main(): Promise<void> {
+  const dataDir = await companyOf(SCALE, values.fresh);
+  const settings = settingsFor(dataDir);
+  settings.directus['PORT'] = String(await freePort());
+  const server = await startDirectus(settings.directus);
+  try {
+    const api = adminApi(server.url, settings.adminToken);
+    const published = await seedEvaluatedHistory(api, 'Asia/Shanghai');
+    if (published > 0) console.log(`  evaluated and published ${published} cycles of the scale-${SCALE} company`);
+    const email = 'bench.executive@example.com';
+    const existing = await api.get<unknown[]>('/users', { filter: { email: { _eq: email } }, fields: 'id' });
+    if (existing.length === 0) await api.post('/users', { email, password: 'bench-password', first_name: 'Bench', last_name: 'Executive', role: ROLE_IDS.executive });
+    const [team] = await api.get<Array<{ id: number; lead: { email: string } }>>('/items/cc_teams', { filter: { status: { _eq: 'active' } }, fields: 'id,lead.email', sort: 'id', limit: 1 });
+    const [head] = await api.get<Array<{ head: { email: string } }>>('/items/cc_departments', { filter: { code: { _eq: 'service' } }, fields: 'head.email' });
+    const viewers: Array<[string, string, string]> = [
+      ['executive', await login(server.url, email, 'bench-password'), '&scope_kind=company'],
+      ['service head', await login(server.url, head!.head.email, settings.staffPassword), '&scope_kind=department&scope=service'],
+      ['team lead', await login(server.url, team!.lead.email, settings.staffPassword), `&scope_kind=team&scope=${team!.id}`],
+    ];
+    console.log(`Insights panel endpoints, scale ${SCALE}, SQLite, ${REQUESTS} sequential requests each, ${new Date().toISOString()}`);
+    console.log(`  ${'endpoint'.padEnd(22)} ${'viewer'.padEnd(14)} median (ms)   p95 (ms)`);
+    for (const [name, path] of ENDPOINTS) {
+      for (const [viewer, token, scope] of viewers) {
+        const url = `${server.url}${path(scope)}`;
+        const times: number[] = [];
+        for (let i = 0; i < REQUESTS; i += 1) {
+          const started = performance.now();
+          const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+          if (!response.ok) throw new Error(`${name} as ${viewer}: ${response.status} ${await response.text()}`);
+          await response.arrayBuffer();
+          times.push(performance.now() - started);
+        }
+        times.sort((a, b) => a - b);
+        const at = (q: number) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)] as number;
+        console.log(`  ${name.padEnd(22)} ${viewer.padEnd(14)} ${at(0.5).toFixed(0).padStart(11)}   ${at(0.95).toFixed(0).padStart(8)}`);
+      }
+    }
+  } finally {
+    await server.stop();
+  }
+}
+
+async function login(url: string, email: string, password: string): Promise<string> {
+  const response = await fetch(`${url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  if (!response.ok) throw new Error(`Signing in ${email}: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { data: { access_token: string } }).data.access_token;
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message.slice(0, 2000) : error);
+  process.exit(1);
+});

@@ -1,0 +1,110 @@
+import type { Knex } from 'knex';
+import type { ServiceContext } from '../directus-services.ts';
+import { zoned } from '../evaluation/period.ts';
+import type { EvaluationSettings } from '../evaluation/settings.ts';
+import { count, dialectOf, inIds, num, periodBindings, rows } from '../evaluation/sql.ts';
+import type { InsightQuery } from './query.ts';
+import { visibleRows } from './visibility.ts';
+
+/**
+ * Handoff flow between departments (交接): for each pair sender → receiver, the handoffs of the
+ * period, the median response time and the share answered within the receiving state's response
+ * SLA — the same definitions as the communication dimension (metrics.md §1), counted over the
+ * handoffs the viewer may read. The worst pair is the one with the lowest SLA share among pairs
+ * with at least three handoffs under an SLA (ties: the slower median).
+ */
+
+export interface HandoffPair {
+  from: string | null;
+  to: string;
+  handoffs: number;
+  handoffs_with_sla: number;
+  within_sla: number;
+  within_sla_share: number | null;
+  median_response_hours: number | null;
+}
+
+export interface HandoffFlow {
+  period: InsightQuery['period'] & { start: string; end: string };
+  departments: Array<{ code: string; name_zh: string; name_en: string | null }>;
+  pairs: HandoffPair[];
+  worst: { from: string | null; to: string } | null;
+}
+
+type Ctx = ServiceContext & { db: Knex; settings: EvaluationSettings };
+
+export async function handoffFlow(ctx: Ctx, query: InsightQuery): Promise<HandoffFlow> {
+  const { db } = ctx;
+  const period = zoned(query.period, ctx.settings.timeZone);
+  const p = periodBindings(db, period);
+  const sql = dialectOf(db);
+  const scopeFilter: Record<string, unknown>[] = [];
+  const where: string[] = [];
+  const bindings: unknown[] = [];
+  if (query.scope.kind === 'department') {
+    scopeFilter.push({ _or: [{ from_state: { owner_department: { _eq: query.scope.key } } }, { to_state: { owner_department: { _eq: query.scope.key } } }] });
+    where.push('(fs.owner_department = ? or ts.owner_department = ?)');
+    bindings.push(query.scope.key, query.scope.key);
+  } else if (query.scope.kind === 'team') {
+    scopeFilter.push({ case: { team: { _eq: query.scope.key } } });
+    where.push('c.team = ?');
+    bindings.push(query.scope.key);
+  }
+  const visible = await visibleRows(ctx, 'cc_case_events', {
+    _and: [{ is_handoff: { _eq: true } }, { occurred_at: { _gte: period.start.toISOString() } }, { occurred_at: { _lt: period.end.toISOString() } }, ...scopeFilter],
+  });
+  if (!visible.all) {
+    const list = inIds(db, 'e.id', visible.ids);
+    where.push(list.sql);
+    bindings.push(list.binding);
+  }
+  const found = await rows(
+    db,
+    `with handoffs as materialized (
+      select fs.owner_department as from_dept, ts.owner_department as to_dept, ts.response_sla_hours as sla, e.occurred_at as occurred_at,
+        coalesce((
+          select min(r.occurred_at) from cc_case_events r
+          where r."case" = e."case" and r.occurred_at > e.occurred_at and r.occurred_at < ?
+            and r.actor_department = ts.owner_department and r.is_override is not true
+        ), ?) as answered_at
+      from cc_case_events e
+      join cc_workflow_states ts on ts.id = e.to_state
+      left join cc_workflow_states fs on fs.id = e.from_state
+      join cc_cases c on c.id = e."case"
+      where e.is_handoff is true and e.is_override is not true and e.occurred_at >= ? and e.occurred_at < ?
+        ${where.map((w) => `and ${w}`).join(' ')}
+    ),
+    ranked as (
+      select from_dept, to_dept, sla, hours,
+        row_number() over (partition by from_dept, to_dept order by hours) as rn,
+        count(*) over (partition by from_dept, to_dept) as n
+      from (select from_dept, to_dept, sla, ${sql.hours('answered_at', 'occurred_at')} as hours from handoffs) timed
+    )
+    select from_dept, to_dept, count(*) as handoffs,
+      sum(case when sla > 0 then 1 else 0 end) as handoffs_with_sla,
+      sum(case when sla > 0 and hours <= sla then 1 else 0 end) as within_sla,
+      avg(case when rn = (n + 1) / 2 or rn = (n + 2) / 2 then hours end) as median_response_hours
+    from ranked
+    group by from_dept, to_dept
+    order by count(*) desc`,
+    [p.end, p.end, p.start, p.end, ...bindings],
+  );
+  const pairs: HandoffPair[] = found.map((row) => {
+    const withSla = count(row['handoffs_with_sla']);
+    const within = count(row['within_sla']);
+    return {
+      from: (row['from_dept'] as string | null) ?? null,
+      to: String(row['to_dept']),
+      handoffs: count(row['handoffs']),
+      handoffs_with_sla: withSla,
+      within_sla: within,
+      within_sla_share: withSla > 0 ? within / withSla : null,
+      median_response_hours: num(row['median_response_hours']),
+    };
+  });
+  const candidates = pairs.filter((pair) => pair.handoffs_with_sla >= 3 && pair.within_sla_share !== null);
+  candidates.sort((a, b) => (a.within_sla_share as number) - (b.within_sla_share as number) || (b.median_response_hours ?? 0) - (a.median_response_hours ?? 0));
+  const worst = candidates[0] ? { from: candidates[0].from, to: candidates[0].to } : null;
+  const departments = await db('cc_departments').select('code', 'name_zh', 'name_en').orderBy(['sort', 'code']);
+  return { period: { ...query.period, start: period.start.toISOString(), end: period.end.toISOString() }, departments, pairs, worst };
+}

@@ -1,0 +1,40 @@
+import type { Knex } from 'knex';
+import type { ServiceContext } from '../directus-services.ts';
+
+/**
+ * Who is looking, in Concord's terms, so a panel set to "my department" or "my team" knows which
+ * scope that is: the viewer's department (and whether they head it), the teams they belong to or
+ * lead, and the departments and teams there are (names are readable by all staff).
+ */
+export interface Viewer {
+  user: string | null;
+  department: string | null;
+  heads: string[];
+  teams: Array<{ id: number; name: string; lead: boolean }>;
+  departments: Array<{ code: string; name_zh: string; name_en: string | null }>;
+  all_teams: Array<{ id: number; name: string; status: string }>;
+}
+
+export async function viewerOf(ctx: ServiceContext & { db: Knex }): Promise<Viewer> {
+  const user = ctx.accountability?.user ?? null;
+  const [me, heads, memberships, led, departments, teams] = await Promise.all([
+    user ? ctx.db('directus_users').first('cc_department').where('id', user) : Promise.resolve(undefined),
+    user ? ctx.db('cc_departments').select('code').where('head', user) : Promise.resolve([]),
+    user ? ctx.db('cc_team_members as m').join('cc_teams as t', 't.id', 'm.team').distinct('t.id', 't.name').where('m.user', user).whereNot('t.status', 'archived') : Promise.resolve([]),
+    user ? ctx.db('cc_teams').select('id', 'name').where('lead', user).whereNot('status', 'archived') : Promise.resolve([]),
+    ctx.db('cc_departments').select('code', 'name_zh', 'name_en').orderBy(['sort', 'code']),
+    ctx.db('cc_teams').select('id', 'name', 'status').orderBy('id'),
+  ]);
+  const mine = new Map<number, { id: number; name: string; lead: boolean }>();
+  for (const t of memberships as Array<{ id: number; name: string }>) mine.set(Number(t.id), { id: Number(t.id), name: t.name, lead: false });
+  for (const t of led as Array<{ id: number; name: string }>) mine.set(Number(t.id), { id: Number(t.id), name: t.name, lead: true });
+  return {
+    user,
+    department: (me?.cc_department as string | null | undefined) ?? null,
+    heads: (heads as Array<{ code: string }>).map((h) => h.code),
+    // Leads first: "my team" on a lead's dashboard is the team they lead.
+    teams: [...mine.values()].sort((a, b) => Number(b.lead) - Number(a.lead) || a.id - b.id),
+    departments,
+    all_teams: teams.map((t: { id: number; name: string; status: string }) => ({ id: Number(t.id), name: t.name, status: t.status })),
+  };
+}

@@ -1,0 +1,52 @@
+import type { Accountability } from '@directus/types';
+import type { Knex } from 'knex';
+import type { ServiceContext } from '../directus-services.ts';
+
+/**
+ * What an Insights figure may be computed from: exactly the rows the viewer can read through the
+ * API. A viewer with an unconditional read permission on the collection (executives, admins) reads
+ * everything, so the database aggregates over all rows; so does a viewer who can read every row the
+ * figure is about. Anyone else gets the ids Directus itself returns for them — its own permission
+ * rules applied — and the database aggregates over those ids only. The ids are a visibility set
+ * handed back to SQL, never counted in JavaScript.
+ */
+
+export type Visibility = { all: true } | { all: false; ids: number[] };
+
+/** True when some policy of the viewer reads the whole collection, with no row filter. */
+export async function readsWholeCollection(db: Knex, accountability: Accountability | null, collection: string): Promise<boolean> {
+  if (!accountability) return true;
+  if (accountability.admin) return true;
+  if (!accountability.user) return false;
+  const roles: string[] = [];
+  for (let role = accountability.role ?? null; role !== null && !roles.includes(role); ) {
+    roles.push(role);
+    const row = await db('directus_roles').first('parent').where('id', role);
+    role = (row?.parent as string | null | undefined) ?? null;
+  }
+  const policies = db('directus_access')
+    .select('policy')
+    .where('user', accountability.user)
+    .orWhereIn('role', roles);
+  const rules: Array<{ permissions: unknown }> = await db('directus_permissions').select('permissions').where({ collection, action: 'read' }).whereIn('policy', policies);
+  return rules.some((rule) => {
+    const filter = typeof rule.permissions === 'string' ? (JSON.parse(rule.permissions) as unknown) : rule.permissions;
+    return filter === null || filter === undefined || (typeof filter === 'object' && Object.keys(filter as object).length === 0);
+  });
+}
+
+/**
+ * The rows of `collection` matching `filter` that the viewer may read. When Directus counts as many
+ * of them for the viewer as there are at all (its own count, with and without their permissions),
+ * they may read every one, and no id list is needed.
+ */
+export async function visibleRows(ctx: ServiceContext & { db: Knex }, collection: string, filter: Record<string, unknown>): Promise<Visibility> {
+  if (await readsWholeCollection(ctx.db, ctx.accountability, collection)) return { all: true };
+  const service = new ctx.services.ItemsService(collection, { schema: ctx.schema, accountability: ctx.accountability, knex: ctx.db });
+  const everyone = new ctx.services.ItemsService(collection, { schema: ctx.schema, accountability: null, knex: ctx.db });
+  const countOf = async (reader: typeof service) => Number(((await reader.readByQuery({ filter, aggregate: { countDistinct: ['id'] } }))[0]?.['countDistinct'] as Record<string, unknown> | undefined)?.['id'] ?? 0);
+  const [mine, all] = await Promise.all([countOf(service), countOf(everyone)]);
+  if (mine === all) return { all: true };
+  const rows = await service.readByQuery({ filter, fields: ['id'], limit: -1 });
+  return { all: false, ids: rows.map((row) => Number(row['id'])) };
+}
