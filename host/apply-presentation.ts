@@ -2,9 +2,15 @@ import { upsertById, type AdminApi } from './admin-api.ts';
 import { TRANSLATION_STRINGS } from '../src/i18n/strings.ts';
 import { stableId } from '../src/access/stable-id.ts';
 import { DASHBOARDS, panelId } from '../src/insights/dashboards.ts';
+import '../src/errors.ts';
+import { refusalTitleStrings } from '../src/i18n/refusals.ts';
+import { STUDIO_WORDING } from '../src/i18n/studio-wording.ts';
+import { DEFAULT_LANGUAGE } from '../src/i18n/language.ts';
+import { BOOKMARKS } from '../src/studio/landing.ts';
 
-/** Translation strings and presets (bookmarks, default layouts): not carried by schema snapshots. */
+/** Translation strings, project settings and presets (bookmarks, default layouts): not carried by schema snapshots. */
 export async function applyPresentation(api: AdminApi): Promise<void> {
+  await applyProjectSettings(api);
   await applyTranslationStrings(api);
   await applyPresets(api);
   await applyDashboards(api);
@@ -33,15 +39,63 @@ async function applyDashboards(api: AdminApi): Promise<void> {
   }
 }
 
+/**
+ * Studio speaks Chinese unless a person chooses otherwise (their own language setting), and the
+ * project has an owner, so Studio stops asking admins for one on every load. An owner set by the
+ * operator (Directus's PROJECT_OWNER) is kept.
+ */
+async function applyProjectSettings(api: AdminApi): Promise<void> {
+  const settings = await api.get<{ default_language: string | null; project_owner: string | null; module_bar: ModuleBarEntry[] | null }>('/settings', {
+    fields: 'default_language,project_owner,module_bar',
+  });
+  const patch: Record<string, unknown> = {};
+  if (settings.default_language !== DEFAULT_LANGUAGE) patch['default_language'] = DEFAULT_LANGUAGE;
+  if (!settings.project_owner) patch['project_owner'] = (await api.get<{ email: string }>('/users/me', { fields: 'email' })).email;
+  const moduleBar = withMatrixModule(settings.module_bar);
+  if (moduleBar) patch['module_bar'] = moduleBar;
+  if (Object.keys(patch).length > 0) await api.patch('/settings', patch);
+}
+
+interface ModuleBarEntry {
+  type: 'module' | 'link';
+  id: string;
+  enabled?: boolean;
+  [key: string]: unknown;
+}
+
+/** Directus's own module bar, as it is when the project never changed it. */
+const DIRECTUS_MODULE_BAR: ModuleBarEntry[] = [
+  { type: 'module', id: 'content', enabled: true },
+  { type: 'module', id: 'visual', enabled: false },
+  { type: 'module', id: 'users', enabled: true },
+  { type: 'module', id: 'files', enabled: true },
+  { type: 'module', id: 'insights', enabled: true },
+  { type: 'module', id: 'deployments', enabled: false },
+  { type: 'link', id: 'docs', enabled: true, name: '$t:documentation', icon: 'help', url: 'https://docs.directus.io' },
+  { type: 'module', id: 'settings', enabled: true, locked: true },
+];
+
+const MATRIX_MODULE = 'concord-matrix';
+
+/** Studio lists an extension's module only when the module bar names it: after Insights, once. */
+function withMatrixModule(current: ModuleBarEntry[] | null): ModuleBarEntry[] | null {
+  const bar = current ?? DIRECTUS_MODULE_BAR;
+  if (bar.some((entry) => entry.id === MATRIX_MODULE)) return null;
+  const at = bar.findIndex((entry) => entry.id === 'insights');
+  const entry: ModuleBarEntry = { type: 'module', id: MATRIX_MODULE, enabled: true };
+  return at === -1 ? [...bar, entry] : [...bar.slice(0, at + 1), entry, ...bar.slice(at + 1)];
+}
+
 async function applyTranslationStrings(api: AdminApi): Promise<void> {
+  const strings = { ...TRANSLATION_STRINGS, ...refusalTitleStrings(), ...STUDIO_WORDING };
   const existing = await api.get<Array<{ id: string; key: string; language: string; value: string }>>('/translations', {
-    filter: { key: { _starts_with: 'cc.' } },
+    filter: { _or: [{ key: { _starts_with: 'cc.' } }, { key: { _starts_with: 'errors.' } }, { key: { _in: Object.keys(STUDIO_WORDING) } }] },
     fields: 'id,key,language,value',
     limit: -1,
   });
   const index = new Map(existing.map((row) => [`${row.language}|${row.key}`, row]));
   const create: Array<Record<string, string>> = [];
-  for (const [key, values] of Object.entries(TRANSLATION_STRINGS)) {
+  for (const [key, values] of Object.entries(strings)) {
     for (const [language, value] of Object.entries(values)) {
       const current = index.get(`${language}|${key}`);
       if (!current) create.push({ id: stableId(`translation:${language}:${key}`), key, language, value });
@@ -114,7 +168,7 @@ const PRESETS: PresetDefinition[] = [
     layout_query: { tabular: { fields: ['id', 'title', 'customer', 'state', 'priority', 'team', 'opened_at'], sort: ['-opened_at'] } },
   },
   {
-    id: 900011,
+    id: BOOKMARKS.myDepartmentOpenCases,
     bookmark: '$t:cc.bookmark.my_department_open_cases',
     collection: 'cc_cases',
     layout: 'tabular',
@@ -151,7 +205,7 @@ const PRESETS: PresetDefinition[] = [
     layout_query: { tabular: { fields: ['name', 'tier', 'industry', 'region', 'team'], sort: ['name'] } },
   },
   {
-    id: 900015,
+    id: BOOKMARKS.myTasks,
     bookmark: '$t:cc.bookmark.my_tasks',
     collection: 'cc_tasks',
     layout: 'tabular',
@@ -183,6 +237,56 @@ const PRESETS: PresetDefinition[] = [
     filter: { _and: [{ department: { _eq: '$CURRENT_USER.cc_department' } }] },
     icon: 'receipt_long',
     color: '#56CCF2',
+  },
+  // Default list layouts with the columns people need (ids from 900101, apart from other groups).
+  {
+    id: 900101,
+    bookmark: null,
+    collection: 'cc_service_records',
+    layout: 'tabular',
+    layout_query: { tabular: { fields: ['occurred_at', 'customer', 'staff', 'department', 'channel', 'summary'], sort: ['-occurred_at'] } },
+  },
+  {
+    id: 900102,
+    bookmark: null,
+    collection: 'cc_budgets',
+    layout: 'tabular',
+    layout_query: { tabular: { fields: ['department', 'project', 'period_start', 'period_end', 'amount', 'note'], sort: ['period_start', 'department'] } },
+  },
+  {
+    id: 900103,
+    bookmark: null,
+    collection: 'cc_sla_breaches',
+    layout: 'tabular',
+    layout_query: { tabular: { fields: ['case', 'kind', 'state', 'due_at', 'detected_at', 'notified'], sort: ['-detected_at'] } },
+  },
+  {
+    id: 900104,
+    bookmark: null,
+    collection: 'cc_purchases',
+    layout: 'tabular',
+    layout_query: { tabular: { fields: ['purchased_on', 'customer', 'product', 'quantity', 'amount', 'contract_no'], sort: ['-purchased_on'] } },
+  },
+  {
+    id: 900105,
+    bookmark: null,
+    collection: 'cc_workflow_states',
+    layout: 'tabular',
+    layout_query: { tabular: { fields: ['workflow', 'name_zh', 'owner_department', 'is_initial', 'is_terminal', 'response_sla_hours', 'resolution_sla_hours'], sort: ['workflow', 'sort'] } },
+  },
+  {
+    id: 900106,
+    bookmark: null,
+    collection: 'cc_workflow_transitions',
+    layout: 'tabular',
+    layout_query: { tabular: { fields: ['workflow', 'from_state', 'to_state', 'name_zh', 'capability', 'required_fields'], sort: ['workflow', 'sort'] } },
+  },
+  {
+    id: 900107,
+    bookmark: null,
+    collection: 'cc_transactions',
+    layout: 'tabular',
+    layout_query: { tabular: { fields: ['occurred_on', 'kind', 'category', 'amount', 'department', 'project'], sort: ['-occurred_on'] } },
   },
 ];
 

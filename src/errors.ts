@@ -1,195 +1,346 @@
-import { createError } from '@directus/errors';
+import type { Localized } from './i18n/language.ts';
+import { defineRefusal, listOf, quoted } from './i18n/refusals.ts';
 import type { CompositionLine } from './organisation/composition.ts';
 
 /**
- * Every refusal Concord makes, with a stable code. Messages say what to do; extensions carry
- * the machine-readable details (which department, which capability).
+ * Every refusal Concord makes, with a stable code. Each says, in Chinese and in English, what
+ * happened and what to do; extensions carry the machine-readable details (which department,
+ * which capability). A new code is one `defineRefusal` here with both languages — the unit test
+ * "every refusal speaks both languages" fails for a code that has not.
  */
 
-export const CompositionBelowMinimumError = createError<{ team: string; gaps: CompositionLine[] }>(
-  'COMPOSITION_BELOW_MINIMUM',
-  ({ team, gaps }) =>
-    `Team "${team}" cannot be active: ${gaps
-      .map((g) => `${g.name_zh}${g.name_en ? ` (${g.name_en})` : ''} has ${g.members} of the minimum ${g.minimum} representatives`)
-      .join('; ')}. Add members from these departments first, or keep the team forming.`,
-  422,
-);
+export const CompositionBelowMinimumError = defineRefusal<{ team: string; gaps: CompositionLine[] }>('COMPOSITION_BELOW_MINIMUM', 422, {
+  'zh-CN': {
+    title: '团队人数未达组建要求',
+    message: ({ team, gaps }) =>
+      `团队${team ? `「${team}」` : ''}还不能启用:${gaps.map((g) => `${g.name_zh}现有 ${g.members} 人,最少需要 ${g.minimum} 人`).join(';')}。请先从这些部门补充成员,或让团队保持“组建中”。`,
+  },
+  'en-US': {
+    title: 'Team below the composition rules',
+    message: ({ team, gaps }) =>
+      `Team${team ? ` "${team}"` : ''} cannot be active: ${gaps.map((g) => `${g.name_en ?? g.name_zh} has ${g.members} of the minimum ${g.minimum} representatives`).join('; ')}. Add members from these departments first, or keep the team forming.`,
+  },
+});
 
-export const InvalidCapabilityError = createError<{ capability: unknown }>(
-  'INVALID_CAPABILITY',
-  ({ capability }) =>
-    `"${String(capability)}" is not a capability key. Use lower-case dotted keys such as "complaint.handle".`,
-  400,
-);
+export const InvalidCapabilityError = defineRefusal<{ capability: unknown }>('INVALID_CAPABILITY', 400, {
+  'zh-CN': {
+    title: '能力标识无效',
+    message: ({ capability }) => `「${String(capability)}」不是有效的能力标识。请使用小写、用点分隔的标识,例如 complaint.handle。`,
+  },
+  'en-US': {
+    title: 'Not a capability key',
+    message: ({ capability }) => `"${String(capability)}" is not a capability key. Use lower-case dotted keys such as "complaint.handle".`,
+  },
+});
 
-export const DuplicateCapabilityError = createError<{ department: string; capability: string }>(
-  'DUPLICATE_CAPABILITY',
-  ({ department, capability }) => `Department "${department}" already holds capability "${capability}".`,
-  409,
-);
+export const DuplicateCapabilityError = defineRefusal<{ department: string; capability: string }>('DUPLICATE_CAPABILITY', 409, {
+  'zh-CN': {
+    title: '部门已有此能力',
+    message: ({ department, capability }, names) => `${names.department(department)}已经拥有「${names.capability(capability)}」(${capability}),不需要再添加一次。`,
+  },
+  'en-US': {
+    title: 'Capability already held',
+    message: ({ department, capability }, names) => `${names.department(department)} already holds "${names.capability(capability)}" (${capability}).`,
+  },
+});
 
-export const DepartmentScopeError = createError<{ department: string | null; collection: string }>(
-  'DEPARTMENT_SCOPE',
-  ({ department, collection }) =>
-    `You can change ${collection} only for a department you head; "${department ?? 'none'}" is not yours.`,
-  403,
-);
+export const DepartmentScopeError = defineRefusal<{ department: string | null; collection: string }>('DEPARTMENT_SCOPE', 403, {
+  'zh-CN': {
+    title: '不是你负责的部门',
+    message: ({ department, collection }, names) =>
+      `你只能为自己负责的部门修改「${names.collection(collection)}」;${department ? names.department(department) : '未指定部门的记录'}不归你负责。请联系该部门负责人或管理员。`,
+  },
+  'en-US': {
+    title: 'Not your department',
+    message: ({ department, collection }, names) =>
+      `You can change ${names.collection(collection)} only for a department you head; ${department ? names.department(department) : 'a record without a department'} is not yours. Ask its head or an admin.`,
+  },
+});
 
-export const TeamScopeError = createError<{ team: string }>(
-  'TEAM_SCOPE',
-  ({ team }) => `You can change the members only of a team you lead (or with the team.build capability); team ${team} is not yours.`,
-  403,
-);
+export const TeamScopeError = defineRefusal<{ team: string }>('TEAM_SCOPE', 403, {
+  'zh-CN': {
+    title: '不是你负责的团队',
+    message: ({ team }) => `只有团队负责人(或具备“组建协同团队”能力的部门)可以调整团队成员;团队 #${team} 不由你负责。`,
+  },
+  'en-US': {
+    title: 'Not your team',
+    message: ({ team }) => `You can change the members only of a team you lead (or with the team.build capability); team #${team} is not yours.`,
+  },
+});
 
-export const InvalidPayloadError = createError<{ field: string; reason: string }>(
-  'INVALID_PAYLOAD',
-  ({ field, reason }) => `Invalid value for "${field}": ${reason}.`,
-  400,
-);
+export const InvalidPayloadError = defineRefusal<{ field: string; reason: Localized }>('INVALID_PAYLOAD', 400, {
+  'zh-CN': { title: '填写的内容无效', message: ({ field, reason }) => `「${field}」的值无效:${reason['zh-CN']}。` },
+  'en-US': { title: 'Invalid value', message: ({ field, reason }) => `Invalid value for "${field}": ${reason['en-US']}.` },
+});
 
-export const NotFoundError = createError<{ collection: string; id: string }>(
-  'NOT_FOUND',
-  ({ collection, id }) => `No ${collection} item with id "${id}" exists, or you may not see it.`,
-  404,
-);
+export const NotFoundError = defineRefusal<{ collection: string; id: string }>('NOT_FOUND', 404, {
+  'zh-CN': {
+    title: '找不到记录',
+    message: ({ collection, id }, names) => `没有编号为「${id}」的${names.collection(collection)}记录,或者你没有查看它的权限。`,
+  },
+  'en-US': {
+    title: 'Not found',
+    message: ({ collection, id }, names) => `No ${names.collection(collection)} item with id "${id}" exists, or you may not see it.`,
+  },
+});
 
 export interface StateRef {
   id: number;
   key: string;
   name_zh: string;
+  name_en?: string | null;
 }
 
-export const IllegalTransitionError = createError<{ case: number; from: StateRef | null; to: unknown; allowed: StateRef[] }>(
-  'ILLEGAL_TRANSITION',
-  ({ case: caseId, from, to, allowed }) =>
-    `Case #${caseId} cannot move from "${from?.name_zh ?? from?.key ?? 'none'}" to "${String(to)}" in its workflow. ` +
-    (allowed.length > 0 ? `From here it can move to: ${allowed.map((s) => `${s.name_zh} (${s.id})`).join(', ')}.` : 'No transition leaves this state.'),
-  422,
-);
+const stateName = (state: StateRef | null | undefined, zh: boolean): string =>
+  state ? (zh ? state.name_zh : (state.name_en ?? state.name_zh ?? state.key)) : zh ? '(无)' : 'none';
+const targetName = (to: unknown, zh: boolean): string =>
+  typeof to === 'object' && to !== null ? stateName(to as StateRef, zh) : String(to);
 
-export const MissingCapabilityError = createError<{ case?: number; capability: string; department: string | null; action?: string }>(
-  'MISSING_CAPABILITY',
-  ({ capability, department, action }) =>
-    `${action ?? 'This transition'} needs the capability "${capability}", which your department (${department ?? 'none'}) does not hold. Ask a department that holds it, or an admin to change the authority matrix.`,
-  403,
-);
+export const IllegalTransitionError = defineRefusal<{ case: number; from: StateRef | null; to: StateRef | string | number; allowed: StateRef[] }>('ILLEGAL_TRANSITION', 422, {
+  'zh-CN': {
+    title: '流程不允许此转换',
+    message: ({ case: caseId, from, to, allowed }) =>
+      caseId === 0
+        ? `新事项只能从流程的初始状态开始,不能直接设为「${targetName(to, true)}」;请留空状态,或选择「${listOf(allowed.map((s) => stateName(s, true)), 'zh-CN')}」。`
+        : `事项 #${caseId} 不能从「${stateName(from, true)}」转到「${targetName(to, true)}」。` +
+          (allowed.length > 0 ? `从这里可以转到:${listOf(allowed.map((s) => `「${stateName(s, true)}」`), 'zh-CN')}。` : '此状态没有后续转换。'),
+  },
+  'en-US': {
+    title: 'Transition not in the workflow',
+    message: ({ case: caseId, from, to, allowed }) =>
+      caseId === 0
+        ? `A new case starts in its workflow's initial state, not in "${targetName(to, false)}"; leave the state empty or choose ${listOf(allowed.map((s) => `"${stateName(s, false)}"`), 'en-US')}.`
+        : `Case #${caseId} cannot move from "${stateName(from, false)}" to "${targetName(to, false)}" in its workflow. ` +
+          (allowed.length > 0 ? `From here it can move to: ${listOf(allowed.map((s) => `"${stateName(s, false)}"`), 'en-US')}.` : 'No transition leaves this state.'),
+  },
+});
 
-export const MissingFieldsError = createError<{ case: number; fields: string[] }>(
-  'MISSING_FIELDS',
-  ({ fields }) => `Fill in ${fields.map((f) => `"${f}"`).join(', ')} before taking this transition.`,
-  422,
-);
+export const MissingCapabilityError = defineRefusal<{ case?: number; capability: string; department: string | null; action?: Localized }>('MISSING_CAPABILITY', 403, {
+  'zh-CN': {
+    title: '缺少所需的能力',
+    message: ({ capability, department, action }, names) =>
+      `${action?.['zh-CN'] ?? '此转换'}需要「${names.capability(capability)}」能力(${capability}),你所在的${department ? names.department(department) : '部门(未指定)'}没有这项能力。请交给具备此能力的部门处理,或请管理员调整权限矩阵。`,
+  },
+  'en-US': {
+    title: 'Capability needed',
+    message: ({ capability, department, action }, names) =>
+      `${action?.['en-US'] ?? 'This transition'} needs the capability "${names.capability(capability)}" (${capability}), which your department (${department ? names.department(department) : 'none'}) does not hold. Ask a department that holds it, or an admin to change the authority matrix.`,
+  },
+});
 
-export const TransitionConflictError = createError<{ case: number; expected: number; actual: number | null }>(
-  'TRANSITION_CONFLICT',
-  ({ case: caseId }) => `Case #${caseId} changed state while you were acting on it; reload it and try again.`,
-  409,
-);
+export const MissingFieldsError = defineRefusal<{ case: number; fields: string[] }>('MISSING_FIELDS', 422, {
+  'zh-CN': {
+    title: '请先填写必填项',
+    message: ({ fields }, names) => `执行此转换前请先填写:${listOf(fields.map((f) => quoted(names.field('cc_cases', f), 'zh-CN')), 'zh-CN')}。`,
+  },
+  'en-US': {
+    title: 'Fields to fill in',
+    message: ({ fields }, names) => `Fill in ${listOf(fields.map((f) => quoted(names.field('cc_cases', f), 'en-US')), 'en-US')} before taking this transition.`,
+  },
+});
 
-export const TransitionLeavesScopeError = createError<{ case: number; to: string; owner: string }>(
-  'TRANSITION_LEAVES_SCOPE',
-  ({ case: caseId, to, owner }) =>
-    `Moving case #${caseId} to "${to}" hands it to ${owner}, after which you could no longer edit it, so a plain item update cannot make this change. Use POST /concord/cases/${caseId}/transitions (or the state control in Studio).`,
-  403,
-);
+export const TransitionConflictError = defineRefusal<{ case: number; expected: number; actual: number | null }>('TRANSITION_CONFLICT', 409, {
+  'zh-CN': { title: '事项状态已变化', message: ({ case: caseId }) => `事项 #${caseId} 在你操作期间已被他人改变了状态;请刷新后查看当前状态再操作。` },
+  'en-US': { title: 'Case changed meanwhile', message: ({ case: caseId }) => `Case #${caseId} changed state while you were acting on it; reload it and try again.` },
+});
 
-export const MixedTransitionPayloadError = createError<{ fields: string[] }>(
-  'MIXED_TRANSITION_PAYLOAD',
-  ({ fields }) =>
-    `A state change may only carry the transition's own fields (description, resolution_note); send ${fields.map((f) => `"${f}"`).join(', ')} in a separate update.`,
-  400,
-);
+export const TransitionLeavesScopeError = defineRefusal<{ case: number; to: StateRef; owner: string }>('TRANSITION_LEAVES_SCOPE', 403, {
+  'zh-CN': {
+    title: '请用状态控件转交',
+    message: ({ case: caseId, to, owner }, names) =>
+      `把事项 #${caseId} 转到「${stateName(to, true)}」会交给${names.department(owner)}负责,之后你将不能再编辑它,所以普通保存无法完成这一步。请使用事项表单上的状态控件(或 POST /concord/cases/${caseId}/transitions)。`,
+  },
+  'en-US': {
+    title: 'Hand over with the state control',
+    message: ({ case: caseId, to, owner }, names) =>
+      `Moving case #${caseId} to "${stateName(to, false)}" hands it to ${names.department(owner)}, after which you could no longer edit it, so a plain item update cannot make this change. Use the state control on the case form (or POST /concord/cases/${caseId}/transitions).`,
+  },
+});
 
-export const ManagedFieldError = createError<{ fields: string[] }>(
-  'MANAGED_FIELD',
-  ({ fields }) => `${fields.map((f) => `"${f}"`).join(', ')} ${fields.length === 1 ? 'is' : 'are'} kept by the workflow and cannot be written directly.`,
-  400,
-);
+export const MixedTransitionPayloadError = defineRefusal<{ fields: string[] }>('MIXED_TRANSITION_PAYLOAD', 400, {
+  'zh-CN': {
+    title: '状态转换请单独保存',
+    message: ({ fields }, names) =>
+      `改变状态时只能同时保存转换自带的字段(${listOf(['description', 'resolution_note'].map((f) => names.field('cc_cases', f)), 'zh-CN')});请把 ${listOf(fields.map((f) => quoted(names.field('cc_cases', f), 'zh-CN')), 'zh-CN')} 另行保存。`,
+  },
+  'en-US': {
+    title: 'Save the state change on its own',
+    message: ({ fields }, names) =>
+      `A state change may only carry the transition's own fields (${listOf(['description', 'resolution_note'].map((f) => names.field('cc_cases', f)), 'en-US')}); save ${listOf(fields.map((f) => quoted(names.field('cc_cases', f), 'en-US')), 'en-US')} in a separate update.`,
+  },
+});
 
-export const HistoryAppendOnlyError = createError<{ action: string }>(
-  'HISTORY_APPEND_ONLY',
-  ({ action }) =>
-    `Case history is append-only: it cannot be ${action} here. Concord writes it with each transition; an admin may repair it through POST /concord/case-events/:id/repair with a reason.`,
-  403,
-);
+export const ManagedFieldError = defineRefusal<{ fields: string[] }>('MANAGED_FIELD', 400, {
+  'zh-CN': {
+    title: '字段由流程维护',
+    message: ({ fields }, names) => `${listOf(fields.map((f) => quoted(names.field('cc_cases', f), 'zh-CN')), 'zh-CN')}由流程自动维护,不能直接填写。`,
+  },
+  'en-US': {
+    title: 'Kept by the workflow',
+    message: ({ fields }, names) =>
+      `${listOf(fields.map((f) => quoted(names.field('cc_cases', f), 'en-US')), 'en-US')} ${fields.length === 1 ? 'is' : 'are'} kept by the workflow and cannot be written directly.`,
+  },
+});
 
-export const AdminOnlyError = createError<{ action: string }>(
-  'ADMIN_ONLY',
-  ({ action }) => `Only an administrator may ${action}.`,
-  403,
-);
+const HISTORY_ACTIONS = { created: { zh: '新建', en: 'created' }, changed: { zh: '修改', en: 'changed' }, deleted: { zh: '删除', en: 'deleted' } } as const;
 
-export const InvalidPeriodError = createError<{ field: string; reason: string }>(
-  'INVALID_PERIOD',
-  ({ field, reason }) => `Invalid evaluation period (${field}): ${reason}.`,
-  400,
-);
+export const HistoryAppendOnlyError = defineRefusal<{ action: 'created' | 'changed' | 'deleted' }>('HISTORY_APPEND_ONLY', 403, {
+  'zh-CN': {
+    title: '历史记录只能追加',
+    message: ({ action }) =>
+      `事项历史只能追加,不能在这里${HISTORY_ACTIONS[action].zh}。Concord 在每次转换时自动写入历史;如需更正,请管理员通过 POST /concord/case-events/:id/repair 并写明原因。`,
+  },
+  'en-US': {
+    title: 'History is append-only',
+    message: ({ action }) =>
+      `Case history is append-only: it cannot be ${HISTORY_ACTIONS[action].en} here. Concord writes it with each transition; an admin may repair it through POST /concord/case-events/:id/repair with a reason.`,
+  },
+});
 
-export const InvalidWeightsError = createError<{ reason: string }>(
-  'INVALID_WEIGHTS',
-  ({ reason }) =>
-    `Invalid weights: ${reason}. Give a number of at least 0 for each of communication, execution, satisfaction, utilisation and cohesion, not all 0 (or leave weights empty for equal weights).`,
-  400,
-);
+export const AdminOnlyError = defineRefusal<{ action: Localized }>('ADMIN_ONLY', 403, {
+  'zh-CN': { title: '仅限管理员', message: ({ action }) => `只有管理员可以${action['zh-CN']}。` },
+  'en-US': { title: 'Administrators only', message: ({ action }) => `Only an administrator may ${action['en-US']}.` },
+});
 
-export const DuplicateCycleError = createError<{ period_key: string; cycle: number | null }>(
-  'DUPLICATE_CYCLE',
-  ({ period_key, cycle }) => `There is already an evaluation cycle for ${period_key}${cycle === null ? '' : ` (cycle ${cycle})`}; run or edit that one instead.`,
-  409,
-);
+export const InvalidPeriodError = defineRefusal<{ field: string; reason: Localized }>('INVALID_PERIOD', 400, {
+  'zh-CN': { title: '评估周期无效', message: ({ field, reason }) => `评估周期(${field})无效:${reason['zh-CN']}。` },
+  'en-US': { title: 'Invalid evaluation period', message: ({ field, reason }) => `Invalid evaluation period (${field}): ${reason['en-US']}.` },
+});
 
-export const CyclePublishedError = createError<{ cycle: number | null; action: string }>(
-  'CYCLE_PUBLISHED',
-  ({ cycle, action }) =>
-    `Evaluation cycle${cycle === null ? '' : ` ${cycle}`} is published, so it cannot ${action}: its scores are frozen and were fed back to the departments. Create a new cycle for another period instead.`,
-  409,
-);
+export const InvalidWeightsError = defineRefusal<{ reason: Localized }>('INVALID_WEIGHTS', 400, {
+  'zh-CN': {
+    title: '维度权重无效',
+    message: ({ reason }) =>
+      `维度权重无效:${reason['zh-CN']}。请为 communication、execution、satisfaction、utilisation、cohesion 各给一个不小于 0 的数(不能全为 0),或留空表示等权。`,
+  },
+  'en-US': {
+    title: 'Invalid weights',
+    message: ({ reason }) =>
+      `Invalid weights: ${reason['en-US']}. Give a number of at least 0 for each of communication, execution, satisfaction, utilisation and cohesion, not all 0 (or leave weights empty for equal weights).`,
+  },
+});
 
-export const CycleNotRunError = createError<{ cycle: number }>(
-  'CYCLE_NOT_RUN',
-  ({ cycle }) => `Evaluation cycle ${cycle} has no current scores to publish; run it first (POST /concord/evaluation/cycles/${cycle}/run) and review the draft.`,
-  409,
-);
+export const DuplicateCycleError = defineRefusal<{ period_key: string; cycle: number | null }>('DUPLICATE_CYCLE', 409, {
+  'zh-CN': {
+    title: '该期间已有评估周期',
+    message: ({ period_key, cycle }) => `${period_key} 已经有一个评估周期${cycle === null ? '' : `(#${cycle})`};请计算或修改那一个。`,
+  },
+  'en-US': {
+    title: 'Cycle already exists',
+    message: ({ period_key, cycle }) => `There is already an evaluation cycle for ${period_key}${cycle === null ? '' : ` (cycle ${cycle})`}; run or edit that one instead.`,
+  },
+});
 
-export const CycleChangedError = createError<{ cycle: number }>(
-  'CYCLE_CHANGED',
-  ({ cycle }) => `Evaluation cycle ${cycle} changed (period, weights or targets) while it was being computed; run it again.`,
-  409,
-);
+export const CyclePublishedError = defineRefusal<{ cycle: number | null; action: Localized }>('CYCLE_PUBLISHED', 409, {
+  'zh-CN': {
+    title: '评估已发布',
+    message: ({ cycle, action }) =>
+      `评估周期${cycle === null ? '' : ` #${cycle} `}已发布,不能${action['zh-CN']}:它的得分已冻结并反馈给各部门。如需评估其他期间,请新建一个周期。`,
+  },
+  'en-US': {
+    title: 'Evaluation published',
+    message: ({ cycle, action }) =>
+      `Evaluation cycle${cycle === null ? '' : ` ${cycle}`} is published, so it cannot ${action['en-US']}: its scores are frozen and were fed back to the departments. Create a new cycle for another period instead.`,
+  },
+});
 
-export const ScoreFrozenError = createError<{ cycle: number | null }>(
-  'SCORE_FROZEN',
-  ({ cycle }) => `These scores belong to published evaluation cycle ${cycle ?? '?'} and are frozen; nobody can change or delete them.`,
-  409,
-);
+export const CycleNotRunError = defineRefusal<{ cycle: number }>('CYCLE_NOT_RUN', 409, {
+  'zh-CN': {
+    title: '评估尚未计算',
+    message: ({ cycle }) => `评估周期 #${cycle} 还没有可发布的得分;请先计算(POST /concord/evaluation/cycles/${cycle}/run)并审阅草稿。`,
+  },
+  'en-US': {
+    title: 'Evaluation not run',
+    message: ({ cycle }) => `Evaluation cycle ${cycle} has no current scores to publish; run it first (POST /concord/evaluation/cycles/${cycle}/run) and review the draft.`,
+  },
+});
 
-export const ScoreManagedError = createError<{ action: string }>(
-  'SCORE_MANAGED',
-  ({ action }) =>
-    `Evaluation scores are computed, not ${action} by hand: change the cycle's weights or the underlying records, then run the cycle again (POST /concord/evaluation/cycles/:id/run).`,
-  403,
-);
+export const CycleChangedError = defineRefusal<{ cycle: number }>('CYCLE_CHANGED', 409, {
+  'zh-CN': { title: '评估周期已变化', message: ({ cycle }) => `评估周期 #${cycle} 在计算期间被修改了(期间、权重或目标);请重新计算。` },
+  'en-US': { title: 'Cycle changed meanwhile', message: ({ cycle }) => `Evaluation cycle ${cycle} changed (period, weights or targets) while it was being computed; run it again.` },
+});
 
-export const InvalidSurveyLinkError = createError<Record<string, never>>(
-  'INVALID_SURVEY_LINK',
-  () => 'This survey link is not valid. Use the link exactly as it was sent to you, or ask the company for a new one.',
-  400,
-);
+export const ScoreFrozenError = defineRefusal<{ cycle: number | null }>('SCORE_FROZEN', 409, {
+  'zh-CN': { title: '得分已冻结', message: ({ cycle }) => `这些得分属于已发布的评估周期 #${cycle ?? '?'},已经冻结,任何人都不能修改或删除。` },
+  'en-US': { title: 'Scores are frozen', message: ({ cycle }) => `These scores belong to published evaluation cycle ${cycle ?? '?'} and are frozen; nobody can change or delete them.` },
+});
 
-export const SurveyLinkExpiredError = createError<{ expired_at: string }>(
-  'SURVEY_LINK_EXPIRED',
-  ({ expired_at }) => `This survey link expired on ${expired_at}. Ask the company for a new link if you still want to answer.`,
-  410,
-);
+export const ScoreManagedError = defineRefusal<{ action: 'created' | 'changed' | 'deleted' }>('SCORE_MANAGED', 403, {
+  'zh-CN': {
+    title: '得分由计算得出',
+    message: ({ action }) =>
+      `评估得分由系统计算,不能手工${HISTORY_ACTIONS[action].zh}:请修改周期的权重或相关业务记录,然后重新计算(POST /concord/evaluation/cycles/:id/run)。`,
+  },
+  'en-US': {
+    title: 'Scores are computed',
+    message: ({ action }) =>
+      `Evaluation scores are computed, not ${HISTORY_ACTIONS[action].en} by hand: change the cycle's weights or the underlying records, then run the cycle again (POST /concord/evaluation/cycles/:id/run).`,
+  },
+});
 
-export const SurveyAnsweredError = createError<{ survey: number | null }>(
-  'SURVEY_ANSWERED',
-  ({ survey }) => `${survey === null ? 'This survey' : `Survey ${survey}`} has already been answered; each survey takes one answer (one per person for a team pulse survey).`,
-  409,
-);
+export const InvalidSurveyLinkError = defineRefusal<Record<string, never>>('INVALID_SURVEY_LINK', 400, {
+  'zh-CN': { title: '调查链接无效', message: () => '此链接无效。请使用邮件中的完整链接,或联系我们获取新的链接。' },
+  'en-US': { title: 'Invalid survey link', message: () => 'This survey link is not valid. Use the link exactly as it was sent to you, or ask the company for a new one.' },
+});
 
-export const NotTeamMemberError = createError<{ team: number | null }>(
-  'NOT_TEAM_MEMBER',
-  ({ team }) => `Only current members of team ${team ?? '?'} answer its pulse survey.`,
-  403,
-);
+export const SurveyLinkExpiredError = defineRefusal<{ expired_at: string }>('SURVEY_LINK_EXPIRED', 410, {
+  'zh-CN': { title: '调查链接已过期', message: ({ expired_at }) => `此链接已于 ${expired_at} 过期。如仍想评价,请联系我们获取新的链接。` },
+  'en-US': { title: 'Survey link expired', message: ({ expired_at }) => `This survey link expired on ${expired_at}. Ask the company for a new link if you still want to answer.` },
+});
+
+export const SurveyAnsweredError = defineRefusal<{ survey: number | null }>('SURVEY_ANSWERED', 409, {
+  'zh-CN': {
+    title: '调查已作答',
+    message: ({ survey }) => `${survey === null ? '此调查' : `调查 #${survey} `}已经作答过了;每份调查只收一份答卷(团队脉搏调查为每人一份)。`,
+  },
+  'en-US': {
+    title: 'Survey already answered',
+    message: ({ survey }) => `${survey === null ? 'This survey' : `Survey ${survey}`} has already been answered; each survey takes one answer (one per person for a team pulse survey).`,
+  },
+});
+
+export const NotTeamMemberError = defineRefusal<{ team: number | null }>('NOT_TEAM_MEMBER', 403, {
+  'zh-CN': { title: '不是团队成员', message: ({ team }) => `只有团队 #${team ?? '?'} 的现任成员可以回答它的脉搏调查。` },
+  'en-US': { title: 'Not a team member', message: ({ team }) => `Only current members of team ${team ?? '?'} answer its pulse survey.` },
+});
+
+/** One thing wrong with a workflow definition (see src/workflows/workflow-validation.ts). */
+export type WorkflowProblem =
+  | { kind: 'initial_states'; count: number }
+  | { kind: 'no_terminal_state' }
+  | { kind: 'state_of_other_workflow'; transition: string | null; state: string }
+  | { kind: 'unknown_case_field'; field: string };
+
+const workflowProblem = (problem: WorkflowProblem, zh: boolean): string => {
+  switch (problem.kind) {
+    case 'initial_states':
+      if (problem.count === 0) return zh ? '没有初始状态(需要恰好一个)' : 'it has no initial state (it needs exactly one)';
+      return zh ? `有 ${problem.count} 个初始状态(只能有一个)` : `it has ${problem.count} initial states (it needs exactly one)`;
+    case 'no_terminal_state':
+      return zh ? '没有终止状态(至少需要一个)' : 'it has no terminal state (it needs at least one)';
+    case 'state_of_other_workflow':
+      return zh
+        ? `转换${problem.transition ? `「${problem.transition}」` : ''}用到的状态「${problem.state}」属于另一个流程`
+        : `transition${problem.transition ? ` "${problem.transition}"` : ''} uses state "${problem.state}" of another workflow`;
+    case 'unknown_case_field':
+      return zh ? `必填字段「${problem.field}」不是客户事项的字段` : `required field "${problem.field}" is not a field of customer cases`;
+  }
+};
+
+/** When the definition was found wrong: saving it, saving it while cases use it, or opening a case with it. */
+type WorkflowCheck = 'saving' | 'in_use' | 'opening_case';
+
+export const InvalidWorkflowError = defineRefusal<{ workflow: string; problems: WorkflowProblem[]; when: WorkflowCheck }>('INVALID_WORKFLOW', 422, {
+  'zh-CN': {
+    title: '流程定义有误',
+    message: ({ workflow, problems, when }) =>
+      `流程「${workflow}」的定义有误:${problems.map((p) => workflowProblem(p, true)).join(';')}。` +
+      { saving: '请改正后再保存。', in_use: '已有事项在使用这个流程,请保持它完整。', opening_case: '请管理员完善这个流程后,再用它登记事项。' }[when],
+  },
+  'en-US': {
+    title: 'Workflow definition is wrong',
+    message: ({ workflow, problems, when }) =>
+      `Workflow "${workflow}" is not valid: ${problems.map((p) => workflowProblem(p, false)).join('; ')}. ` +
+      { saving: 'Correct it, then save.', in_use: 'Cases use this workflow, so it must stay complete.', opening_case: 'Ask an admin to complete it before cases are opened with it.' }[when],
+  },
+});

@@ -119,6 +119,11 @@ export const ROLE_IDS = {
  */
 export const CAPABILITY_GRANTS: Record<string, PermissionRule[]> = {
   'customer.read_contact': [read('cc_customers')],
+  // Creating and editing customers; reading their contact details stays with customer.read_contact.
+  'customer.manage': [
+    { collection: 'cc_customers', action: 'create', fields: ALL },
+    { collection: 'cc_customers', action: 'update', fields: ALL },
+  ],
   'budget.manage': FINANCE_COLLECTIONS.flatMap((collection) => crud(collection)),
   'evaluation.publish': [
     ...crud('cc_evaluation_cycles'),

@@ -18,6 +18,7 @@ import {
 import { userCapabilities, userDepartment } from '../organisation/authority-store.ts';
 import { evaluatePeriod, type ScoreRow } from './evaluate.ts';
 import { scorecardNotification, feedbackLanguage } from './feedback.ts';
+import type { Localized } from '../i18n/language.ts';
 import { proposeActions } from './improvement.ts';
 import { cyclePeriod, nextCyclePeriod, periodKey, periodName, type Period, type PeriodKind } from './period.ts';
 import { loadScopes, scopeId } from './scopes.ts';
@@ -89,7 +90,7 @@ export async function loadCycle(db: Knex, id: number, options: { lock?: boolean 
 }
 
 /** Run, publish and preview are for holders of evaluation.publish (and admins). */
-export async function assertMayEvaluate(db: Knex, accountability: Accountability | null, action: string): Promise<void> {
+export async function assertMayEvaluate(db: Knex, accountability: Accountability | null, action: Localized): Promise<void> {
   if (!accountability || accountability.admin) return;
   const user = accountability.user;
   if (user && (await userCapabilities(db, user)).has(EVALUATION_CAPABILITY)) return;
@@ -107,7 +108,7 @@ export async function prepareCycleCreate(db: Knex, payload: Payload, settings: E
   const managed = SERVER_FIELDS.filter((field) => payload[field] !== undefined && payload[field] !== null);
   if (managed.length > 0) throw new ManagedFieldError({ fields: managed });
   if (payload['status'] !== undefined && payload['status'] !== null && payload['status'] !== 'draft') {
-    throw new InvalidPayloadError({ field: 'status', reason: 'a cycle starts as a draft; run it, review it, then publish it with POST /concord/evaluation/cycles/:id/publish' });
+    throw new InvalidPayloadError({ field: 'status', reason: { 'zh-CN': '新周期从草稿开始:先计算、审阅,再通过 POST /concord/evaluation/cycles/:id/publish 发布', 'en-US': 'a cycle starts as a draft; run it, review it, then publish it with POST /concord/evaluation/cycles/:id/publish' } });
   }
   const kind = payload['period_kind'] ?? 'quarterly';
   const period = cyclePeriod(kind, payload['starts_on']);
@@ -123,7 +124,7 @@ export async function prepareCycleCreate(db: Knex, payload: Payload, settings: E
 
 function assertEndsOn(given: unknown, period: Period): void {
   if (given === undefined || given === null || given === '' || dateOf(given) === period.ends_on) return;
-  throw new InvalidPeriodError({ field: 'ends_on', reason: `it follows from the kind and first day: ${period.ends_on} (leave it empty)` });
+  throw new InvalidPeriodError({ field: 'ends_on', reason: { 'zh-CN': `它由周期类型与开始日期决定,应为 ${period.ends_on}(请留空)`, 'en-US': `it follows from the kind and first day: ${period.ends_on} (leave it empty)` } });
 }
 
 /**
@@ -136,12 +137,12 @@ export async function guardCycleUpdate(db: Knex, keys: readonly Key[], payload: 
   const cycles = (await db('cc_evaluation_cycles').select(CYCLE_COLUMNS).whereIn('id', keys.map(Number))).map(toCycle);
   for (const cycle of cycles) {
     if (payload['status'] !== undefined && payload['status'] !== cycle.status) {
-      if (cycle.status === 'published') throw new CyclePublishedError({ cycle: cycle.id, action: 'go back to draft' });
-      throw new InvalidPayloadError({ field: 'status', reason: 'publish a reviewed draft with POST /concord/evaluation/cycles/:id/publish, which also feeds the scores back' });
+      if (cycle.status === 'published') throw new CyclePublishedError({ cycle: cycle.id, action: { 'zh-CN': '退回草稿', 'en-US': 'go back to draft' } });
+      throw new InvalidPayloadError({ field: 'status', reason: { 'zh-CN': '请通过 POST /concord/evaluation/cycles/:id/publish 发布审阅过的草稿,发布时会同时反馈得分', 'en-US': 'publish a reviewed draft with POST /concord/evaluation/cycles/:id/publish, which also feeds the scores back' } });
     }
     if (cycle.status === 'published') {
       const changed = FROZEN_FIELDS.filter((field) => payload[field] !== undefined && !sameValue(field, payload[field], cycle));
-      if (changed.length > 0) throw new CyclePublishedError({ cycle: cycle.id, action: `change ${changed.join(', ')}` });
+      if (changed.length > 0) throw new CyclePublishedError({ cycle: cycle.id, action: { 'zh-CN': `修改 ${changed.join('、')}`, 'en-US': `change ${changed.join(', ')}` } });
     }
   }
   if (payload['weights'] !== undefined) parseWeights(payload['weights']);
@@ -149,7 +150,7 @@ export async function guardCycleUpdate(db: Knex, keys: readonly Key[], payload: 
   if (!PERIOD_FIELDS.some((field) => payload[field] !== undefined)) return payload;
   const drafts = cycles.filter((c) => c.status === 'draft');
   if (drafts.length === 0) return payload;
-  if (cycles.length > 1) throw new InvalidPayloadError({ field: 'starts_on', reason: 'change the period of one cycle at a time (one cycle per kind and period)' });
+  if (cycles.length > 1) throw new InvalidPayloadError({ field: 'starts_on', reason: { 'zh-CN': '请一次只修改一个周期的期间(每种周期每个期间只有一个)', 'en-US': 'change the period of one cycle at a time (one cycle per kind and period)' } });
   const current = drafts[0] as CycleRow;
   const kind = (payload['period_kind'] ?? current.period_kind) as PeriodKind;
   const period = cyclePeriod(kind, payload['starts_on'] ?? current.starts_on);
@@ -188,7 +189,7 @@ export async function discardStaleDraftScores(db: Knex, keys: readonly Key[], pa
 
 export async function guardCycleDelete(db: Knex, keys: readonly Key[]): Promise<void> {
   const published = await db('cc_evaluation_cycles').first('id').whereIn('id', keys.map(Number)).andWhere('status', 'published');
-  if (published) throw new CyclePublishedError({ cycle: Number(published.id), action: 'be deleted' });
+  if (published) throw new CyclePublishedError({ cycle: Number(published.id), action: { 'zh-CN': '删除', 'en-US': 'be deleted' } });
 }
 
 /** Scores are written by runs only; those of a published cycle are frozen. */
@@ -221,14 +222,14 @@ export interface RunReport {
  */
 export async function runCycle(ctx: EvaluationContext, cycleId: number): Promise<RunReport> {
   const cycle = await loadCycle(ctx.db, cycleId);
-  if (cycle.status === 'published') throw new CyclePublishedError({ cycle: cycle.id, action: 'be run again' });
+  if (cycle.status === 'published') throw new CyclePublishedError({ cycle: cycle.id, action: { 'zh-CN': '重新计算', 'en-US': 'be run again' } });
   const weights = parseWeights(cycle.weights);
   const targets = parseTargets(cycle.targets, ctx.settings.targets);
   const { scopes, scores } = await evaluatePeriod(ctx.db, { period: cycle, settings: { ...ctx.settings, targets }, weights });
   const now = ctx.now?.() ?? new Date();
   await ctx.db.transaction(async (trx) => {
     const current = await loadCycle(trx, cycleId, { lock: true });
-    if (current.status === 'published') throw new CyclePublishedError({ cycle: cycle.id, action: 'be run again' });
+    if (current.status === 'published') throw new CyclePublishedError({ cycle: cycle.id, action: { 'zh-CN': '重新计算', 'en-US': 'be run again' } });
     if (current.starts_on !== cycle.starts_on || current.period_kind !== cycle.period_kind || JSON.stringify(current.weights) !== JSON.stringify(cycle.weights) || JSON.stringify(current.targets) !== JSON.stringify(cycle.targets)) {
       throw new CycleChangedError({ cycle: cycle.id });
     }
@@ -278,12 +279,12 @@ export async function publishCycle(ctx: PublishContext, cycleId: number, options
   const now = ctx.now?.() ?? new Date();
   return ctx.db.transaction(async (trx) => {
     const cycle = await loadCycle(trx, cycleId, { lock: true });
-    if (cycle.status === 'published') throw new CyclePublishedError({ cycle: cycle.id, action: 'be published again' });
+    if (cycle.status === 'published') throw new CyclePublishedError({ cycle: cycle.id, action: { 'zh-CN': '再次发布', 'en-US': 'be published again' } });
     if (cycle.computed_at === null || cycle.computed_at === undefined) throw new CycleNotRunError({ cycle: cycle.id });
     const updated = await trx('cc_evaluation_cycles')
       .where({ id: cycle.id, status: 'draft' })
       .update({ status: 'published', published_at: toDbTime(trx, now), date_updated: toDbTime(trx, now) });
-    if (updated !== 1) throw new CyclePublishedError({ cycle: cycle.id, action: 'be published again' });
+    if (updated !== 1) throw new CyclePublishedError({ cycle: cycle.id, action: { 'zh-CN': '再次发布', 'en-US': 'be published again' } });
 
     const scores = await storedScores(trx, cycle.id);
     const previousRow = await trx('cc_evaluation_cycles')

@@ -74,7 +74,7 @@ export async function installFreezeTriggers(db: Knex): Promise<void> {
 /** The refusal a trigger's error stands for, or null for any other database error. */
 export function frozenRefusal(error: unknown): Error | null {
   const message = error instanceof Error ? error.message : typeof error === 'object' && error !== null ? String((error as { message?: unknown }).message ?? '') : String(error);
-  if (message.includes(CYCLE_MARK)) return new CyclePublishedError({ cycle: null, action: 'be changed this way' });
+  if (message.includes(CYCLE_MARK)) return new CyclePublishedError({ cycle: null, action: { 'zh-CN': '这样修改', 'en-US': 'be changed this way' } });
   if (message.includes(SCORE_MARK)) return new ScoreFrozenError({ cycle: null });
   return null;
 }

@@ -56,12 +56,12 @@ function monthsOf(kind: PeriodKind): number {
 
 /** The cycle period of this kind starting on `startsOn`; anything but a month's or quarter's first day is INVALID_PERIOD. */
 export function cyclePeriod(kind: unknown, startsOn: unknown): Period {
-  if (kind !== 'monthly' && kind !== 'quarterly') throw new InvalidPeriodError({ field: 'period_kind', reason: 'use monthly or quarterly' });
+  if (kind !== 'monthly' && kind !== 'quarterly') throw new InvalidPeriodError({ field: 'period_kind', reason: { 'zh-CN': '请用 monthly(月度)或 quarterly(季度)', 'en-US': 'use monthly or quarterly' } });
   const parts = parseIsoDate(startsOn);
-  if (!parts) throw new InvalidPeriodError({ field: 'starts_on', reason: 'give the first day as YYYY-MM-DD' });
-  if (parts.day !== 1) throw new InvalidPeriodError({ field: 'starts_on', reason: `a ${kind} cycle starts on the first day of a ${kind === 'monthly' ? 'month' : 'quarter'}` });
+  if (!parts) throw new InvalidPeriodError({ field: 'starts_on', reason: { 'zh-CN': '请按 YYYY-MM-DD 填写第一天', 'en-US': 'give the first day as YYYY-MM-DD' } });
+  if (parts.day !== 1) throw new InvalidPeriodError({ field: 'starts_on', reason: { 'zh-CN': `${kind === 'monthly' ? '月度周期从每月' : '季度周期从每季度'}第一天开始`, 'en-US': `a ${kind} cycle starts on the first day of a ${kind === 'monthly' ? 'month' : 'quarter'}` } });
   if (kind === 'quarterly' && (parts.month - 1) % 3 !== 0) {
-    throw new InvalidPeriodError({ field: 'starts_on', reason: 'a quarterly cycle starts on 1 January, 1 April, 1 July or 1 October' });
+    throw new InvalidPeriodError({ field: 'starts_on', reason: { 'zh-CN': '季度周期从 1 月、4 月、7 月或 10 月的 1 日开始', 'en-US': 'a quarterly cycle starts on 1 January, 1 April, 1 July or 1 October' } });
   }
   return { starts_on: startsOn as string, ends_on: isoDate(parts.year, parts.month + monthsOf(kind), 1) };
 }
@@ -90,11 +90,11 @@ export function periodName(kind: PeriodKind, period: Period): string {
 
 /** A free period for previews: both dates real, start before end, at most a year long. */
 export function freePeriod(startsOn: unknown, endsOn: unknown): Period {
-  if (!parseIsoDate(startsOn)) throw new InvalidPeriodError({ field: 'starts_on', reason: 'give the first day as YYYY-MM-DD' });
-  if (!parseIsoDate(endsOn)) throw new InvalidPeriodError({ field: 'ends_on', reason: 'give the first day after the period as YYYY-MM-DD' });
+  if (!parseIsoDate(startsOn)) throw new InvalidPeriodError({ field: 'starts_on', reason: { 'zh-CN': '请按 YYYY-MM-DD 填写第一天', 'en-US': 'give the first day as YYYY-MM-DD' } });
+  if (!parseIsoDate(endsOn)) throw new InvalidPeriodError({ field: 'ends_on', reason: { 'zh-CN': '请按 YYYY-MM-DD 填写期间结束后的第一天', 'en-US': 'give the first day after the period as YYYY-MM-DD' } });
   const length = daysBetween(startsOn as string, endsOn as string);
-  if (length <= 0) throw new InvalidPeriodError({ field: 'ends_on', reason: 'the period ends after it starts (ends_on is the first day after it)' });
-  if (length > 366) throw new InvalidPeriodError({ field: 'ends_on', reason: 'a period is at most 366 days long' });
+  if (length <= 0) throw new InvalidPeriodError({ field: 'ends_on', reason: { 'zh-CN': '结束日期须晚于开始日期(ends_on 是期间结束后的第一天)', 'en-US': 'the period ends after it starts (ends_on is the first day after it)' } });
+  if (length > 366) throw new InvalidPeriodError({ field: 'ends_on', reason: { 'zh-CN': '期间最长 366 天', 'en-US': 'a period is at most 366 days long' } });
   return { starts_on: startsOn as string, ends_on: endsOn as string };
 }
 

@@ -64,28 +64,28 @@ export function parseScorecardQuery(query: Record<string, unknown>): ScorecardQu
   const text = (name: string) => {
     const value = query[name];
     if (value === undefined || value === '') return undefined;
-    if (typeof value !== 'string') throw new InvalidPayloadError({ field: name, reason: 'give it once, as text' });
+    if (typeof value !== 'string') throw new InvalidPayloadError({ field: name, reason: { 'zh-CN': '只能给一次,且为文本', 'en-US': 'give it once, as text' } });
     return value;
   };
   const cycle = text('cycle');
   if (cycle !== undefined) {
-    if (!/^\d+$/.test(cycle) || Number(cycle) <= 0 || Number(cycle) > 2_147_483_647) throw new InvalidPayloadError({ field: 'cycle', reason: 'a cycle id is a positive whole number' });
+    if (!/^\d+$/.test(cycle) || Number(cycle) <= 0 || Number(cycle) > 2_147_483_647) throw new InvalidPayloadError({ field: 'cycle', reason: { 'zh-CN': '周期编号须为正整数', 'en-US': 'a cycle id is a positive whole number' } });
     result.cycle = Number(cycle);
   }
   const kind = text('period_kind');
   if (kind !== undefined) {
-    if (!(PERIOD_KINDS as readonly string[]).includes(kind)) throw new InvalidPayloadError({ field: 'period_kind', reason: 'use monthly or quarterly' });
+    if (!(PERIOD_KINDS as readonly string[]).includes(kind)) throw new InvalidPayloadError({ field: 'period_kind', reason: { 'zh-CN': '请用 monthly(月度)或 quarterly(季度)', 'en-US': 'use monthly or quarterly' } });
     result.period_kind = kind;
   }
   const scopeKind = text('scope_kind');
   if (scopeKind !== undefined) {
-    if (scopeKind !== 'department' && scopeKind !== 'team') throw new InvalidPayloadError({ field: 'scope_kind', reason: 'use department or team' });
+    if (scopeKind !== 'department' && scopeKind !== 'team') throw new InvalidPayloadError({ field: 'scope_kind', reason: { 'zh-CN': '请用 department(部门)或 team(团队)', 'en-US': 'use department or team' } });
     result.scope_kind = scopeKind;
   }
   const scope = text('scope');
   if (scope !== undefined) {
-    if (!result.scope_kind) throw new InvalidPayloadError({ field: 'scope', reason: 'say which kind of scope with scope_kind' });
-    if (result.scope_kind === 'team' && !/^\d+$/.test(scope)) throw new InvalidPayloadError({ field: 'scope', reason: 'a team is given by its id' });
+    if (!result.scope_kind) throw new InvalidPayloadError({ field: 'scope', reason: { 'zh-CN': '请先用 scope_kind 说明是部门还是团队', 'en-US': 'say which kind of scope with scope_kind' } });
+    if (result.scope_kind === 'team' && !/^\d+$/.test(scope)) throw new InvalidPayloadError({ field: 'scope', reason: { 'zh-CN': '团队须用编号表示', 'en-US': 'a team is given by its id' } });
     result.scope = scope;
   }
   return result;
@@ -118,7 +118,7 @@ export async function readScorecards(ctx: Ctx, query: ScorecardQuery): Promise<S
   const previous = previousRow ? { id: Number(previousRow.id), name: String(previousRow.name), starts_on: dateOf(previousRow.starts_on) as string, ends_on: dateOf(previousRow.ends_on) as string } : null;
 
   const [scores, previousScores] = await Promise.all([visibleScores(ctx, cycle.id, query), previous ? visibleScores(ctx, previous.id, query) : Promise.resolve([])]);
-  const mayReadDrafts = await assertMayEvaluate(ctx.db, ctx.accountability, 'reading draft figures').then(
+  const mayReadDrafts = await assertMayEvaluate(ctx.db, ctx.accountability, { 'zh-CN': '查看评估草稿', 'en-US': 'Reading draft figures' }).then(
     () => true,
     () => false,
   );

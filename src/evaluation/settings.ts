@@ -62,21 +62,21 @@ const EQUAL_WEIGHTS: Weights = { communication: 1, execution: 1, satisfaction: 1
 export function parseWeights(value: unknown): Weights {
   if (value === null || value === undefined || value === '') return { ...EQUAL_WEIGHTS };
   const object = typeof value === 'string' ? parseJsonObject(value) : value;
-  if (typeof object !== 'object' || object === null || Array.isArray(object)) throw new InvalidWeightsError({ reason: 'weights are an object such as {"communication": 1, …}' });
+  if (typeof object !== 'object' || object === null || Array.isArray(object)) throw new InvalidWeightsError({ reason: { 'zh-CN': '权重应是一个对象,如 {"communication": 1, …}', 'en-US': 'weights are an object such as {"communication": 1, …}' } });
   const entries = object as Record<string, unknown>;
   const unknown = Object.keys(entries).filter((key) => !(DIMENSIONS as readonly string[]).includes(key));
-  if (unknown.length > 0) throw new InvalidWeightsError({ reason: `${unknown.map((k) => `"${k}"`).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} no dimension` });
+  if (unknown.length > 0) throw new InvalidWeightsError({ reason: { 'zh-CN': `${unknown.map((k) => `“${k}”`).join('、')}不是评估维度`, 'en-US': `${unknown.map((k) => `"${k}"`).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} no dimension` } });
   const missing = DIMENSIONS.filter((key) => entries[key] === undefined);
-  if (missing.length > 0) throw new InvalidWeightsError({ reason: `${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing` });
+  if (missing.length > 0) throw new InvalidWeightsError({ reason: { 'zh-CN': `缺少 ${missing.join('、')}`, 'en-US': `${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing` } });
   const weights = { ...EQUAL_WEIGHTS };
   for (const key of DIMENSIONS) {
     const weight = entries[key];
     if (typeof weight !== 'number' || !Number.isFinite(weight) || weight < 0 || weight > 1000) {
-      throw new InvalidWeightsError({ reason: `${key} is ${JSON.stringify(weight)}, not a number from 0 to 1000` });
+      throw new InvalidWeightsError({ reason: { 'zh-CN': `${key} 是 ${JSON.stringify(weight)},应为 0 到 1000 之间的数`, 'en-US': `${key} is ${JSON.stringify(weight)}, not a number from 0 to 1000` } });
     }
     weights[key] = weight;
   }
-  if (DIMENSIONS.every((key) => weights[key] === 0)) throw new InvalidWeightsError({ reason: 'all weights are 0' });
+  if (DIMENSIONS.every((key) => weights[key] === 0)) throw new InvalidWeightsError({ reason: { 'zh-CN': '所有权重都是 0', 'en-US': 'all weights are 0' } });
   return weights;
 }
 
@@ -85,7 +85,7 @@ export function parseTargets(value: unknown, defaults: Targets): Targets {
   if (value === null || value === undefined || value === '') return { ...defaults };
   const object = typeof value === 'string' ? parseJsonObject(value) : value;
   if (typeof object !== 'object' || object === null || Array.isArray(object)) {
-    throw new InvalidPayloadError({ field: 'targets', reason: 'an object such as {"utilisation": 0.85, "budget_execution": 1, "improvement_threshold": 60}' });
+    throw new InvalidPayloadError({ field: 'targets', reason: { 'zh-CN': '应是一个对象,如 {"utilisation": 0.85, "budget_execution": 1, "improvement_threshold": 60}', 'en-US': 'an object such as {"utilisation": 0.85, "budget_execution": 1, "improvement_threshold": 60}' } });
   }
   const limits: Record<keyof Targets, [number, number, boolean]> = {
     utilisation: [0, 2, false],
@@ -95,11 +95,11 @@ export function parseTargets(value: unknown, defaults: Targets): Targets {
   const targets = { ...defaults };
   for (const [key, raw] of Object.entries(object as Record<string, unknown>)) {
     const limit = limits[key as keyof Targets];
-    if (!limit) throw new InvalidPayloadError({ field: `targets.${key}`, reason: `use ${Object.keys(limits).join(', ')}` });
+    if (!limit) throw new InvalidPayloadError({ field: `targets.${key}`, reason: { 'zh-CN': `可用的目标为 ${Object.keys(limits).join('、')}`, 'en-US': `use ${Object.keys(limits).join(', ')}` } });
     const [min, max, minIncluded] = limit;
     if (raw === null) continue;
     if (typeof raw !== 'number' || !Number.isFinite(raw) || raw > max || raw < min || (!minIncluded && raw === min)) {
-      throw new InvalidPayloadError({ field: `targets.${key}`, reason: `a number ${minIncluded ? 'from' : 'above'} ${min} ${minIncluded ? 'to' : 'and at most'} ${max}` });
+      throw new InvalidPayloadError({ field: `targets.${key}`, reason: { 'zh-CN': `应为${minIncluded ? '不小于' : '大于'} ${min} 且不大于 ${max} 的数`, 'en-US': `a number ${minIncluded ? 'from' : 'above'} ${min} ${minIncluded ? 'to' : 'and at most'} ${max}` } });
     }
     targets[key as keyof Targets] = raw;
   }

@@ -29,6 +29,7 @@ export const TRANSLATION_STRINGS: Record<string, { 'zh-CN': string; 'en-US': str
   'cc.folder.evaluation': { 'zh-CN': '五个维度的定期评估与持续优化', 'en-US': 'Periodic five-dimension evaluation and improvement' },
   'cc.note.contact': { 'zh-CN': '需要 customer.read_contact 能力才能查看', 'en-US': 'Visible only with the customer.read_contact capability' },
   'cc.note.customers': { 'zh-CN': '客户基本信息;联系方式仅对有权限的部门可见', 'en-US': 'Customer master data; contact details only for departments allowed to see them' },
+  'cc.note.customer_overview': { 'zh-CN': '购买、服务、事项、项目与满意度一览,按你的权限显示', 'en-US': 'Purchases, service, cases, projects and satisfaction at a glance, as far as you may see them' },
   'cc.note.period': { 'zh-CN': '如 2026 或 2026-Q3', 'en-US': 'e.g. 2026 or 2026-Q3' },
   'cc.note.action_items': { 'zh-CN': '会议形成的行动项', 'en-US': 'Action item agreed in this meeting' },
   'cc.note.workflow_key': { 'zh-CN': '稳定的英文代码,如 complaint', 'en-US': 'Stable code such as complaint' },

@@ -16,7 +16,7 @@ export function parseInsightQuery(query: Record<string, unknown>, timeZone: stri
   const text = (name: string): string | undefined => {
     const value = query[name];
     if (value === undefined || value === '') return undefined;
-    if (typeof value !== 'string') throw new InvalidPayloadError({ field: name, reason: 'give it once, as text' });
+    if (typeof value !== 'string') throw new InvalidPayloadError({ field: name, reason: { 'zh-CN': '只能给一次,且为文本', 'en-US': 'give it once, as text' } });
     return value;
   };
   const kind = text('scope_kind') ?? 'company';
@@ -24,12 +24,12 @@ export function parseInsightQuery(query: Record<string, unknown>, timeZone: stri
   let scope: InsightScope;
   if (kind === 'company') scope = { kind };
   else if (kind === 'department') {
-    if (!key || !/^[a-z][a-z0-9_]{0,63}$/.test(key)) throw new InvalidPayloadError({ field: 'scope', reason: 'a department code such as sales' });
+    if (!key || !/^[a-z][a-z0-9_]{0,63}$/.test(key)) throw new InvalidPayloadError({ field: 'scope', reason: { 'zh-CN': '部门代码,如 sales', 'en-US': 'a department code such as sales' } });
     scope = { kind, key };
   } else if (kind === 'team') {
-    if (!key || !/^\d{1,9}$/.test(key)) throw new InvalidPayloadError({ field: 'scope', reason: 'a team id' });
+    if (!key || !/^\d{1,9}$/.test(key)) throw new InvalidPayloadError({ field: 'scope', reason: { 'zh-CN': '团队编号', 'en-US': 'a team id' } });
     scope = { kind, key: Number(key) };
-  } else throw new InvalidPayloadError({ field: 'scope_kind', reason: 'use company, department or team' });
+  } else throw new InvalidPayloadError({ field: 'scope_kind', reason: { 'zh-CN': '可选 company、department 或 team', 'en-US': 'use company, department or team' } });
   const startsOn = text('starts_on');
   const endsOn = text('ends_on');
   if (startsOn !== undefined || endsOn !== undefined) return { scope, period: freePeriod(startsOn, endsOn) };

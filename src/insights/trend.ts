@@ -29,20 +29,20 @@ export function parseTrendQuery(query: Record<string, unknown>): TrendQuery {
   const one = (name: string) => {
     const value = query[name];
     if (value === undefined || value === '') return undefined;
-    if (typeof value !== 'string') throw new InvalidPayloadError({ field: name, reason: 'give it once, as text' });
+    if (typeof value !== 'string') throw new InvalidPayloadError({ field: name, reason: { 'zh-CN': '只能给一次,且为文本', 'en-US': 'give it once, as text' } });
     return value;
   };
   const kind = one('period_kind') ?? 'monthly';
-  if (!(PERIOD_KINDS as readonly string[]).includes(kind)) throw new InvalidPayloadError({ field: 'period_kind', reason: 'use monthly or quarterly' });
+  if (!(PERIOD_KINDS as readonly string[]).includes(kind)) throw new InvalidPayloadError({ field: 'period_kind', reason: { 'zh-CN': '可选 monthly 或 quarterly', 'en-US': 'use monthly or quarterly' } });
   const scopeKind = one('scope_kind');
-  if (scopeKind !== undefined && scopeKind !== 'department' && scopeKind !== 'team') throw new InvalidPayloadError({ field: 'scope_kind', reason: 'use department or team' });
+  if (scopeKind !== undefined && scopeKind !== 'department' && scopeKind !== 'team') throw new InvalidPayloadError({ field: 'scope_kind', reason: { 'zh-CN': '可选 department 或 team', 'en-US': 'use department or team' } });
   const scope = one('scope');
-  if (scope !== undefined && !scopeKind) throw new InvalidPayloadError({ field: 'scope', reason: 'say which kind of scope with scope_kind' });
-  if (scope !== undefined && scopeKind === 'team' && !/^\d{1,9}$/.test(scope)) throw new InvalidPayloadError({ field: 'scope', reason: 'a team id' });
+  if (scope !== undefined && !scopeKind) throw new InvalidPayloadError({ field: 'scope', reason: { 'zh-CN': '请用 scope_kind 说明范围类型', 'en-US': 'say which kind of scope with scope_kind' } });
+  if (scope !== undefined && scopeKind === 'team' && !/^\d{1,9}$/.test(scope)) throw new InvalidPayloadError({ field: 'scope', reason: { 'zh-CN': '团队编号', 'en-US': 'a team id' } });
   const dimension = one('dimension');
-  if (dimension !== undefined && !(SCORE_DIMENSIONS as readonly string[]).includes(dimension)) throw new InvalidPayloadError({ field: 'dimension', reason: `one of ${SCORE_DIMENSIONS.join(', ')}` });
+  if (dimension !== undefined && !(SCORE_DIMENSIONS as readonly string[]).includes(dimension)) throw new InvalidPayloadError({ field: 'dimension', reason: { 'zh-CN': `可选 ${SCORE_DIMENSIONS.join('、')}`, 'en-US': `one of ${SCORE_DIMENSIONS.join(', ')}` } });
   const cycles = Number(one('cycles') ?? 12);
-  if (!Number.isInteger(cycles) || cycles < 1 || cycles > 60) throw new InvalidPayloadError({ field: 'cycles', reason: 'how many recent cycles, 1 to 60' });
+  if (!Number.isInteger(cycles) || cycles < 1 || cycles > 60) throw new InvalidPayloadError({ field: 'cycles', reason: { 'zh-CN': '最近几个周期,1 到 60', 'en-US': 'how many recent cycles, 1 to 60' } });
   return { period_kind: kind as TrendQuery['period_kind'], ...(scopeKind ? { scope_kind: scopeKind } : {}), ...(scope !== undefined ? { scope } : {}), ...(dimension ? { dimension } : {}), cycles };
 }
 

@@ -20,6 +20,7 @@ export const CAPABILITY_CATALOGUE: readonly CapabilityInfo[] = [
   { key: 'sales.target', zh: '制定销售目标', en: 'Set sales targets' },
   { key: 'training.participate', zh: '参与团队培训', en: 'Take part in team training' },
   { key: 'customer.read_contact', zh: '获取客户信息', en: 'Read customer contact details' },
+  { key: 'customer.manage', zh: '维护客户资料', en: 'Create and edit customers' },
   { key: 'sales.plan', zh: '制定销售计划', en: 'Make sales plans' },
   { key: 'sales.execute', zh: '执行销售任务', en: 'Carry out sales tasks' },
   { key: 'complaint.handle', zh: '处理客户投诉', en: 'Handle customer complaints' },

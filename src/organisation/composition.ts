@@ -31,6 +31,9 @@ export interface CompositionLine {
   belowRecommended: number;
 }
 
+/** Stands for the id of a team that is not saved yet. */
+export const NEW_TEAM = '__new__';
+
 export interface CompositionAssessment {
   lines: CompositionLine[];
   gaps: CompositionLine[];

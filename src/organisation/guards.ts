@@ -1,7 +1,7 @@
 import type { Accountability } from '@directus/types';
 import type { Knex } from 'knex';
 import { isCapabilityKey } from './capabilities.ts';
-import { nestedMembershipChanges, toMembershipPatch, type MembershipChanges, type MembershipRow } from './composition.ts';
+import { NEW_TEAM, nestedMembershipChanges, toMembershipPatch, type MembershipChanges, type MembershipRow } from './composition.ts';
 import { assessTeamComposition, loadMemberships, teamStatus } from './composition-store.ts';
 import { relationKey } from '../relation-key.ts';
 import { departmentsHeadedBy, teamsLedBy, userCapabilities } from './authority-store.ts';
@@ -22,8 +22,6 @@ import {
 
 type Key = number | string;
 type Payload = Record<string, unknown>;
-
-const NEW_TEAM = '__new__';
 
 function isPrivileged(accountability: Accountability | null): boolean {
   return accountability === null || accountability.admin === true || accountability.user === null;
@@ -60,7 +58,7 @@ export async function guardTeamUpdate(db: Knex, keys: readonly Key[], payload: P
 function validateTeamStatus(status: unknown): void {
   if (status === undefined) return;
   if (status !== 'forming' && status !== 'active' && status !== 'archived') {
-    throw new InvalidPayloadError({ field: 'status', reason: 'use one of forming, active, archived' });
+    throw new InvalidPayloadError({ field: 'status', reason: { 'zh-CN': '请用 forming(组建中)、active(运行中)或 archived(已归档)', 'en-US': 'use one of forming, active, archived' } });
   }
 }
 
@@ -161,7 +159,7 @@ export function guardCompositionRule(payload: Payload): void {
     // CSV imports deliver numbers as text.
     const value = typeof raw === 'string' && /^\d+$/.test(raw.trim()) ? Number(raw) : raw;
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 1000) {
-      throw new InvalidPayloadError({ field, reason: 'use a whole number from 0 to 1000' });
+      throw new InvalidPayloadError({ field, reason: { 'zh-CN': '请填写 0 到 1000 之间的整数', 'en-US': 'use a whole number from 0 to 1000' } });
     }
   }
 }

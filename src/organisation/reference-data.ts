@@ -39,6 +39,7 @@ export const DEPARTMENTS: readonly DepartmentSeed[] = [
       ['制定销售计划', 'Make sales plans', 'sales.plan'],
       ['执行销售任务', 'Carry out sales tasks', 'sales.execute'],
       ['处理客户投诉', 'Handle customer complaints', 'complaint.handle'],
+      ['维护客户资料', 'Create and edit customers', 'customer.manage'],
     ],
   },
   {

@@ -37,19 +37,19 @@ export interface CsatAnswer {
 
 function wholeNumber(value: unknown, field: string, min: number, max: number, required: boolean): number | null {
   if (value === undefined || value === null || value === '') {
-    if (required) throw new InvalidPayloadError({ field, reason: `choose a score from ${min} to ${max}` });
+    if (required) throw new InvalidPayloadError({ field, reason: { 'zh-CN': `请选择 ${min} 到 ${max} 分`, 'en-US': `choose a score from ${min} to ${max}` } });
     return null;
   }
   const n = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : value;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) throw new InvalidPayloadError({ field, reason: `a whole number from ${min} to ${max}` });
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) throw new InvalidPayloadError({ field, reason: { 'zh-CN': `应为 ${min} 到 ${max} 之间的整数`, 'en-US': `a whole number from ${min} to ${max}` } });
   return n;
 }
 
 function comment(value: unknown): string | null {
   if (value === undefined || value === null) return null;
-  if (typeof value !== 'string') throw new InvalidPayloadError({ field: 'comment', reason: 'text' });
+  if (typeof value !== 'string') throw new InvalidPayloadError({ field: 'comment', reason: { 'zh-CN': '应为文本', 'en-US': 'text' } });
   const text = value.trim();
-  if (text.length > 2000) throw new InvalidPayloadError({ field: 'comment', reason: 'at most 2000 characters' });
+  if (text.length > 2000) throw new InvalidPayloadError({ field: 'comment', reason: { 'zh-CN': '最多 2000 字', 'en-US': 'at most 2000 characters' } });
   return text === '' ? null : text;
 }
 
@@ -71,7 +71,7 @@ export async function csatResponse(db: Knex, survey: SurveyRow, answer: CsatAnsw
   if (survey.kind !== 'csat') throw new InvalidSurveyLinkError({});
   const csat = wholeNumber(answer.csat, 'csat', 1, 5, true);
   const nps = wholeNumber(answer.nps, 'nps', 0, 10, false);
-  if (nps !== null && !survey.ask_nps) throw new InvalidPayloadError({ field: 'nps', reason: 'this survey does not ask for a recommendation score' });
+  if (nps !== null && !survey.ask_nps) throw new InvalidPayloadError({ field: 'nps', reason: { 'zh-CN': '此调查不收集推荐度', 'en-US': 'this survey does not ask for a recommendation score' } });
   if (await db('cc_survey_responses').first('id').where('survey', survey.id)) throw new SurveyAnsweredError({ survey: survey.id });
   return {
     survey: survey.id,
@@ -104,24 +104,24 @@ const SERVER_SET = ['respondent', 'department', 'response_key'];
  */
 export async function prepareResponseCreate(db: Knex, accountability: Accountability | null, payload: Record<string, unknown>, now: Date = new Date()): Promise<Record<string, unknown>> {
   const surveyId = relationKey(payload['survey']);
-  if (surveyId === null || !/^\d+$/.test(String(surveyId))) throw new InvalidPayloadError({ field: 'survey', reason: 'the id of the survey being answered' });
+  if (surveyId === null || !/^\d+$/.test(String(surveyId))) throw new InvalidPayloadError({ field: 'survey', reason: { 'zh-CN': '请给出所回答调查的编号', 'en-US': 'the id of the survey being answered' } });
   const survey = await loadSurvey(db, Number(surveyId));
-  if (!survey) throw new InvalidPayloadError({ field: 'survey', reason: `survey ${surveyId} does not exist` });
+  if (!survey) throw new InvalidPayloadError({ field: 'survey', reason: { 'zh-CN': `调查 #${surveyId} 不存在`, 'en-US': `survey ${surveyId} does not exist` } });
   if (survey.kind === 'csat') {
     // Customers answer through their link; staff record an answer given by phone only with feedback.collect.
     if (accountability?.user && !accountability.admin && !(await userCapabilities(db, accountability.user)).has('feedback.collect')) {
-      throw new MissingCapabilityError({ capability: 'feedback.collect', department: await userDepartment(db, accountability.user), action: "Recording a customer's survey answer" });
+      throw new MissingCapabilityError({ capability: 'feedback.collect', department: await userDepartment(db, accountability.user), action: { 'zh-CN': '录入客户的调查答卷', 'en-US': "Recording a customer's survey answer" } });
     }
     const managed = SERVER_SET.filter((f) => payload[f] !== undefined && payload[f] !== null);
     if (managed.length > 0) throw new ManagedFieldError({ fields: managed });
-    if (payload['pulse'] !== undefined && payload['pulse'] !== null) throw new InvalidPayloadError({ field: 'pulse', reason: 'a customer survey takes csat and nps, not pulse' });
+    if (payload['pulse'] !== undefined && payload['pulse'] !== null) throw new InvalidPayloadError({ field: 'pulse', reason: { 'zh-CN': '客户调查只收满意度(csat)和推荐度(nps),不收 pulse', 'en-US': 'a customer survey takes csat and nps, not pulse' } });
     const at = payload['responded_at'] === undefined || payload['responded_at'] === null ? now : new Date(String(payload['responded_at']));
-    if (Number.isNaN(at.getTime()) || at.getTime() > now.getTime() + 60_000) throw new InvalidPayloadError({ field: 'responded_at', reason: 'a time that has passed' });
+    if (Number.isNaN(at.getTime()) || at.getTime() > now.getTime() + 60_000) throw new InvalidPayloadError({ field: 'responded_at', reason: { 'zh-CN': '应为已经过去的时间', 'en-US': 'a time that has passed' } });
     const row = await csatResponse(db, survey, { csat: payload['csat'], nps: payload['nps'], comment: payload['comment'] }, at);
     return { ...payload, ...row, survey: survey.id, responded_at: at.toISOString() };
   }
   const user = accountability?.user;
-  if (!user) throw new InvalidPayloadError({ field: 'respondent', reason: 'a pulse answer is given by a signed-in member of the team' });
+  if (!user) throw new InvalidPayloadError({ field: 'respondent', reason: { 'zh-CN': '脉搏调查须由已登录的团队成员作答', 'en-US': 'a pulse answer is given by a signed-in member of the team' } });
   const managed = [...SERVER_SET, 'csat', 'nps', 'responded_at'].filter((f) => payload[f] !== undefined && payload[f] !== null && !(f === 'respondent' && payload[f] === user));
   if (managed.length > 0) throw new ManagedFieldError({ fields: managed });
   if (survey.team === null || !(await isCurrentMember(db, survey.team, user, now))) throw new NotTeamMemberError({ team: survey.team });

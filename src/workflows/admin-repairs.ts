@@ -2,6 +2,7 @@ import type { Accountability } from '@directus/types';
 import type { Knex } from 'knex';
 import { toDbTime } from '../db-time.ts';
 import { AdminOnlyError, InvalidPayloadError, NotFoundError } from '../errors.ts';
+import type { Localized } from '../i18n/language.ts';
 import { resolveState } from './transition-rules.ts';
 import { loadCase } from './case-workflow.ts';
 import { loadWorkflowDefinition } from './workflow-store.ts';
@@ -12,14 +13,14 @@ import { loadWorkflowDefinition } from './workflow-store.ts';
  * a history row marked as an override), so nothing changes silently.
  */
 
-function assertAdmin(accountability: Accountability | null, action: string): string {
+function assertAdmin(accountability: Accountability | null, action: Localized): string {
   if (!accountability?.admin || !accountability.user) throw new AdminOnlyError({ action });
   return accountability.user;
 }
 
 function assertReason(reason: unknown): string {
   if (typeof reason !== 'string' || reason.trim().length < 5 || reason.length > 5000) {
-    throw new InvalidPayloadError({ field: 'reason', reason: 'say why, in 5 to 5000 characters' });
+    throw new InvalidPayloadError({ field: 'reason', reason: { 'zh-CN': '请用 5 到 5000 字说明原因', 'en-US': 'say why, in 5 to 5000 characters' } });
   }
   return reason.trim();
 }
@@ -30,14 +31,14 @@ export async function overrideCaseState(
   request: { caseId: number; to: unknown; reason: unknown },
   now: Date = new Date(),
 ): Promise<{ case: number; from: number | null; to: number; event: number }> {
-  const admin = assertAdmin(accountability, 'override a case state');
+  const admin = assertAdmin(accountability, { 'zh-CN': '强制设置事项状态', 'en-US': 'override a case state' });
   const reason = assertReason(request.reason);
-  if (typeof request.to !== 'number' && typeof request.to !== 'string') throw new InvalidPayloadError({ field: 'to', reason: 'give the target state id or key' });
+  if (typeof request.to !== 'number' && typeof request.to !== 'string') throw new InvalidPayloadError({ field: 'to', reason: { 'zh-CN': '请给出目标状态的编号或代码', 'en-US': 'give the target state id or key' } });
   return db.transaction(async (trx) => {
     const row = await loadCase(trx, request.caseId);
     const definition = await loadWorkflowDefinition(trx, row.workflow);
     const target = resolveState(definition, request.to as number | string);
-    if (!target) throw new InvalidPayloadError({ field: 'to', reason: `state "${String(request.to)}" is not in this case's workflow` });
+    if (!target) throw new InvalidPayloadError({ field: 'to', reason: { 'zh-CN': `状态“${String(request.to)}”不属于此事项的流程`, 'en-US': `state "${String(request.to)}" is not in this case's workflow` } });
     const from = definition.states.find((s) => s.id === row.state);
     await trx('cc_cases')
       .where('id', row.id)
@@ -84,9 +85,9 @@ export async function repairCaseEvent(
   request: { eventId: number; action: unknown; changes?: unknown; reason: unknown },
   now: Date = new Date(),
 ): Promise<{ event: number; action: 'update' | 'delete' }> {
-  const admin = assertAdmin(accountability, 'repair case history');
+  const admin = assertAdmin(accountability, { 'zh-CN': '更正事项历史', 'en-US': 'repair case history' });
   const reason = assertReason(request.reason);
-  if (request.action !== 'update' && request.action !== 'delete') throw new InvalidPayloadError({ field: 'action', reason: 'use update or delete' });
+  if (request.action !== 'update' && request.action !== 'delete') throw new InvalidPayloadError({ field: 'action', reason: { 'zh-CN': '请用 update(更正)或 delete(删除)', 'en-US': 'use update or delete' } });
   return db.transaction(async (trx) => {
     const before = await trx('cc_case_events').select('*').where('id', request.eventId).first();
     if (!before) throw new NotFoundError({ collection: 'cc_case_events', id: String(request.eventId) });
@@ -94,10 +95,10 @@ export async function repairCaseEvent(
     if (request.action === 'update') {
       const changes = request.changes;
       if (typeof changes !== 'object' || changes === null || Array.isArray(changes) || Object.keys(changes).length === 0) {
-        throw new InvalidPayloadError({ field: 'changes', reason: `an object with some of ${REPAIRABLE_EVENT_FIELDS.join(', ')}` });
+        throw new InvalidPayloadError({ field: 'changes', reason: { 'zh-CN': `应是包含 ${REPAIRABLE_EVENT_FIELDS.join('、')} 中某些字段的对象`, 'en-US': `an object with some of ${REPAIRABLE_EVENT_FIELDS.join(', ')}` } });
       }
       const unknown = Object.keys(changes).filter((k) => !REPAIRABLE_EVENT_FIELDS.includes(k));
-      if (unknown.length > 0) throw new InvalidPayloadError({ field: unknown.join(', '), reason: `only ${REPAIRABLE_EVENT_FIELDS.join(', ')} can be corrected; states follow the workflow` });
+      if (unknown.length > 0) throw new InvalidPayloadError({ field: unknown.join(', '), reason: { 'zh-CN': `只能更正 ${REPAIRABLE_EVENT_FIELDS.join('、')};状态由流程决定`, 'en-US': `only ${REPAIRABLE_EVENT_FIELDS.join(', ')} can be corrected; states follow the workflow` } });
       after = { ...(changes as Record<string, unknown>) };
       if (typeof after['occurred_at'] === 'string') after['occurred_at'] = toDbTime(trx, new Date(after['occurred_at']));
       await trx('cc_case_events').where('id', request.eventId).update(after);

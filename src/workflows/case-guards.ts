@@ -3,10 +3,10 @@ import { toDbTime } from '../db-time.ts';
 import { HistoryAppendOnlyError, IllegalTransitionError, InvalidPayloadError, ManagedFieldError, MixedTransitionPayloadError } from '../errors.ts';
 import { userDepartment } from '../organisation/authority-store.ts';
 import { relationKey } from '../relation-key.ts';
-import { transitionCase, type TransitionFields, type WorkflowContext } from './case-workflow.ts';
+import { stateRef, transitionCase, type TransitionFields, type WorkflowContext } from './case-workflow.ts';
 import { claimCase } from './state-audit.ts';
 import { MANAGED_CASE_FIELDS, TRANSITION_FIELDS } from './transition-rules.ts';
-import { loadWorkflowDefinition } from './workflow-store.ts';
+import { usableInitialState } from './workflow-guards.ts';
 
 /**
  * What Directus's generic item writes may do to cases and their history. The hooks call these
@@ -21,13 +21,12 @@ export async function guardCaseCreate(db: Knex, payload: Payload, now: Date = ne
   if (managed.length > 0) throw new ManagedFieldError({ fields: managed });
   const workflow = relationKey(payload['workflow']);
   if (workflow === null) return payload; // Directus refuses the missing required field itself.
-  if (!/^\d+$/.test(String(workflow))) throw new InvalidPayloadError({ field: 'workflow', reason: 'a workflow id is a positive whole number' });
-  const definition = await loadWorkflowDefinition(db, Number(workflow));
-  const initial = definition.states.find((s) => s.is_initial);
-  if (!initial) throw new InvalidPayloadError({ field: 'workflow', reason: `workflow ${workflow} does not exist or has no initial state` });
+  if (!/^\d+$/.test(String(workflow))) throw new InvalidPayloadError({ field: 'workflow', reason: { 'zh-CN': '流程编号须为正整数', 'en-US': 'a workflow id is a positive whole number' } });
+  const initial = await usableInitialState(db, Number(workflow));
+  if (!initial) throw new InvalidPayloadError({ field: 'workflow', reason: { 'zh-CN': `流程 #${workflow} 不存在`, 'en-US': `workflow ${workflow} does not exist` } });
   const requested = payload['state'] === undefined || payload['state'] === null ? null : relationKey(payload['state']);
   if (requested !== null && String(requested) !== String(initial.id) && requested !== initial.key) {
-    throw new IllegalTransitionError({ case: 0, from: null, to: requested, allowed: [{ id: initial.id, key: initial.key, name_zh: initial.name_zh }] });
+    throw new IllegalTransitionError({ case: 0, from: null, to: requested, allowed: [stateRef(initial)] });
   }
   return { ...payload, state: initial.id, opened_at: now.toISOString(), state_entered_at: now.toISOString() };
 }
@@ -65,9 +64,9 @@ export async function guardCaseUpdate(ctx: WorkflowContext, keys: ReadonlyArray<
   if (managed.length > 0) throw new ManagedFieldError({ fields: managed });
   if (payload['state'] === undefined) return payload;
   const target = relationKey(payload['state']);
-  if (target === null) throw new InvalidPayloadError({ field: 'state', reason: 'give the target state id; a case always has a state' });
+  if (target === null) throw new InvalidPayloadError({ field: 'state', reason: { 'zh-CN': '请给出目标状态的编号;事项总有一个状态', 'en-US': 'give the target state id; a case always has a state' } });
   for (const key of keys) {
-    if (!/^\d+$/.test(String(key))) throw new InvalidPayloadError({ field: 'id', reason: 'a case id is a positive whole number' });
+    if (!/^\d+$/.test(String(key))) throw new InvalidPayloadError({ field: 'id', reason: { 'zh-CN': '事项编号须为正整数', 'en-US': 'a case id is a positive whole number' } });
   }
   const current: Array<{ id: number; state: number | null }> = await ctx.db('cc_cases').select('id', 'state').whereIn('id', keys.map(Number));
   const moving = current.filter((row) => String(row.state) !== String(target)).map((row) => row.id);

@@ -7,11 +7,15 @@ import {
   MissingCapabilityError,
   MissingFieldsError,
   NotFoundError,
+  type StateRef,
   TransitionConflictError,
   TransitionLeavesScopeError,
 } from '../errors.ts';
 import { userCapabilities, userDepartment } from '../organisation/authority-store.ts';
-import { notifyUsers } from '../notifications.ts';
+import { notifyUsersInTheirLanguage, type NotificationContent } from '../notifications.ts';
+import type { Language, Localized } from '../i18n/language.ts';
+import { loadDepartmentLabels } from '../organisation/composition-store.ts';
+import { listCapabilities } from '../organisation/capability-catalogue.ts';
 import {
   TRANSITION_FIELDS,
   caseChanges,
@@ -94,7 +98,7 @@ export async function transitionCase(ctx: WorkflowContext, request: TransitionRe
     const from = definition.states.find((s) => s.id === row.state);
     if (request.from !== undefined && request.from !== null) {
       const expected = resolveState(definition, request.from);
-      if (!expected) throw new InvalidPayloadError({ field: 'from', reason: `state "${String(request.from)}" is not in this case's workflow` });
+      if (!expected) throw new InvalidPayloadError({ field: 'from', reason: { 'zh-CN': `状态“${String(request.from)}”不属于此事项的流程`, 'en-US': `state "${String(request.from)}" is not in this case's workflow` } });
       if (expected.id !== row.state) throw new TransitionConflictError({ case: row.id, expected: expected.id, actual: row.state });
     }
     const transition = findTransition(definition, row.state, request.to);
@@ -153,15 +157,25 @@ export interface TransitionOption {
   id: number;
   name_zh: string;
   name_en: string | null;
-  to: { id: number; key: string; name_zh: string; name_en: string | null; owner_department: string };
+  to: { id: number; key: string; name_zh: string; name_en: string | null; owner_department: string; owner_name: Localized };
   capability: string;
+  capability_name: Localized;
   required_fields: string[];
   allowed: boolean;
   reasons: Refusal[];
 }
 
-/** The transitions leaving the case's current state, each with whether this user may take it and why not. */
-export async function availableTransitions(ctx: WorkflowContext, caseId: number): Promise<{ case: number; state: StateDef | null; transitions: TransitionOption[] }> {
+export interface CaseTransitions {
+  case: number;
+  state: (StateDef & { owner_name: Localized }) | null;
+  transitions: TransitionOption[];
+}
+
+/**
+ * The transitions leaving the case's current state, each with whether this user may take it and
+ * why not, with department and capability names in both languages for the Studio control.
+ */
+export async function availableTransitions(ctx: WorkflowContext, caseId: number): Promise<CaseTransitions> {
   const visible = await new ctx.services.ItemsService('cc_cases', { schema: ctx.schema, accountability: ctx.accountability, knex: ctx.db }).readByQuery({
     filter: { id: { _eq: caseId } },
     fields: ['id'],
@@ -172,7 +186,17 @@ export async function availableTransitions(ctx: WorkflowContext, caseId: number)
   const definition = await loadWorkflowDefinition(ctx.db, row.workflow);
   const actor = ctx.accountability?.user ?? null;
   const capabilities = actor ? await userCapabilities(ctx.db, actor) : new Set<string>();
-  const state = definition.states.find((s) => s.id === row.state) ?? null;
+  const [departments, catalogue] = await Promise.all([loadDepartmentLabels(ctx.db), listCapabilities(ctx.db)]);
+  const ownerName = (code: string): Localized => {
+    const label = departments.get(code);
+    return { 'zh-CN': label?.name_zh ?? code, 'en-US': label?.name_en ?? label?.name_zh ?? code };
+  };
+  const capabilityName = (key: string): Localized => {
+    const entry = catalogue.find((c) => c.key === key);
+    return { 'zh-CN': entry?.zh ?? key, 'en-US': entry?.en ?? entry?.zh ?? key };
+  };
+  const current = definition.states.find((s) => s.id === row.state);
+  const state = current ? { ...current, owner_name: ownerName(current.owner_department) } : null;
   const transitions = definition.transitions
     .filter((t) => t.from_state === row.state)
     .map((t): TransitionOption => {
@@ -182,8 +206,9 @@ export async function availableTransitions(ctx: WorkflowContext, caseId: number)
         id: t.id,
         name_zh: t.name_zh,
         name_en: t.name_en,
-        to: { id: to.id, key: to.key, name_zh: to.name_zh, name_en: to.name_en, owner_department: to.owner_department },
+        to: { id: to.id, key: to.key, name_zh: to.name_zh, name_en: to.name_en, owner_department: to.owner_department, owner_name: ownerName(to.owner_department) },
         capability: t.capability,
+        capability_name: capabilityName(t.capability),
         required_fields: t.required_fields,
         // Missing fields can be supplied with the transition itself, so only capability blocks it.
         allowed: !reasons.some((r) => r.code === 'MISSING_CAPABILITY'),
@@ -208,29 +233,27 @@ async function assertStillInScope(ctx: WorkflowContext, trx: Knex, caseId: numbe
   try {
     await assertMayUpdateCase(ctx, trx, caseId);
   } catch (error) {
-    if ((error as { code?: unknown }).code === 'FORBIDDEN') throw new TransitionLeavesScopeError({ case: caseId, to: target.name_zh, owner: target.owner_department });
+    if ((error as { code?: unknown }).code === 'FORBIDDEN') throw new TransitionLeavesScopeError({ case: caseId, to: stateRef(target), owner: target.owner_department });
     throw error;
   }
 }
 
 export async function loadCase(db: Knex, caseId: number): Promise<CaseRow> {
-  const row = await db('cc_cases')
-    .select('id', 'workflow', 'state', 'team', 'title', 'reopened_count', 'description', 'resolution_note')
-    .where('id', caseId)
-    .first();
+  // Every column: a transition may require any case field, not only the ones it carries.
+  const row = await db('cc_cases').select('*').where('id', caseId).first();
   if (!row) throw new NotFoundError({ collection: 'cc_cases', id: String(caseId) });
   return row as CaseRow;
 }
 
 function validateRequest(request: TransitionRequest): void {
-  if (!Number.isInteger(request.caseId) || request.caseId <= 0) throw new InvalidPayloadError({ field: 'case', reason: 'a case id is a positive whole number' });
-  if (typeof request.to !== 'number' && typeof request.to !== 'string') throw new InvalidPayloadError({ field: 'to', reason: 'give the target state as its id or key' });
+  if (!Number.isInteger(request.caseId) || request.caseId <= 0) throw new InvalidPayloadError({ field: 'case', reason: { 'zh-CN': '事项编号须为正整数', 'en-US': 'a case id is a positive whole number' } });
+  if (typeof request.to !== 'number' && typeof request.to !== 'string') throw new InvalidPayloadError({ field: 'to', reason: { 'zh-CN': '请给出目标状态的编号或代码', 'en-US': 'give the target state as its id or key' } });
   for (const [field, value] of Object.entries(request.fields ?? {})) {
-    if (!(TRANSITION_FIELDS as readonly string[]).includes(field)) throw new InvalidPayloadError({ field, reason: `a transition carries only ${TRANSITION_FIELDS.join(', ')}` });
-    if (value !== null && (typeof value !== 'string' || value.length > 20_000)) throw new InvalidPayloadError({ field, reason: 'text of at most 20000 characters' });
+    if (!(TRANSITION_FIELDS as readonly string[]).includes(field)) throw new InvalidPayloadError({ field, reason: { 'zh-CN': `转换只能携带 ${TRANSITION_FIELDS.join('、')}`, 'en-US': `a transition carries only ${TRANSITION_FIELDS.join(', ')}` } });
+    if (value !== null && (typeof value !== 'string' || value.length > 20_000)) throw new InvalidPayloadError({ field, reason: { 'zh-CN': '应为不超过 20000 字的文本', 'en-US': 'text of at most 20000 characters' } });
   }
   if (request.note !== undefined && request.note !== null && (typeof request.note !== 'string' || request.note.length > 5_000)) {
-    throw new InvalidPayloadError({ field: 'note', reason: 'text of at most 5000 characters' });
+    throw new InvalidPayloadError({ field: 'note', reason: { 'zh-CN': '应为不超过 5000 字的文本', 'en-US': 'text of at most 5000 characters' } });
   }
 }
 
@@ -239,14 +262,13 @@ function illegal(row: CaseRow, from: StateDef | undefined, to: number | string, 
     .filter((t) => t.from_state === row.state)
     .map((t) => definition.states.find((s) => s.id === t.to_state))
     .filter((s): s is StateDef => s !== undefined)
-    .map((s) => ({ id: s.id, key: s.key, name_zh: s.name_zh }));
+    .map(stateRef);
   const target = resolveState(definition, to);
-  return new IllegalTransitionError({
-    case: row.id,
-    from: from ? { id: from.id, key: from.key, name_zh: from.name_zh } : null,
-    to: target ? target.name_zh : to,
-    allowed,
-  });
+  return new IllegalTransitionError({ case: row.id, from: from ? stateRef(from) : null, to: target ? stateRef(target) : to, allowed });
+}
+
+export function stateRef(state: StateDef): StateRef {
+  return { id: state.id, key: state.key, name_zh: state.name_zh, name_en: state.name_en };
 }
 
 function throwFirst(caseId: number, refusals: Refusal[], department: string | null): void {
@@ -274,19 +296,35 @@ async function notifyHandoff(ctx: WorkflowContext, trx: Knex, row: CaseRow, targ
       .distinct('m.user as user');
     recipients = members.map((m) => m.user);
   }
-  if (recipients.length === 0) {
-    const head = await trx('cc_departments').select('head').where('code', target.owner_department).first();
-    if (head?.head) recipients = [head.head as string];
-  }
+  const owner: { head: string | null; name_zh: string; name_en: string | null } | undefined = await trx('cc_departments')
+    .first('head', 'name_zh', 'name_en')
+    .where('code', target.owner_department);
+  if (recipients.length === 0 && owner?.head) recipients = [owner.head];
   const sender = ctx.accountability?.user ?? null;
   recipients = recipients.filter((r) => r !== sender);
-  await notifyUsers(ctx, trx, recipients, {
-    subject: `事项 #${row.id} 已转交${target.name_zh} / Case #${row.id} handed over: ${target.name_en ?? target.key}`,
-    message: `「${row.title}」经「${transition.name_zh}」进入「${target.name_zh}」,现由贵部门负责。`,
-    collection: 'cc_cases',
-    item: String(row.id),
-    sender,
-  });
+  if (recipients.length === 0) return recipients;
+  await notifyUsersInTheirLanguage(ctx, trx, recipients, (language) => ({ ...handoffNotice(language, row, target, transition, owner), collection: 'cc_cases', item: String(row.id), sender }));
   return recipients;
 }
 
+/** "事项 #90 已转交技术部:…" — the whole notice in the recipient's language. */
+export function handoffNotice(
+  language: Language,
+  row: Pick<CaseRow, 'id' | 'title'>,
+  target: Pick<StateDef, 'name_zh' | 'name_en' | 'key' | 'owner_department'>,
+  transition: Pick<TransitionDef, 'name_zh' | 'name_en'>,
+  owner: { name_zh: string; name_en: string | null } | undefined,
+): Pick<NotificationContent, 'subject' | 'message'> {
+  if (language === 'zh-CN') {
+    const department = owner?.name_zh ?? target.owner_department;
+    return {
+      subject: `事项 #${row.id} 已转交${department}:${row.title}`,
+      message: `「${row.title}」经「${transition.name_zh}」进入「${target.name_zh}」,现由${department}负责。`,
+    };
+  }
+  const department = owner?.name_en ?? owner?.name_zh ?? target.owner_department;
+  return {
+    subject: `Case #${row.id} handed over to ${department}: ${row.title}`,
+    message: `"${row.title}" moved to "${target.name_en ?? target.name_zh}" by "${transition.name_en ?? transition.name_zh}"; ${department} now owns it.`,
+  };
+}

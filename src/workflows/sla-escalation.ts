@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import { fromDbTime, toDbTime } from '../db-time.ts';
 import type { ServiceContext } from '../directus-services.ts';
-import { notifyUsers } from '../notifications.ts';
+import type { Language } from '../i18n/language.ts';
+import { notifyUsersInTheirLanguage, type NotificationContent } from '../notifications.ts';
 
 /**
  * SLA escalation: a case still in a state past that state's response SLA, or unresolved past its
@@ -22,6 +23,7 @@ interface Candidate {
   team: number | null;
   state: number;
   state_name: string;
+  state_name_en: string | null;
   owner_department: string;
   kind: 'response' | 'resolution';
   since: unknown;
@@ -59,13 +61,12 @@ export async function escalateSlaBreaches(
         .returning('id');
       if (inserted.length === 0) return false;
       const recipients = await escalationRecipients(trx, candidate);
-      await notifyUsers(ctx, trx, recipients, {
-        subject: `事项 #${candidate.case} ${candidate.kind === 'response' ? '响应' : '解决'}超期 / Case #${candidate.case} past its ${candidate.kind} SLA`,
-        message: `「${candidate.title}」在「${candidate.state_name}」已超过${candidate.sla_hours}小时时限(应于 ${dueAt.toISOString()} 前处理)。`,
+      await notifyUsersInTheirLanguage(ctx, trx, recipients, (language) => ({
+        ...escalationNotice(language, candidate, dueAt),
         collection: 'cc_cases',
         item: String(candidate.case),
         sender: null,
-      });
+      }));
       const id = Number(typeof inserted[0] === 'object' ? (inserted[0] as { id: number }).id : inserted[0]);
       await trx('cc_sla_breaches').where('id', id).update({ notified: JSON.stringify(recipients) });
       return true;
@@ -78,8 +79,8 @@ export async function escalateSlaBreaches(
 /** Breaches not yet recorded, found per state and per workflow so each threshold is a plain bound. */
 async function findBreaches(db: Knex, now: Date, limit: number): Promise<Candidate[]> {
   const found: Candidate[] = [];
-  const states: Array<{ id: number; name_zh: string; owner_department: string; response_sla_hours: number | string }> = await db('cc_workflow_states')
-    .select('id', 'name_zh', 'owner_department', 'response_sla_hours')
+  const states: Array<{ id: number; name_zh: string; name_en: string | null; owner_department: string; response_sla_hours: number | string }> = await db('cc_workflow_states')
+    .select('id', 'name_zh', 'name_en', 'owner_department', 'response_sla_hours')
     .where('is_terminal', false)
     .andWhere('response_sla_hours', '>', 0);
   for (const state of states) {
@@ -93,16 +94,16 @@ async function findBreaches(db: Knex, now: Date, limit: number): Promise<Candida
       .orderBy('c.id')
       .limit(limit - found.length);
     for (const row of rows) {
-      found.push({ case: row.id, title: row.title, team: row.team, state: state.id, state_name: state.name_zh, owner_department: state.owner_department, kind: 'response', since: row.state_entered_at, sla_hours: hours });
+      found.push({ case: row.id, title: row.title, team: row.team, state: state.id, state_name: state.name_zh, state_name_en: state.name_en, owner_department: state.owner_department, kind: 'response', since: row.state_entered_at, sla_hours: hours });
     }
   }
   const workflows: Array<{ id: number; resolution_sla_hours: number | string }> = await db('cc_workflows').select('id', 'resolution_sla_hours').where('resolution_sla_hours', '>', 0);
   for (const workflow of workflows) {
     if (found.length >= limit) break;
     const hours = Number(workflow.resolution_sla_hours);
-    const rows: Array<{ id: number; title: string; team: number | null; state: number; opened_at: unknown; name_zh: string; owner_department: string }> = await db('cc_cases as c')
+    const rows: Array<{ id: number; title: string; team: number | null; state: number; opened_at: unknown; name_zh: string; name_en: string | null; owner_department: string }> = await db('cc_cases as c')
       .join('cc_workflow_states as s', 's.id', 'c.state')
-      .select('c.id', 'c.title', 'c.team', 'c.state', 'c.opened_at', 's.name_zh', 's.owner_department')
+      .select('c.id', 'c.title', 'c.team', 'c.state', 'c.opened_at', 's.name_zh', 's.name_en', 's.owner_department')
       .where('c.workflow', workflow.id)
       .whereNull('c.resolved_at')
       .andWhere('s.is_terminal', false)
@@ -111,7 +112,7 @@ async function findBreaches(db: Knex, now: Date, limit: number): Promise<Candida
       .orderBy('c.id')
       .limit(limit - found.length);
     for (const row of rows) {
-      found.push({ case: row.id, title: row.title, team: row.team, state: row.state, state_name: row.name_zh, owner_department: row.owner_department, kind: 'resolution', since: row.opened_at, sla_hours: hours });
+      found.push({ case: row.id, title: row.title, team: row.team, state: row.state, state_name: row.name_zh, state_name_en: row.name_en, owner_department: row.owner_department, kind: 'resolution', since: row.opened_at, sla_hours: hours });
     }
   }
   return found;
@@ -126,4 +127,30 @@ async function escalationRecipients(db: Knex, candidate: Candidate): Promise<str
   const department = await db('cc_departments').select('head').where('code', candidate.owner_department).first();
   if (department?.head) recipients.push(department.head as string);
   return [...new Set(recipients)];
+}
+
+/** "事项 #12 响应超时:…" — the escalation in the recipient's language. Times are UTC, to the minute. */
+export function escalationNotice(language: Language, candidate: Pick<Candidate, 'case' | 'title' | 'kind' | 'state_name' | 'state_name_en' | 'sla_hours'>, dueAt: Date): Pick<NotificationContent, 'subject' | 'message'> {
+  const due = `${dueAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  const stateEn = candidate.state_name_en ?? candidate.state_name;
+  if (language === 'zh-CN') {
+    return candidate.kind === 'response'
+      ? {
+          subject: `事项 #${candidate.case} 响应超时:${candidate.title}`,
+          message: `「${candidate.title}」进入「${candidate.state_name}」已超过 ${candidate.sla_hours} 小时的响应时限(应于 ${due} 前处理),请跟进。`,
+        }
+      : {
+          subject: `事项 #${candidate.case} 解决超时:${candidate.title}`,
+          message: `「${candidate.title}」自受理起已超过 ${candidate.sla_hours} 小时的解决时限(应于 ${due} 前解决),目前处于「${candidate.state_name}」,请跟进。`,
+        };
+  }
+  return candidate.kind === 'response'
+    ? {
+        subject: `Case #${candidate.case} past its response SLA: ${candidate.title}`,
+        message: `"${candidate.title}" has been in "${stateEn}" past its ${candidate.sla_hours}-hour response SLA (due ${due}); please follow it up.`,
+      }
+    : {
+        subject: `Case #${candidate.case} past its resolution SLA: ${candidate.title}`,
+        message: `"${candidate.title}" is still unresolved ${candidate.sla_hours} hours after it was opened (due ${due}) and is now in "${stateEn}"; please follow it up.`,
+      };
 }

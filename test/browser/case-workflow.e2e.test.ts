@@ -31,6 +31,8 @@ describe('the case form in Studio', () => {
       await expect.poll(async () => body.innerText(), { timeout: 30_000 }).toContain('当前状态: 已受理');
       await page.screenshot({ path: join(SCREENSHOTS, 'studio-case-form-zh.png') });
       await page.getByRole('button', { name: /开始调查/ }).click();
+      // The control asks before it moves the case (with room for a note for the history).
+      await page.getByRole('button', { name: '确认转换' }).click();
       await expect.poll(async () => body.innerText(), { timeout: 30_000 }).toContain('当前状态: 调查中');
     } finally {
       await page.close();

@@ -23,13 +23,13 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
 }
 
-/** Signs into Studio through its login form and waits for the content module. */
+/** Signs into Studio through its login form and waits until Studio has left the login page (for wherever the person lands). */
 export async function signInToStudio(browser: Browser, email: string, password: string): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
   await page.goto(`${concord().url}/admin/login`);
   await page.locator('input[type="email"]').fill(email);
   await page.locator('input[type="password"]').fill(password);
   await page.locator('button[type="submit"]').click();
-  await page.waitForURL(/\/admin\/content/, { timeout: 60_000 });
+  await page.waitForURL((url) => url.pathname.startsWith('/admin/') && !url.pathname.startsWith('/admin/login'), { timeout: 60_000 });
   return page;
 }

@@ -47,6 +47,13 @@ export async function createStaff(
   return { id: user.id, email, client: await signIn(email, password) };
 }
 
+/** The access token of a signed-in user, for raw HTTP calls as them. */
+export async function tokenOf(user: StaffUser): Promise<string> {
+  const token = await (user.client as unknown as { getToken(): Promise<string | null> }).getToken();
+  if (!token) throw new Error(`${user.email} is not signed in`);
+  return token;
+}
+
 export async function signIn(email: string, password: string): Promise<Client> {
   const client = createDirectus<Schema>(concord().url).with(authentication('json')).with(rest());
   await client.login({ email, password });

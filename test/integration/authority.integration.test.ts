@@ -148,7 +148,7 @@ describe('duties and authorities: a department head', () => {
     );
     expect(refused.status).toBe(403);
     expect(refused.code).toBe('DEPARTMENT_SCOPE');
-    expect(refused.message).toContain('marketing');
+    expect(refused.message).toContain('市场部');
     expect(await dutiesOf('marketing')).toEqual(before);
   });
 
@@ -175,7 +175,7 @@ describe('duties and authorities: a department head', () => {
         salesHead.client.request(updateItem('cc_duties', salesDuty.id as never, { department, title_en: `${TAG} moved` } as never)),
       );
       expect(refused).toMatchObject({ status: 403, code: 'DEPARTMENT_SCOPE' });
-      expect(refused.message).toContain('marketing');
+      expect(refused.message).toContain('市场部');
       expect(await duty(salesDuty.id)).toEqual(salesDuty);
     }
   });

@@ -47,8 +47,9 @@ describe('activating a team', () => {
     const refused = await refusal(hr.client.request(updateItem('cc_teams', team.id, { status: 'active' } as never)));
     expect(refused.status).toBe(422);
     expect(refused.code).toBe('COMPOSITION_BELOW_MINIMUM');
-    expect(refused.message).toContain('技术部 (Technology) has 1 of the minimum 2');
-    expect(refused.message).toContain('人力资源部 (Human resources) has 0 of the minimum 1');
+    // In the caller's language: the admin has none of their own, so the project's (Chinese).
+    expect(refused.message).toContain('技术部现有 1 人,最少需要 2 人');
+    expect(refused.message).toContain('人力资源部现有 0 人,最少需要 1 人');
     expect(refused.message).not.toContain('市场部');
     const gaps = refused.extensions?.['gaps'] as Array<{ department: string; shortfall: number }>;
     expect(gaps.map((g) => [g.department, g.shortfall])).toEqual([['tech', 1], ['hr', 1]]);

@@ -83,7 +83,7 @@ describe('the seeded organisation', () => {
       readItems('cc_authorities', { fields: ['department', 'capability'], limit: -1 } as never),
     )) as Array<{ department: string; capability: string }>;
     const of = (d: string) => authorities.filter((a) => a.department === d).map((a) => a.capability).sort();
-    expect(of('sales')).toEqual(['complaint.handle', 'customer.read_contact', 'sales.execute', 'sales.plan']);
+    expect(of('sales')).toEqual(['complaint.handle', 'customer.manage', 'customer.read_contact', 'sales.execute', 'sales.plan']);
     expect(of('service')).toContain('complaint.handle');
     expect(of('hr')).toContain('team.build');
     const duties = (await admin.request(readItems('cc_duties', { fields: ['department', 'title_zh'], limit: -1 } as never))) as Array<{ department: string; title_zh: string }>;

@@ -378,7 +378,7 @@ describe.each(PATHS)('$name', (path) => {
     await expectUnchanged(id, before);
     expectRefused(refused, 'MISSING_FIELDS', 422);
     expect(refused.extensions?.['fields']).toContain('resolution_note');
-    expect(refused.message).toContain('resolution_note');
+    expect(refused.message).toContain('解决说明');
 
     const note = `${TAG} 已为客户更换设备`;
     const taken = await path.run(await tokenOf(svcA), [{ id, state: S.resolved, resolution_note: note }]);

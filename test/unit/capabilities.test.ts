@@ -47,8 +47,8 @@ describe('isCapabilityKey', () => {
 });
 
 describe('CAPABILITY_CATALOGUE', () => {
-  it('has 21 entries', () => {
-    expect(CAPABILITY_CATALOGUE).toHaveLength(21);
+  it('has 22 entries', () => {
+    expect(CAPABILITY_CATALOGUE).toHaveLength(22);
   });
 
   it('has unique keys', () => {

@@ -82,6 +82,7 @@ describe('DEPARTMENTS', () => {
     expect(holders('team.build')).toEqual(['hr']);
     expect(holders('evaluation.publish')).toEqual(['hr']);
     expect(holders('customer.read_contact')).toEqual(['sales']);
+    expect(holders('customer.manage')).toEqual(['sales']);
     expect(holders('budget.manage')).toEqual(['finance']);
   });
 });

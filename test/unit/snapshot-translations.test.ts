@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { SNAPSHOT_FILE } from '../../host/paths.ts';
+import '../../src/errors.ts';
+import { refusalTitleStrings } from '../../src/i18n/refusals.ts';
 import { TRANSLATION_STRINGS } from '../../src/i18n/strings.ts';
+import { STUDIO_WORDING } from '../../src/i18n/studio-wording.ts';
 
 interface Translation {
   language: string;
@@ -45,5 +48,15 @@ describe('snapshots/schema.yaml speaks Chinese and English', () => {
     expect(keys.length).toBeGreaterThan(50);
     const missing = keys.filter((key) => !TRANSLATION_STRINGS[key]?.['zh-CN'] || !TRANSLATION_STRINGS[key]?.['en-US']);
     expect(missing).toEqual([]);
+  });
+});
+
+describe('translation strings Studio can read', () => {
+  // Studio compiles custom translations as vue-i18n messages: a brace starts an interpolation, and
+  // one that does not parse stops Studio translating every field label after it.
+  it('contain no braces', () => {
+    const all = { ...TRANSLATION_STRINGS, ...refusalTitleStrings(), ...STUDIO_WORDING };
+    const braced = Object.entries(all).flatMap(([key, values]) => Object.values(values).filter((value) => /[{}]/.test(value)).map(() => key));
+    expect(braced).toEqual([]);
   });
 });

@@ -35,10 +35,10 @@ export function registerCaseRoutes({ router, services, getSchema, database, env,
       const caseId = positiveId(req.params['id'], 'id');
       const { to, from, fields, note } = jsonBody(req);
       if (from !== undefined && from !== null && typeof from !== 'number' && typeof from !== 'string') {
-        throw new InvalidPayloadError({ field: 'from', reason: 'the state id or key you saw the case in' });
+        throw new InvalidPayloadError({ field: 'from', reason: { 'zh-CN': '应为你看到事项时它所处状态的编号或代码', 'en-US': 'the state id or key you saw the case in' } });
       }
       if (fields !== undefined && (typeof fields !== 'object' || fields === null || Array.isArray(fields))) {
-        throw new InvalidPayloadError({ field: 'fields', reason: 'an object such as { "resolution_note": "…" }' });
+        throw new InvalidPayloadError({ field: 'fields', reason: { 'zh-CN': '应是一个对象,如 { "resolution_note": "…" }', 'en-US': 'an object such as { "resolution_note": "…" }' } });
       }
       const result = await transitionCase(await workflowContext(req), {
         caseId,
@@ -73,7 +73,7 @@ export function registerCaseRoutes({ router, services, getSchema, database, env,
   router.post(
     '/sla/escalate',
     wrap(async (req, res) => {
-      if (!req.accountability?.admin) throw new AdminOnlyError({ action: 'run the SLA escalation by hand' });
+      if (!req.accountability?.admin) throw new AdminOnlyError({ action: { 'zh-CN': '手动执行时限升级', 'en-US': 'run the SLA escalation by hand' } });
       res.json({ data: await escalateSlaBreaches({ db: database, services, schema: await getSchema() }) });
     }),
   );
@@ -81,7 +81,7 @@ export function registerCaseRoutes({ router, services, getSchema, database, env,
   router.post(
     '/audit/case-states',
     wrap(async (req, res) => {
-      if (!req.accountability?.admin) throw new AdminOnlyError({ action: 'run the case state audit by hand' });
+      if (!req.accountability?.admin) throw new AdminOnlyError({ action: { 'zh-CN': '手动执行事项状态审计', 'en-US': 'run the case state audit by hand' } });
       res.json({ data: { recorded: await recordUnrecordedStateChanges(database) } });
     }),
   );

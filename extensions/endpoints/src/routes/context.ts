@@ -24,13 +24,13 @@ export const wrap = (handler: Handler) => (req: Request, res: Response, next: Ne
 
 export function positiveId(value: string | undefined, field: string): number {
   if (!value || !/^\d+$/.test(value) || Number(value) <= 0 || Number(value) > 2_147_483_647) {
-    throw new InvalidPayloadError({ field, reason: 'an id is a positive whole number' });
+    throw new InvalidPayloadError({ field, reason: { 'zh-CN': '编号须为正整数', 'en-US': 'an id is a positive whole number' } });
   }
   return Number(value);
 }
 
 export function jsonBody(req: Request): Record<string, unknown> {
   const value: unknown = req.body;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidPayloadError({ field: 'body', reason: 'send a JSON object' });
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidPayloadError({ field: 'body', reason: { 'zh-CN': '请发送一个 JSON 对象', 'en-US': 'send a JSON object' } });
   return value as Record<string, unknown>;
 }

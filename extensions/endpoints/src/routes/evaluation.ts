@@ -17,7 +17,7 @@ export function registerEvaluationRoutes({ router, services, getSchema, database
     '/evaluation/cycles/:id/run',
     wrap(async (req, res) => {
       const id = positiveId(req.params['id'], 'id');
-      await assertMayEvaluate(database, accountabilityOf(req), 'Running an evaluation');
+      await assertMayEvaluate(database, accountabilityOf(req), { 'zh-CN': '计算评估', 'en-US': 'Running an evaluation' });
       res.json({ data: await runCycle({ db: database, settings }, id) });
     }),
   );
@@ -26,11 +26,11 @@ export function registerEvaluationRoutes({ router, services, getSchema, database
     '/evaluation/cycles/:id/publish',
     wrap(async (req, res) => {
       const id = positiveId(req.params['id'], 'id');
-      await assertMayEvaluate(database, accountabilityOf(req), 'Publishing an evaluation');
+      await assertMayEvaluate(database, accountabilityOf(req), { 'zh-CN': '发布评估', 'en-US': 'Publishing an evaluation' });
       // Back-filling history (the demo's past cycles) may skip the feedback; only an admin may.
       const notify = (req.body as { notify?: unknown } | undefined)?.notify;
-      if (notify !== undefined && typeof notify !== 'boolean') throw new InvalidPayloadError({ field: 'notify', reason: 'true or false' });
-      if (notify === false && !req.accountability?.admin) throw new AdminOnlyError({ action: 'publish without feeding the scores back' });
+      if (notify !== undefined && typeof notify !== 'boolean') throw new InvalidPayloadError({ field: 'notify', reason: { 'zh-CN': '应为 true 或 false', 'en-US': 'true or false' } });
+      if (notify === false && !req.accountability?.admin) throw new AdminOnlyError({ action: { 'zh-CN': '发布评估而不反馈得分', 'en-US': 'publish without feeding the scores back' } });
       res.json({ data: await publishCycle({ db: database, settings, services, schema: await getSchema(), publicUrl }, id, { notify: notify !== false }) });
     }),
   );
@@ -38,11 +38,11 @@ export function registerEvaluationRoutes({ router, services, getSchema, database
   router.get(
     '/evaluation/preview',
     wrap(async (req, res) => {
-      await assertMayEvaluate(database, accountabilityOf(req), 'Previewing an evaluation');
+      await assertMayEvaluate(database, accountabilityOf(req), { 'zh-CN': '预览评估', 'en-US': 'Previewing an evaluation' });
       const query = parseScorecardQuery({ scope_kind: req.query['scope_kind'], scope: req.query['scope'] });
       const period = freePeriod(req.query['starts_on'], req.query['ends_on']);
       const weightsText = req.query['weights'];
-      if (weightsText !== undefined && typeof weightsText !== 'string') throw new InvalidPayloadError({ field: 'weights', reason: 'give the weights once, as JSON' });
+      if (weightsText !== undefined && typeof weightsText !== 'string') throw new InvalidPayloadError({ field: 'weights', reason: { 'zh-CN': '权重只能给一次,且为 JSON', 'en-US': 'give the weights once, as JSON' } });
       const { scores } = await evaluatePeriod(database, {
         period,
         settings,
@@ -65,9 +65,9 @@ export function registerEvaluationRoutes({ router, services, getSchema, database
   router.post(
     '/evaluation/schedule/run',
     wrap(async (req, res) => {
-      if (!req.accountability?.admin) throw new AdminOnlyError({ action: 'run the evaluation schedule by hand' });
+      if (!req.accountability?.admin) throw new AdminOnlyError({ action: { 'zh-CN': '手动执行评估计划', 'en-US': 'run the evaluation schedule by hand' } });
       const at = (req.body as { at?: unknown } | undefined)?.at;
-      if (at !== undefined && (typeof at !== 'string' || Number.isNaN(Date.parse(at)))) throw new InvalidPayloadError({ field: 'at', reason: 'an ISO 8601 instant such as 2027-01-01T02:00:00+08:00' });
+      if (at !== undefined && (typeof at !== 'string' || Number.isNaN(Date.parse(at)))) throw new InvalidPayloadError({ field: 'at', reason: { 'zh-CN': '应为 ISO 8601 时间,如 2027-01-01T02:00:00+08:00', 'en-US': 'an ISO 8601 instant such as 2027-01-01T02:00:00+08:00' } });
       res.json({ data: await runScheduledEvaluation({ db: database, settings }, at === undefined ? new Date() : new Date(at)) });
     }),
   );

@@ -1,8 +1,9 @@
 import { ForbiddenError } from '@directus/errors';
 import { assessTeamComposition } from '../../../../src/organisation/composition-store.ts';
 import { listCapabilities } from '../../../../src/organisation/capability-catalogue.ts';
+import { previewTeamComposition } from '../../../../src/organisation/composition-preview.ts';
 import { NotFoundError } from '../../../../src/errors.ts';
-import { positiveId, wrap, type RouteContext } from './context.ts';
+import { jsonBody, positiveId, wrap, type RouteContext } from './context.ts';
 
 /** Teams against the composition rules (Table 1) and the capability catalogue (Table 2). */
 export function registerOrganisationRoutes({ router, services, getSchema, database }: RouteContext): void {
@@ -32,6 +33,24 @@ export function registerOrganisationRoutes({ router, services, getSchema, databa
       if (!team) throw new NotFoundError({ collection: 'cc_teams', id: String(id) });
       const assessment = await assessTeamComposition(database, id);
       res.json({ data: { team, ...assessment, canActivate: assessment.satisfied } });
+    }),
+  );
+
+  // The team form's composition while it is being edited: stored members plus the staged changes.
+  router.post(
+    '/teams/composition/preview',
+    wrap(async (req, res) => {
+      if (!req.accountability?.user) throw new ForbiddenError();
+      const { team, members } = jsonBody(req);
+      let teamId: number | null = null;
+      if (team !== undefined && team !== null) {
+        teamId = positiveId(String(team), 'team');
+        const teams = new services.ItemsService('cc_teams', { schema: await getSchema(), accountability: req.accountability });
+        const visible = await teams.readByQuery({ filter: { id: { _eq: teamId } }, fields: ['id'], limit: 1 });
+        if (visible.length === 0) throw new NotFoundError({ collection: 'cc_teams', id: String(teamId) });
+      }
+      const assessment = await previewTeamComposition(database, teamId, members);
+      res.json({ data: { ...assessment, canActivate: assessment.satisfied } });
     }),
   );
 

@@ -24,7 +24,7 @@ export function registerSurveyRoutes({ router, services, getSchema, database, en
       const accountability = req.accountability ?? null;
       const [survey] = await new services.ItemsService('cc_surveys', { schema, accountability }).readByQuery({ filter: { id: { _eq: id } }, fields: ['id', 'kind', 'case'], limit: 1 });
       if (!survey) throw new NotFoundError({ collection: 'cc_surveys', id: String(id) });
-      if (survey['kind'] !== 'csat' || survey['case'] === null) throw new InvalidPayloadError({ field: 'id', reason: 'only a customer (CSAT) survey about a case has a customer link' });
+      if (survey['kind'] !== 'csat' || survey['case'] === null) throw new InvalidPayloadError({ field: 'id', reason: { 'zh-CN': '只有针对事项的客户满意度调查才有客户链接', 'en-US': 'only a customer (CSAT) survey about a case has a customer link' } });
       // Whoever may read the case may send its survey.
       const cases = await new services.ItemsService('cc_cases', { schema, accountability }).readByQuery({ filter: { id: { _eq: survey['case'] } }, fields: ['id'], limit: 1 });
       if (cases.length === 0) throw new NotFoundError({ collection: 'cc_surveys', id: String(id) });
@@ -54,7 +54,7 @@ export function registerSurveyRoutes({ router, services, getSchema, database, en
       try {
         const { survey: id } = verifySurveyToken(secret, req.params['token']);
         const survey = await loadSurvey(database, id);
-        if (!survey || survey.kind !== 'csat') throw new InvalidPayloadError({ field: 'token', reason: 'unknown survey' });
+        if (!survey || survey.kind !== 'csat') throw new InvalidPayloadError({ field: 'token', reason: { 'zh-CN': '调查不存在', 'en-US': 'unknown survey' } });
         if (await database('cc_survey_responses').first('id').where('survey', id)) throw new SurveyAnsweredError({ survey: id });
         html(res, 200, surveyFormPage(language, { subject: await subjectOf(survey.case, survey.title), askNps: survey.ask_nps, action: req.params['token'] ?? '' }));
       } catch (error) {
@@ -70,7 +70,7 @@ export function registerSurveyRoutes({ router, services, getSchema, database, en
       const json = (req.headers['content-type'] ?? '').includes('application/json');
       const answer = json ? (req.body as Record<string, unknown> | undefined) ?? {} : await formBody(req);
       if (json) {
-        if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) throw new InvalidPayloadError({ field: 'body', reason: 'send { "csat": 1–5, "nps": 0–10, "comment": "…" }' });
+        if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) throw new InvalidPayloadError({ field: 'body', reason: { 'zh-CN': '请发送 { "csat": 1–5, "nps": 0–10, "comment": "…" }', 'en-US': 'send { "csat": 1–5, "nps": 0–10, "comment": "…" }' } });
         const { survey } = verifySurveyToken(secret, req.params['token']);
         res.json({ data: await answerCsat(database, survey, { csat: answer['csat'], nps: answer['nps'], comment: answer['comment'] }) });
         return;
@@ -115,7 +115,7 @@ async function formBody(req: Request): Promise<Record<string, unknown>> {
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > 16_384) throw new InvalidPayloadError({ field: 'body', reason: 'the answer is too long' });
+    if (size > 16_384) throw new InvalidPayloadError({ field: 'body', reason: { 'zh-CN': '答卷太长', 'en-US': 'the answer is too long' } });
     chunks.push(chunk);
   }
   return Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));

@@ -1,0 +1,29 @@
+import { defineHook } from '@directus/extensions-sdk';
+import { guardStateCreate, guardStateDelete, guardStateUpdate, guardTransitionWrite } from '../../../src/workflows/workflow-guards.ts';
+
+type Payload = Record<string, unknown>;
+type Keys = Array<number | string>;
+
+/** Workflow definitions are checked when saved: states, and transitions between them. */
+export default defineHook(({ filter }, { getSchema }) => {
+  filter<Payload>('cc_workflow_states.items.create', async (payload, _meta, { database }) => {
+    await guardStateCreate(database, payload);
+    return payload;
+  });
+  filter<Payload>('cc_workflow_states.items.update', async (payload, meta, { database }) => {
+    await guardStateUpdate(database, meta['keys'] as Keys, payload);
+    return payload;
+  });
+  filter<Keys>('cc_workflow_states.items.delete', async (keys, _meta, { database }) => {
+    await guardStateDelete(database, keys);
+    return keys;
+  });
+  filter<Payload>('cc_workflow_transitions.items.create', async (payload, _meta, { database, schema }) => {
+    await guardTransitionWrite(database, schema ?? (await getSchema({ database })), null, payload);
+    return payload;
+  });
+  filter<Payload>('cc_workflow_transitions.items.update', async (payload, meta, { database, schema }) => {
+    await guardTransitionWrite(database, schema ?? (await getSchema({ database })), meta['keys'] as Keys, payload);
+    return payload;
+  });
+});
