@@ -41,7 +41,7 @@ export async function configure(api: AdminApi, db: Knex, settings: ConcordSettin
   await seedReferenceData(db);
   await seedWorkflows(db);
   await applyAccess(api);
-  await applyPresentation(api);
+  await applyPresentation(api, settings.adminEmail);
   if (!settings.seedDemo) return [];
   if (!installation.demo_completed_at) {
     await seedDemoOrganisation(api, settings.staffPassword);
