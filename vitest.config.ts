@@ -6,6 +6,8 @@ export default defineConfig({
     fileParallelism: false,
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], environment: 'node' } },
+      // Starts of their own (restarts, several instances, PostgreSQL), each on a database of its own.
+      { test: { name: 'host', include: ['test/host/**/*.test.ts'], environment: 'node', testTimeout: 300_000, hookTimeout: 240_000 } },
       {
         test: {
           name: 'integration',

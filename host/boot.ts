@@ -1,57 +1,34 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Knex } from 'knex';
 import { adminApi, type AdminApi } from './admin-api.ts';
 import { applyAccess } from './apply-access.ts';
 import { applyPresentation } from './apply-presentation.ts';
-import { runDirectusCli, startDirectus, type RunningDirectus } from './directus.ts';
-import { SettingError, type ConcordSettings } from './env.ts';
-import { SNAPSHOT_FILE } from './paths.ts';
-import { seedDemoOrganisation, seedReferenceData, type DemoLogin } from './seed-organisation.ts';
+import { issueConfigurationToken, revokeConfigurationToken } from './configuration-user.ts';
+import { runDirectusCli, startDirectus, syncSchema, type RunningDirectus } from './directus.ts';
+import type { ConcordSettings } from './env.ts';
+import { assertDatabaseNotNewer, checkInstallation, localStorageRoots, markDemoCompleted, type Installation } from './installation.ts';
+import type { SchemaSyncResult } from './schema-snapshot.ts';
+import { demoLogins, seedDemoOrganisation, seedReferenceData, type DemoLogin } from './seed-organisation.ts';
 import { seedWorkflows } from './seed-workflows.ts';
 import { seedDemoHistory } from './seed-demo-history.ts';
 import { connectDatabase } from './database.ts';
+import { withStartLock } from './start-lock.ts';
 import { installDatabaseExtras } from '../src/database-extras.ts';
 import { evaluationSettings } from '../src/evaluation/settings.ts';
 import { seedEvaluatedHistory } from './seed-evaluations.ts';
 
 /**
- * Bump when snapshots/ changes in a way an older Concord cannot read. A data folder records the
- * version that last wrote it; an older Concord refuses to start on it instead of damaging it.
+ * Creates or migrates the database and brings its schema to snapshots/ (idempotent), then checks
+ * this instance against what the database recorded about itself (host/installation.ts).
  */
-export const SCHEMA_VERSION = 1;
-const VERSION_FILE = 'concord-schema.json';
-
-function dataDirOf(settings: ConcordSettings): string | null {
-  const file = settings.directus['DB_FILENAME'];
-  return settings.directus['DB_CLIENT'] === 'sqlite3' && file ? dirname(file) : null;
-}
-
-export function assertDataNotNewer(settings: ConcordSettings): void {
-  const dir = dataDirOf(settings);
-  if (!dir || !existsSync(join(dir, VERSION_FILE))) return;
-  const stored = Number((JSON.parse(readFileSync(join(dir, VERSION_FILE), 'utf8')) as { schemaVersion?: unknown }).schemaVersion);
-  if (stored > SCHEMA_VERSION) {
-    throw new SettingError(
-      `The data folder ${dir} was written by a newer Concord (schema ${stored}; this one knows ${SCHEMA_VERSION}); update this checkout or point CONCORD_DATA_DIR elsewhere.`,
-    );
-  }
-}
-
-/** Creates or migrates the database and brings its schema to snapshots/ (idempotent). */
-export async function prepareDatabase(settings: ConcordSettings): Promise<void> {
-  const dir = dataDirOf(settings);
-  if (dir) mkdirSync(dir, { recursive: true });
-  mkdirSync(settings.directus['STORAGE_LOCAL_ROOT'] as string, { recursive: true });
-  assertDataNotNewer(settings);
+export async function prepareDatabase(settings: ConcordSettings, db: Knex): Promise<{ schema: SchemaSyncResult; installation: Installation }> {
+  await assertDatabaseNotNewer(db);
   await runDirectusCli(['bootstrap'], settings.directus);
-  await runDirectusCli(['schema', 'apply', '--yes', SNAPSHOT_FILE], settings.directus);
+  const schema = await syncSchema(settings.directus);
   // Snapshots carry no triggers or composite indexes, and a SQLite table rebuild drops them.
-  const db = connectDatabase(settings.directus);
-  try {
-    await installDatabaseExtras(db);
-  } finally {
-    await db.destroy();
-  }
+  await installDatabaseExtras(db);
+  return { schema, installation: await checkInstallation(db, settings) };
 }
 
 /** Access, presentation and seed data, applied through the running server's API. */
@@ -60,43 +37,61 @@ export interface ConfigureOptions {
   demoHistory?: boolean;
 }
 
-export async function configure(api: AdminApi, settings: ConcordSettings, options: ConfigureOptions = {}): Promise<DemoLogin[]> {
-  await seedReferenceData(api);
-  await seedWorkflows(api);
+export async function configure(api: AdminApi, db: Knex, settings: ConcordSettings, installation: Installation, options: ConfigureOptions = {}): Promise<DemoLogin[]> {
+  await seedReferenceData(db);
+  await seedWorkflows(db);
   await applyAccess(api);
-  await applyPresentation(api);
-  const logins = settings.seedDemo ? await seedDemoOrganisation(api, settings.staffPassword) : [];
-  if (settings.seedDemo && options.demoHistory !== false) {
-    const db = connectDatabase(settings.directus);
-    let seeded = null;
-    try {
-      seeded = await seedDemoHistory(db, { scale: 1, onlyIfEmpty: true });
-    } finally {
-      await db.destroy();
+  await applyPresentation(api, settings.adminEmail);
+  if (!settings.seedDemo) return [];
+  if (!installation.demo_completed_at) {
+    await seedDemoOrganisation(api, settings.staffPassword);
+    if (options.demoHistory !== false) {
+      await seedDemoHistory(db, { scale: 1, onlyIfEmpty: true });
+      await seedEvaluatedHistory(api, evaluationSettings(settings.directus).timeZone);
     }
-    if (seeded) await seedEvaluatedHistory(api, evaluationSettings(settings.directus).timeZone);
+    await markDemoCompleted(db);
   }
-  const dir = dataDirOf(settings);
-  if (dir) writeFileSync(join(dir, VERSION_FILE), JSON.stringify({ schemaVersion: SCHEMA_VERSION }) + '\n');
-  return logins;
+  return demoLogins();
 }
 
 export interface BootedConcord {
   server: RunningDirectus;
-  api: AdminApi;
   logins: DemoLogin[];
+  /** What the schema step changed on this start (nothing on a restart of the same version). */
+  schemaChanges: string[];
 }
 
-/** The whole start: database, server, configuration. Used by `npm start` and by the test suite. */
+/**
+ * The whole start: database, server, configuration, under the start lock so that instances
+ * started together take turns (host/start-lock.ts). Used by `npm start` and by the test suites.
+ */
 export async function bootConcord(settings: ConcordSettings, options: { echo?: boolean } & ConfigureOptions = {}): Promise<BootedConcord> {
-  await prepareDatabase(settings);
-  const server = await startDirectus(settings.directus, options);
+  const file = settings.directus['DB_FILENAME'];
+  if (settings.directus['DB_CLIENT'] === 'sqlite3' && file) mkdirSync(dirname(file), { recursive: true });
+  for (const root of localStorageRoots(settings.directus)) if (root) mkdirSync(root, { recursive: true });
+  const db = connectDatabase(settings.directus);
   try {
-    const api = adminApi(server.url, settings.adminToken);
-    const logins = await configure(api, settings, options);
-    return { server, api, logins };
-  } catch (error) {
-    await server.stop();
-    throw error;
+    return await withStartLock(
+      db,
+      async () => {
+        const { schema, installation } = await prepareDatabase(settings, db);
+        const server = await startDirectus(settings.directus, options);
+        try {
+          const token = await issueConfigurationToken(db);
+          try {
+            const logins = await configure(adminApi(server.url, token), db, settings, installation, options);
+            return { server, logins, schemaChanges: schema.changes };
+          } finally {
+            await revokeConfigurationToken(db);
+          }
+        } catch (error) {
+          await server.stop();
+          throw error;
+        }
+      },
+      (message) => options.echo && console.log(message),
+    );
+  } finally {
+    await db.destroy();
   }
 }

@@ -4,42 +4,43 @@ import type { DemoPlan, Row, TablePlan } from '../src/demo/plan.ts';
 export type Progress = (written: number, total: number) => void;
 
 /**
- * Inserts a generated plan in dependency order, in batches inside one transaction per table.
- * Plan-local integer ids are shifted past the rows already in each table, and so are the
- * references to them. Returns the number of rows written per table.
+ * Inserts a generated plan in dependency order, in batches, all in one transaction: a write cut
+ * off half-way leaves nothing, so "no cases yet" still means "not seeded". Plan-local integer ids
+ * are shifted past the rows already in each table, and so are the references to them. Returns the
+ * number of rows written per table.
  */
 export async function writePlan(db: Knex, plan: DemoPlan, progress?: Progress): Promise<Record<string, number>> {
   const ordered = dependencyOrder(plan.tables);
   const total = ordered.reduce((n, t) => n + t.rows.length, 0);
-  const offsets = new Map<string, number>();
-  for (const { table, rows } of ordered) {
-    if (typeof rows[0]?.['id'] !== 'number') continue;
-    const result = await db(table).max({ max: 'id' }).first();
-    offsets.set(table, Number(result?.['max'] ?? 0));
-  }
-  const written: Record<string, number> = {};
-  let done = 0;
   const sqlite = db.client.config.client === 'sqlite3';
-  for (const { table, rows, refs } of ordered) {
-    const shift = offsets.get(table);
-    const prepared = rows.map((row) => prepareRow(row, shift, refs, offsets, sqlite));
-    const columns = Math.max(1, Object.keys(prepared[0] ?? {}).length);
-    // knex writes SQLite multi-row inserts as a compound SELECT (at most 500 terms) and SQLite
-    // binds at most 32766 variables; stay below both.
-    const chunk = Math.max(1, Math.min(400, Math.floor(8000 / columns)));
-    await db.transaction(async (trx) => {
+  return db.transaction(async (trx) => {
+    const offsets = new Map<string, number>();
+    for (const { table, rows } of ordered) {
+      if (typeof rows[0]?.['id'] !== 'number') continue;
+      const result = await trx(table).max({ max: 'id' }).first();
+      offsets.set(table, Number(result?.['max'] ?? 0));
+    }
+    const written: Record<string, number> = {};
+    let done = 0;
+    for (const { table, rows, refs } of ordered) {
+      const shift = offsets.get(table);
+      const prepared = rows.map((row) => prepareRow(row, shift, refs, offsets, sqlite));
+      const columns = Math.max(1, Object.keys(prepared[0] ?? {}).length);
+      // knex writes SQLite multi-row inserts as a compound SELECT (at most 500 terms) and SQLite
+      // binds at most 32766 variables; stay below both.
+      const chunk = Math.max(1, Math.min(400, Math.floor(8000 / columns)));
       for (let i = 0; i < prepared.length; i += chunk) {
         await trx(table).insert(prepared.slice(i, i + chunk));
         done += Math.min(chunk, prepared.length - i);
         progress?.(done, total);
       }
-    });
-    if (shift !== undefined && db.client.config.client === 'pg') {
-      await db.raw(`select setval(pg_get_serial_sequence(?, 'id'), (select max(id) from ??))`, [table, table]);
+      if (shift !== undefined && !sqlite) {
+        await trx.raw(`select setval(pg_get_serial_sequence(?, 'id'), (select max(id) from ??))`, [table, table]);
+      }
+      written[table] = prepared.length;
     }
-    written[table] = prepared.length;
-  }
-  return written;
+    return written;
+  });
 }
 
 /**

@@ -1,8 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BIN_DIR, ROOT } from './paths.ts';
+import { BIN_DIR, ROOT, SNAPSHOT_FILE } from './paths.ts';
 import { SettingError } from './env.ts';
+import type { SchemaSyncResult } from './schema-snapshot.ts';
 
 const DIRECTUS_BIN = join(BIN_DIR, 'directus');
 
@@ -13,12 +16,42 @@ function childEnv(env: Record<string, string>): Record<string, string> {
 
 /** Runs one Directus CLI command to completion; on failure the error carries its output. */
 export async function runDirectusCli(args: string[], env: Record<string, string>): Promise<string> {
-  const child = spawn(DIRECTUS_BIN, args, { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  return runToCompletion(DIRECTUS_BIN, args, env, `directus ${args.join(' ')}`);
+}
+
+/**
+ * Brings the database's schema to snapshots/ (aligned with the database's vendor, see
+ * host/schema-snapshot.ts) and returns the changes that took; `plan` only lists them. Runs
+ * Directus's own snapshot and apply functions in one child process with the Directus environment.
+ */
+export async function syncSchema(env: Record<string, string>, mode: 'apply' | 'plan' = 'apply'): Promise<SchemaSyncResult> {
+  return JSON.parse(await schemaChild(env, mode)) as SchemaSyncResult;
+}
+
+/** The database's schema as YAML in the committed snapshot's terms (`npm run snapshot`). */
+export async function exportSchema(env: Record<string, string>): Promise<string> {
+  return schemaChild(env, 'export');
+}
+
+async function schemaChild(env: Record<string, string>, mode: 'apply' | 'plan' | 'export'): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'concord-schema-'));
+  try {
+    const out = join(dir, 'out');
+    // CONFIG_PATH: Directus would otherwise read ./.env, which may name another database.
+    await runToCompletion(join(BIN_DIR, 'node'), [join(ROOT, 'host', 'schema-child.ts'), mode, SNAPSHOT_FILE, out], { CONFIG_PATH: '/dev/null', ...env }, `The schema step (${mode} snapshots/schema.yaml)`);
+    return readFileSync(out, 'utf8');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function runToCompletion(command: string, args: string[], env: Record<string, string>, label: string): Promise<string> {
+  const child = spawn(command, args, { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  if (code !== 0) throw new Error(`directus ${args.join(' ')} failed (exit ${code}):\n${output}`);
+  if (code !== 0) throw new Error(`${label} failed (exit ${code}):\n${output}`);
   return output;
 }
 

@@ -16,9 +16,12 @@ export interface ConcordSettings {
   publicUrl: string;
   adminEmail: string;
   adminPassword: string;
-  adminToken: string;
+  /** The admin's static token at creation (tests use it); Concord's own start does not depend on it. */
+  adminToken: string | null;
   staffPassword: string;
   seedDemo: boolean;
+  /** How many instances serve this database (CONCORD_INSTANCES). */
+  instances: number;
 }
 
 export function parseEnvFile(text: string): Record<string, string> {
@@ -39,23 +42,27 @@ function secret(bytes: number): string {
 }
 
 /**
- * Reads .env, creating it on first start with random KEY, SECRET and ADMIN_TOKEN so that they
- * survive restarts (sessions and tokens stay valid). Process environment wins over the file.
+ * Reads .env, creating it on the first start on SQLite with random KEY, SECRET and ADMIN_TOKEN so
+ * that they survive restarts (sessions and tokens stay valid). A PostgreSQL database may be shared
+ * by several instances, which must all hold the same secrets: for it nothing is generated, the
+ * secrets come from the environment or a .env the operator wrote. Process environment wins over
+ * the file.
  */
 export function loadLocalEnv(file: string = ENV_FILE): Record<string, string> {
-  if (!existsSync(file)) {
-    writeFileSync(
-      file,
-      [
-        '# Created by npm start on first run. Keep it private; delete it to start from new secrets.',
-        `KEY=${secret(24)}`,
-        `SECRET=${secret(32)}`,
-        `ADMIN_TOKEN=${secret(32)}`,
-        '',
-      ].join('\n'),
-      { mode: 0o600 },
-    );
-  }
+  const fromFile = existsSync(file) ? parseEnvFile(readFileSync(file, 'utf8')) : null;
+  const merged = { ...fromFile, ...definedOnly(process.env) };
+  if (fromFile || merged['DB_CLIENT'] === 'pg') return merged;
+  writeFileSync(
+    file,
+    [
+      '# Created by npm start on first run. Keep it private; delete it to start from new secrets.',
+      `KEY=${secret(24)}`,
+      `SECRET=${secret(32)}`,
+      `ADMIN_TOKEN=${secret(32)}`,
+      '',
+    ].join('\n'),
+    { mode: 0o600 },
+  );
   return { ...parseEnvFile(readFileSync(file, 'utf8')), ...definedOnly(process.env) };
 }
 
@@ -70,13 +77,24 @@ export function resolveSettings(raw: Record<string, string>, options: { dataDir?
     throw new SettingError(`PORT must be a whole number between 1 and 65535, not "${portText}".`);
   }
   const port = Number(portText);
-  for (const name of ['KEY', 'SECRET', 'ADMIN_TOKEN']) {
-    if (!raw[name]) throw new SettingError(`${name} is missing from .env; delete .env to have new secrets generated, or set ${name}.`);
-  }
-  if ((raw['SECRET'] ?? '').length < 32) throw new SettingError('SECRET in .env is shorter than 32 characters; use a long random value.');
   const dbClient = raw['DB_CLIENT'] ?? 'sqlite3';
   if (dbClient !== 'sqlite3' && dbClient !== 'pg') {
     throw new SettingError(`DB_CLIENT "${dbClient}" is not supported; use sqlite3 (default) or pg.`);
+  }
+  for (const name of ['KEY', 'SECRET']) {
+    if (raw[name]) continue;
+    throw new SettingError(
+      dbClient === 'pg'
+        ? `${name} is not set; on PostgreSQL every instance must use the same KEY and SECRET, so Concord does not generate them: set ${name} in the environment or .env.`
+        : `${name} is missing from .env; delete .env to have new secrets generated, or set ${name}.`,
+    );
+  }
+  if ((raw['SECRET'] ?? '').length < 32) throw new SettingError('SECRET in .env is shorter than 32 characters; use a long random value.');
+  const instances = resolveInstances(raw, dbClient);
+  if (raw['CACHE_ENABLED'] === 'true') {
+    throw new SettingError(
+      "CACHE_ENABLED=true is not supported: Concord writes workflow history, overrides and permission changes straight to the database, where Directus's response cache would keep serving what they replaced; leave it off (Directus's schema and permission caches stay on).",
+    );
   }
   const adminEmail = raw['ADMIN_EMAIL'] ?? 'admin@example.com';
   if (!/^[^@\s]+@[^@\s]+$/.test(adminEmail)) throw new SettingError(`ADMIN_EMAIL "${adminEmail}" is not an e-mail address.`);
@@ -97,6 +115,7 @@ export function resolveSettings(raw: Record<string, string>, options: { dataDir?
     ...(dbClient === 'sqlite3' ? { DB_FILENAME: join(dataDir, 'concord.db') } : {}),
     STORAGE_LOCATIONS: 'local',
     STORAGE_LOCAL_ROOT: join(dataDir, 'uploads'),
+    ...(instances > 1 ? SHARED_STORES : {}),
     EXTENSIONS_PATH: EXTENSIONS_DIR,
     EXTENSIONS_MUST_LOAD: 'true',
     EXTENSIONS_AUTO_RELOAD: 'false',
@@ -116,10 +135,41 @@ export function resolveSettings(raw: Record<string, string>, options: { dataDir?
     publicUrl,
     adminEmail,
     adminPassword,
-    adminToken: raw['ADMIN_TOKEN'] as string,
+    adminToken: raw['ADMIN_TOKEN'] ?? null,
     staffPassword,
     seedDemo: seedText === 'true',
+    instances,
   };
+}
+
+/** Directus state several instances must share, kept in Redis (REDIS). */
+const SHARED_STORES = { CACHE_STORE: 'redis', SYNCHRONIZATION_STORE: 'redis', RATE_LIMITER_STORE: 'redis' };
+
+/**
+ * CONCORD_INSTANCES says how many instances serve one database behind a load balancer (default 1).
+ * Several need PostgreSQL, Redis for Directus's shared state, and one upload storage all of them
+ * see: the storage location must be named explicitly (a shared folder or a cloud driver), never
+ * the checkout's own data folder.
+ */
+function resolveInstances(raw: Record<string, string>, dbClient: string): number {
+  const text = raw['CONCORD_INSTANCES'] ?? '1';
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new SettingError(`CONCORD_INSTANCES must be a whole number of at least 1, not "${text}".`);
+  const instances = Number(text);
+  if (instances === 1) return 1;
+  if (dbClient !== 'pg') throw new SettingError('CONCORD_INSTANCES is more than 1 but the database is SQLite, which only one instance can serve: set DB_CLIENT=pg and the DB_* connection.');
+  if (!raw['REDIS'] && !raw['REDIS_HOST']) throw new SettingError('CONCORD_INSTANCES is more than 1 but REDIS is not set: several instances share their caches, schedules and rate limits through Redis (REDIS=redis://host:6379).');
+  for (const name of Object.keys(SHARED_STORES)) {
+    if (raw[name] && raw[name] !== 'redis') throw new SettingError(`CONCORD_INSTANCES is more than 1 but ${name} is "${raw[name]}": several instances must share it, set it to redis or leave it unset.`);
+  }
+  if (!raw['STORAGE_LOCATIONS']) {
+    throw new SettingError('CONCORD_INSTANCES is more than 1 but STORAGE_LOCATIONS is not set, so uploads would stay in each checkout: name a storage every instance shares (STORAGE_LOCATIONS=local with STORAGE_LOCAL_ROOT on a shared folder, or an s3 location).');
+  }
+  for (const location of raw['STORAGE_LOCATIONS'].split(',').map((l) => l.trim().toUpperCase()).filter(Boolean)) {
+    if ((raw[`STORAGE_${location}_DRIVER`] ?? 'local') === 'local' && !raw[`STORAGE_${location}_ROOT`]) {
+      throw new SettingError(`CONCORD_INSTANCES is more than 1 but the local storage location ${location.toLowerCase()} has no STORAGE_${location}_ROOT: point it at a folder every instance shares.`);
+    }
+  }
+  return instances;
 }
 
 /** Settings Concord's extensions read inside Directus; other CONCORD_* values (passwords) stay out. */

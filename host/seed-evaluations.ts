@@ -6,7 +6,7 @@ import { periodKey, periodsWithin, zonedDate, type Period, type PeriodKind } fro
  * The demo company's evaluated past: every complete month and quarter of its generated history is
  * created, run and published through Concord's own API, oldest first, so trends and improvement
  * actions show on the first start. Only the latest cycle of each kind feeds back to the heads and
- * leads (the earlier ones would flood their inboxes with old news). Cycles that exist are left alone.
+ * leads (the earlier ones would flood their inboxes with old news). Published cycles are left alone.
  */
 export async function seedEvaluatedHistory(api: AdminApi, timeZone: string, now: Date = new Date()): Promise<number> {
   const today = zonedDate(now, timeZone);
@@ -20,9 +20,14 @@ export async function seedEvaluatedHistory(api: AdminApi, timeZone: string, now:
   cycles.sort((a, b) => a.period.ends_on.localeCompare(b.period.ends_on) || (a.kind === 'monthly' ? -1 : 1));
   let published = 0;
   for (const { kind, period, latest } of cycles) {
-    const existing = await api.get<unknown[]>('/items/cc_evaluation_cycles', { filter: { period_key: { _eq: periodKey(kind, period) } }, fields: 'id', limit: 1 });
-    if (existing.length > 0) continue;
-    const cycle = await api.post<{ id: number }>('/items/cc_evaluation_cycles', { period_kind: kind, starts_on: period.starts_on });
+    const [existing] = await api.get<Array<{ id: number; status: string }>>('/items/cc_evaluation_cycles', {
+      filter: { period_key: { _eq: periodKey(kind, period) } },
+      fields: 'id,status',
+      limit: 1,
+    });
+    if (existing && existing.status !== 'draft') continue;
+    // A draft is one a start cut off before publishing it: finish it.
+    const cycle = existing ?? (await api.post<{ id: number }>('/items/cc_evaluation_cycles', { period_kind: kind, starts_on: period.starts_on }));
     await api.post(`/concord/evaluation/cycles/${cycle.id}/run`, {});
     await api.post(`/concord/evaluation/cycles/${cycle.id}/publish`, { notify: latest });
     published += 1;

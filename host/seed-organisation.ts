@@ -1,40 +1,44 @@
+import type { Knex } from 'knex';
 import type { AdminApi } from './admin-api.ts';
 import { DEPARTMENTS } from '../src/organisation/reference-data.ts';
 import { DEMO_PEOPLE, DEMO_TEAMS } from '../src/organisation/demo-organisation.ts';
 import { ROLE_IDS } from '../src/access/model.ts';
 import { stableId } from '../src/access/stable-id.ts';
+import { toDbTime } from '../src/db-time.ts';
 
 /**
- * Departments, Table 1 rules and Table 2 duties/authorities: each department is seeded once, the
- * first time its code is missing; afterwards the rows are the admins' to change.
+ * Departments, Table 1 rules and Table 2 duties/authorities: each department is seeded the first
+ * time its code is missing, whole (the department and its rows in one transaction, so a start cut
+ * off half-way leaves none of it); afterwards the rows are the admins' to change. The department
+ * is inserted or ignored on its code, so instances seeding at once add it once. Written directly:
+ * the department policies that follow from the matrix are generated right after, by applyAccess.
  */
-export async function seedReferenceData(api: AdminApi): Promise<void> {
-  const existing = new Set((await api.get<Array<{ code: string }>>('/items/cc_departments', { fields: 'code', limit: -1 })).map((d) => d.code));
+export async function seedReferenceData(db: Knex): Promise<void> {
+  const existing = new Set((await db('cc_departments').select('code')).map((d: { code: string }) => d.code));
   for (const [index, department] of DEPARTMENTS.entries()) {
     if (existing.has(department.code)) continue;
-    await api.post('/items/cc_departments', {
-      code: department.code,
-      name_zh: department.name_zh,
-      name_en: department.name_en,
-      color: department.color,
-      sort: index + 1,
+    await db.transaction(async (trx) => {
+      const now = toDbTime(trx, new Date());
+      const inserted = await trx('cc_departments')
+        .insert({ code: department.code, name_zh: department.name_zh, name_en: department.name_en, color: department.color, sort: index + 1, date_created: now })
+        .onConflict('code')
+        .ignore()
+        .returning('code');
+      if (inserted.length === 0) return;
+      if (department.minimum !== null) {
+        await trx('cc_composition_rules').insert({
+          department: department.code,
+          minimum: department.minimum,
+          recommended: department.recommended,
+          responsibility: department.responsibility,
+          date_created: now,
+        });
+      }
+      await trx('cc_duties').insert(department.duties.map(([title_zh, title_en], sort) => ({ department: department.code, title_zh, title_en, sort: sort + 1, date_created: now })));
+      await trx('cc_authorities').insert(
+        department.authorities.map(([title_zh, title_en, capability], sort) => ({ department: department.code, title_zh, title_en, capability, sort: sort + 1, date_created: now })),
+      );
     });
-    if (department.minimum !== null) {
-      await api.post('/items/cc_composition_rules', {
-        department: department.code,
-        minimum: department.minimum,
-        recommended: department.recommended,
-        responsibility: department.responsibility,
-      });
-    }
-    await api.post(
-      '/items/cc_duties',
-      department.duties.map(([title_zh, title_en], sort) => ({ department: department.code, title_zh, title_en, sort: sort + 1 })),
-    );
-    await api.post(
-      '/items/cc_authorities',
-      department.authorities.map(([title_zh, title_en, capability], sort) => ({ department: department.code, title_zh, title_en, capability, sort: sort + 1 })),
-    );
   }
 }
 
@@ -45,17 +49,17 @@ export interface DemoLogin {
   title: string;
 }
 
-/**
- * The demo staff and teams. Each piece is created only if missing, so a start that was cut off
- * half-way completes on the next start; once all demo teams exist nothing is touched again, and
- * what admins changed since stays changed.
- */
-export async function seedDemoOrganisation(api: AdminApi, staffPassword: string): Promise<DemoLogin[]> {
-  const logins = DEMO_PEOPLE.map((p) => ({ email: p.email, name: `${p.last_name}${p.first_name}`, department: p.department, title: p.title }));
-  const teamNames = DEMO_TEAMS.map((t) => t.name);
-  const existingTeams = await api.get<Array<{ name: string }>>('/items/cc_teams', { filter: { name: { _in: teamNames } }, fields: 'name', limit: -1 });
-  if (existingTeams.length === DEMO_TEAMS.length) return logins;
+export function demoLogins(): DemoLogin[] {
+  return DEMO_PEOPLE.map((p) => ({ email: p.email, name: `${p.last_name}${p.first_name}`, department: p.department, title: p.title }));
+}
 
+/**
+ * The demo staff and teams, through the API (passwords are hashed and the people hooks give heads
+ * and leads their policy). Runs until the demo is recorded as completed, each piece only if
+ * missing, so a start that was cut off half-way completes on the next start; afterwards nothing is
+ * touched again, and what admins changed since stays changed.
+ */
+export async function seedDemoOrganisation(api: AdminApi, staffPassword: string): Promise<void> {
   const ids = new Map<string, string>();
   const existingUsers = await api.get<Array<{ id: string; email: string }>>('/users', {
     filter: { email: { _in: DEMO_PEOPLE.map((p) => p.email) } },
@@ -80,23 +84,30 @@ export async function seedDemoOrganisation(api: AdminApi, staffPassword: string)
       role: ROLE_IDS.department(person.department),
       cc_department: person.department,
     });
-    if (person.head) await api.patch(`/items/cc_departments/${person.department}`, { head: id });
   }
   // Heads and leads get the manager policy from the concord-people hook as they are set below.
+  const heads = await api.get<Array<{ code: string; head: string | null }>>('/items/cc_departments', { fields: 'code,head', limit: -1 });
+  for (const person of DEMO_PEOPLE.filter((p) => p.head)) {
+    if (heads.find((d) => d.code === person.department)?.head === null) await api.patch(`/items/cc_departments/${person.department}`, { head: ids.get(person.email) });
+  }
   // Members joined two quarters ago, so the generated history has its teams in place.
   const since = new Date(Date.now() - 200 * 86_400_000).toISOString().slice(0, 10);
-  const present = new Set(existingTeams.map((t) => t.name));
+  const existingTeams = await api.get<Array<{ id: number; name: string; status: string }>>('/items/cc_teams', {
+    filter: { name: { _in: DEMO_TEAMS.map((t) => t.name) } },
+    fields: 'id,name,status',
+    limit: -1,
+  });
   for (const team of DEMO_TEAMS) {
-    if (present.has(team.name)) continue;
-    const created = await api.post<{ id: number }>('/items/cc_teams', {
-      name: team.name,
-      mission: team.mission,
-      lead: ids.get(team.lead),
-      status: 'forming',
-      members: team.members.map(([email, role_in_team]) => ({ user: ids.get(email), role_in_team, since })),
-    });
+    const created =
+      existingTeams.find((t) => t.name === team.name) ??
+      (await api.post<{ id: number; status: string }>('/items/cc_teams', {
+        name: team.name,
+        mission: team.mission,
+        lead: ids.get(team.lead),
+        status: 'forming',
+        members: team.members.map(([email, role_in_team]) => ({ user: ids.get(email), role_in_team, since })),
+      }));
     // Activation goes through the composition guard like any other; the small third team stays forming.
-    if (team.members.length >= 9) await api.patch(`/items/cc_teams/${created.id}`, { status: 'active' });
+    if (team.members.length >= 9 && created.status === 'forming') await api.patch(`/items/cc_teams/${created.id}`, { status: 'active' });
   }
-  return logins;
 }

@@ -1,7 +1,9 @@
 /**
  * `npm run seed -- --scale N [--data-dir DIR]`: builds a demo company N times the size of the
  * default one in its own data folder (default .data/scale-N), for benchmarks. Prints row counts
- * and seconds. The history is bulk-inserted in batches, not row by row over HTTP.
+ * and seconds. The history is bulk-inserted in batches, not row by row over HTTP. On PostgreSQL
+ * (DB_CLIENT=pg) it writes into the database the environment names, which must be empty: it
+ * refuses any other, the live one included.
  */
 import { parseArgs } from 'node:util';
 import { isAbsolute, join } from 'node:path';
@@ -10,6 +12,7 @@ import { bootConcord } from '../host/boot.ts';
 import { connectDatabase } from '../host/database.ts';
 import { freePort } from '../host/directus.ts';
 import { SettingError, loadLocalEnv, resolveSettings } from '../host/env.ts';
+import { describeFailure } from '../host/failure.ts';
 import { DATA_DIR, ROOT } from '../host/paths.ts';
 import { seedDemoHistory } from '../host/seed-demo-history.ts';
 
@@ -20,6 +23,7 @@ async function main(): Promise<void> {
   const dataDir = values['data-dir'] ? (isAbsolute(values['data-dir']) ? values['data-dir'] : join(ROOT, values['data-dir'])) : join(DATA_DIR, `scale-${scale}`);
   if (values.fresh) rmSync(dataDir, { recursive: true, force: true });
   const settings = resolveSettings({ ...loadLocalEnv(), PORT: String(await freePort()), LOG_LEVEL: 'error' }, { dataDir });
+  await assertEmptyTarget(settings.directus, scale);
 
   let started = Date.now();
   const { server } = await bootConcord(settings, { demoHistory: false });
@@ -38,7 +42,23 @@ async function main(): Promise<void> {
   }
 }
 
+/** A PostgreSQL database is not the seed's to clear: it must come empty. */
+async function assertEmptyTarget(directus: Record<string, string>, scale: number): Promise<void> {
+  if (directus['DB_CLIENT'] !== 'pg') return;
+  const db = connectDatabase(directus);
+  try {
+    const tables = await db('information_schema.tables').where('table_schema', db.raw('current_schema()')).count({ n: '*' }).first();
+    if (Number(tables?.['n'] ?? 0) > 0) {
+      throw new SettingError(
+        `the database ${directus['DB_DATABASE'] ?? directus['DB_CONNECTION_STRING'] ?? ''} already holds tables, and a scale company is only built in an empty database of its own: create one (createdb concord_scale_${scale}) and set DB_DATABASE to it.`,
+      );
+    }
+  } finally {
+    await db.destroy();
+  }
+}
+
 main().catch((error: unknown) => {
-  console.error(error instanceof SettingError ? `Cannot seed: ${error.message}` : error instanceof Error ? error.message.slice(0, 2000) : error);
+  console.error(error instanceof SettingError ? `Cannot seed: ${error.message}` : `Seeding failed: ${describeFailure(error)}`);
   process.exit(1);
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { bootConcord } from '../host/boot.ts';
 import { assertPortFree } from '../host/directus.ts';
 import { SettingError, loadLocalEnv, resolveSettings } from '../host/env.ts';
+import { describeFailure } from '../host/failure.ts';
 import { ROOT } from '../host/paths.ts';
 
 async function main(): Promise<void> {
@@ -30,8 +31,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof SettingError) console.error(`Concord cannot start: ${error.message}`);
-  // Database errors can quote whole statements; the first lines say what went wrong.
-  else console.error(error instanceof Error ? error.message.slice(0, 2000) : error);
+  if (error instanceof SettingError) {
+    console.error(`Concord cannot start: ${error.message}`);
+  } else {
+    console.error(`\nConcord did not start: ${describeFailure(error)}`);
+    // Every step of the start is idempotent or all-or-nothing (see host/boot.ts).
+    console.error('\nNothing was left half-done: running npm start again is safe, and finishes the start once the cause above is gone.');
+  }
   process.exit(1);
 });

@@ -43,7 +43,8 @@ async function main(): Promise<void> {
   settings.directus['PORT'] = String(await freePort());
   const server = await startDirectus(settings.directus);
   try {
-    const api = adminApi(server.url, settings.adminToken);
+    // settingsFor fixes ADMIN_TOKEN, and the benchmark company was bootstrapped with it.
+    const api = adminApi(server.url, settings.adminToken as string);
     const published = await seedEvaluatedHistory(api, 'Asia/Shanghai');
     if (published > 0) console.log(`  evaluated and published ${published} cycles of the scale-${SCALE} company`);
     const email = 'bench.executive@example.com';

@@ -3,7 +3,7 @@
  * Boots a throw-away Concord (demo company at scale 1), then, as a real service-department user,
  * times case transitions through the endpoint and through PATCH, and plain item updates of the
  * same cases. Prints operations per second and the ratios. Options: --cases N (default 300),
- * --concurrency C (default 4).
+ * --concurrency C (default 4). With DB_CLIENT=pg it runs on a throw-away PostgreSQL server.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { bootConcord } from '../../host/boot.ts';
 import { freePort } from '../../host/directus.ts';
 import { resolveSettings } from '../../host/env.ts';
+import { benchDatabase } from './database.ts';
 
 const { values } = parseArgs({ options: { cases: { type: 'string', default: '300' }, concurrency: { type: 'string', default: '4' } } });
 const CASES = Number(values.cases);
@@ -20,8 +21,10 @@ const CONCURRENCY = Number(values.concurrency);
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'concord-bench-'));
+  const database = await benchDatabase();
   const settings = resolveSettings(
     {
+      ...database.env,
       PATH: process.env['PATH'] ?? '',
       KEY: randomBytes(16).toString('hex'),
       SECRET: randomBytes(32).toString('hex'),
@@ -33,7 +36,10 @@ async function main(): Promise<void> {
     },
     { dataDir },
   );
-  const { server } = await bootConcord(settings);
+  const { server } = await bootConcord(settings).catch(async (error: unknown) => {
+    await database.stop();
+    throw error;
+  });
   try {
     const url = server.url;
     const token = await login(url, 'yang.li@example.com', settings.staffPassword);
@@ -65,7 +71,7 @@ async function main(): Promise<void> {
     const patchTransition = await timed(viaPatch, (id) => call('PATCH', `/items/cc_cases/${id}?fields=id`, { state: 'investigating' }));
     const plain = await timed(ids, (id) => call('PATCH', `/items/cc_cases/${id}?fields=id`, { priority: 'high' }));
 
-    console.log(`Workflow enforcement cost (${CASES} cases per path, concurrency ${CONCURRENCY}, ${new Date().toISOString()})`);
+    console.log(`Workflow enforcement cost (${database.vendor}, ${CASES} cases per path, concurrency ${CONCURRENCY}, ${new Date().toISOString()})`);
     console.log(`  transitions via POST /concord/cases/:id/transitions  ${endpoint.toFixed(1)} /s`);
     console.log(`  transitions via PATCH /items/cc_cases/:id {state}     ${patchTransition.toFixed(1)} /s`);
     console.log(`  plain item updates PATCH /items/cc_cases/:id          ${plain.toFixed(1)} /s`);
@@ -73,6 +79,7 @@ async function main(): Promise<void> {
     console.log(`  ratio PATCH transition / plain update                  ${(patchTransition / plain).toFixed(2)}`);
   } finally {
     await server.stop();
+    await database.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }

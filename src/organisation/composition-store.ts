@@ -72,6 +72,9 @@ export async function loadDepartmentLabels(db: Knex): Promise<Map<string, Depart
 }
 
 export async function loadMemberships(db: Knex, teamId: number | string): Promise<MembershipRow[]> {
+  // A team being created (the create guard's placeholder key) has no rows yet; PostgreSQL, unlike
+  // SQLite, refuses to compare the integer key with such a placeholder.
+  if (!/^\d+$/.test(String(teamId))) return [];
   return db('cc_team_members').select('id', 'team', 'user', 'since', 'until').where('team', teamId);
 }
 

@@ -4,6 +4,7 @@ import { HistoryAppendOnlyError, IllegalTransitionError, InvalidPayloadError, Ma
 import { userDepartment } from '../organisation/authority-store.ts';
 import { relationKey } from '../relation-key.ts';
 import { stateRef, transitionCase, type TransitionFields, type WorkflowContext } from './case-workflow.ts';
+import { claimCase } from './state-audit.ts';
 import { MANAGED_CASE_FIELDS, TRANSITION_FIELDS } from './transition-rules.ts';
 import { holdState } from './state-moves.ts';
 import { usableInitialState } from './workflow-guards.ts';
@@ -36,21 +37,25 @@ export async function guardCaseCreate(db: Knex, payload: Payload, now: Date = ne
 
 /** The history row for a case just opened: entering its initial state, by whoever recorded it. */
 export async function recordCaseOpened(db: Knex, caseId: number, actor: string | null): Promise<void> {
-  const row = await db('cc_cases').select('state', 'opened_at').where('id', caseId).first();
-  if (!row?.state) return;
-  // The state audit may have written it already (it repairs openings that were never written).
-  if (await db('cc_case_events').first('id').where('case', caseId)) return;
-  await db('cc_case_events').insert({
-    case: caseId,
-    from_state: null,
-    to_state: row.state,
-    transition: null,
-    actor,
-    actor_department: actor ? await userDepartment(db, actor) : null,
-    occurred_at: row.opened_at ?? toDbTime(db, new Date()),
-    note: null,
-    is_handoff: false,
-    is_override: false,
+  await db.transaction(async (trx) => {
+    // The state audit may be writing it at this moment, or have written it already (it repairs
+    // openings that were never written): claim the case first, as the audit does.
+    await claimCase(trx, caseId);
+    const row = await trx('cc_cases').select('state', 'opened_at').where('id', caseId).first();
+    if (!row?.state) return;
+    if (await trx('cc_case_events').first('id').where('case', caseId)) return;
+    await trx('cc_case_events').insert({
+      case: caseId,
+      from_state: null,
+      to_state: row.state,
+      transition: null,
+      actor,
+      actor_department: actor ? await userDepartment(trx, actor) : null,
+      occurred_at: row.opened_at ?? toDbTime(trx, new Date()),
+      note: null,
+      is_handoff: false,
+      is_override: false,
+    });
   });
 }
 

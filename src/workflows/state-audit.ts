@@ -6,7 +6,9 @@ import { toDbTime } from '../db-time.ts';
  * with "Emit Events" unchecked, say), so such a write can change a case's state unseen. This audit
  * finds every case whose state differs from where its history ends and records the jump: a history
  * row marked as an override (so the history chains again) and a cc_overrides row saying it
- * happened outside the workflow. Runs with the SLA schedule; idempotent.
+ * happened outside the workflow. Runs with the SLA schedule; idempotent. Several audits may run at
+ * once (every instance runs the schedule, admins run it by hand): each case is claimed before it is
+ * re-read and recorded, so each drift and each missing opening is recorded once.
  */
 export async function recordUnrecordedStateChanges(db: Knex, now: Date = new Date()): Promise<number[]> {
   await recordMissingOpenings(db);
@@ -19,7 +21,8 @@ export async function recordUnrecordedStateChanges(db: Knex, now: Date = new Dat
   const recorded: number[] = [];
   for (const row of drifted) {
     await db.transaction(async (trx) => {
-      // Re-check inside the transaction: another instance may have recorded it meanwhile.
+      // Re-check after the claim: another audit may have recorded it meanwhile.
+      await claimCase(trx, row.id);
       const last = await trx('cc_case_events').where('case', row.id).orderBy('id', 'desc').first('to_state');
       const current = await trx('cc_cases').where('id', row.id).first('state');
       if (!last || !current || last.to_state === current.state) return;
@@ -64,17 +67,30 @@ async function recordMissingOpenings(db: Knex): Promise<void> {
     .whereNotNull('c.state')
     .select('c.id', 'c.state', 'c.reporter', 'c.opened_at', 'u.cc_department');
   for (const orphan of orphans) {
-    await db('cc_case_events').insert({
-      case: orphan.id,
-      from_state: null,
-      to_state: orphan.state,
-      transition: null,
-      actor: orphan.reporter,
-      actor_department: orphan.cc_department,
-      occurred_at: orphan.opened_at ?? toDbTime(db, new Date()),
-      note: '[audit] opening recorded afterwards',
-      is_handoff: false,
-      is_override: false,
+    await db.transaction(async (trx) => {
+      await claimCase(trx, orphan.id);
+      if (await trx('cc_case_events').where('case', orphan.id).first('id')) return;
+      await trx('cc_case_events').insert({
+        case: orphan.id,
+        from_state: null,
+        to_state: orphan.state,
+        transition: null,
+        actor: orphan.reporter,
+        actor_department: orphan.cc_department,
+        occurred_at: orphan.opened_at ?? toDbTime(trx, new Date()),
+        note: '[audit] opening recorded afterwards',
+        is_handoff: false,
+        is_override: false,
+      });
     });
   }
+}
+
+/**
+ * Takes the case's row lock for the rest of the transaction with a write that changes nothing: on
+ * PostgreSQL a second audit (or a transition) waits here and then reads what the first committed;
+ * on SQLite the write takes the database's write lock, which serialises the same way.
+ */
+export async function claimCase(trx: Knex.Transaction, id: number): Promise<void> {
+  await trx('cc_cases').where('id', id).update({ state: trx.ref('state') });
 }

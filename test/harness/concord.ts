@@ -1,5 +1,4 @@
 import { authentication, createDirectus, createUser, rest, staticToken, type DirectusClient, type RestClient } from '@directus/sdk';
-import { join } from 'node:path';
 import type { Knex } from 'knex';
 import { afterAll, inject } from 'vitest';
 import { connectDatabase } from '../../host/database.ts';
@@ -100,7 +99,7 @@ let database: Knex | undefined;
  * SLA, say), as Directus's own blackbox tests seed through knex. Never used to assert API results.
  */
 export function testDb(): Knex {
-  database ??= connectDatabase({ DB_CLIENT: 'sqlite3', DB_FILENAME: join(concord().dataDir, 'concord.db') });
+  database ??= connectDatabase(concord().database);
   return database;
 }
 

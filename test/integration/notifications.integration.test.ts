@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createItem, readItems } from '@directus/sdk';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { toDbTime } from '../../src/db-time.ts';
 import { adminClient, concord, createStaff, rawAdmin, refusal, testDb, type StaffUser } from '../harness/concord.ts';
 
 /** Notices fan out once per recipient; SLA breaches escalate once, however often the schedule runs. */
@@ -98,7 +99,7 @@ describe('SLA escalation', () => {
     const created = await lead.client.request(createItem('cc_cases', { title: 'SLA 超期事项', workflow: (complaint as { id: number }).id, customer: customer.id, team: team.id } as never));
     caseId = created.id;
     // Backdate the case ten days: past the received state's 4 h response SLA and the 72 h resolution SLA.
-    const tenDaysAgo = Date.now() - 10 * 24 * 3_600_000;
+    const tenDaysAgo = toDbTime(testDb(), new Date(Date.now() - 10 * 24 * 3_600_000));
     await testDb()('cc_cases').where('id', caseId).update({ opened_at: tenDaysAgo, state_entered_at: tenDaysAgo });
   });
 

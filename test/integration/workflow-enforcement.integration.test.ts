@@ -1159,4 +1159,21 @@ describe('the state audit', () => {
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ from_state: null, to_state: S.received, actor: svcA.id });
   });
+  it('records each drift and each missing opening once when four audits run at once (every instance runs the schedule)', async () => {
+    const drifted = await newCase();
+    const orphan = await newCase();
+    // A write without hooks moves one case; the other lost its opening row.
+    await testDb()('cc_cases').where('id', drifted).update({ state: S.investigating });
+    const [opening] = await eventsOf(orphan);
+    await testDb()('cc_case_events').where('id', opening!.id).delete();
+    const runs = await Promise.all(Array.from({ length: 4 }, () => rawAdmin<{ recorded: number[] }>('POST', '/concord/audit/case-states', {})));
+    expect(runs.flatMap((run) => run.recorded).filter((id) => id === drifted)).toHaveLength(1);
+    expect((await eventsOf(drifted)).map((e) => [e.from_state, e.to_state])).toEqual([
+      [null, S.received],
+      [S.received, S.investigating],
+    ]);
+    const overrides = await rawAdmin<Array<{ kind: string }>>('GET', `/items/cc_overrides?filter[case][_eq]=${drifted}&fields=kind`);
+    expect(overrides.map((o) => o.kind)).toEqual(['unrecorded_change']);
+    expect(await eventsOf(orphan)).toHaveLength(1);
+  });
 });

@@ -153,15 +153,29 @@ describe('resolveSettings', () => {
   });
 
   describe('secrets', () => {
-    it.each(['KEY', 'SECRET', 'ADMIN_TOKEN'])('refuses a missing %s', (name) => {
+    it.each(['KEY', 'SECRET'])('refuses a missing %s', (name) => {
       const raw = { ...BASE };
       delete raw[name];
       expect(resolveError(raw)).toBe(`${name} is missing from .env; delete .env to have new secrets generated, or set ${name}.`);
     });
 
-    it.each(['KEY', 'SECRET', 'ADMIN_TOKEN'])('refuses an empty %s', (name) => {
+    it.each(['KEY', 'SECRET'])('refuses an empty %s', (name) => {
       expect(resolveError({ ...BASE, [name]: '' })).toBe(
         `${name} is missing from .env; delete .env to have new secrets generated, or set ${name}.`,
+      );
+    });
+
+    it('starts without ADMIN_TOKEN: the start configures Directus as its own configuration user', () => {
+      const raw = { ...BASE };
+      delete raw['ADMIN_TOKEN'];
+      expect(resolveSettings(raw, { dataDir: '/tmp/d' }).adminToken).toBeNull();
+    });
+
+    it.each(['KEY', 'SECRET'])('on PostgreSQL, says the instances must share a missing %s', (name) => {
+      const raw: Record<string, string> = { ...BASE, DB_CLIENT: 'pg' };
+      delete raw[name];
+      expect(resolveError(raw)).toBe(
+        `${name} is not set; on PostgreSQL every instance must use the same KEY and SECRET, so Concord does not generate them: set ${name} in the environment or .env.`,
       );
     });
 
@@ -267,12 +281,54 @@ describe('resolveSettings', () => {
     });
   });
 
+  describe('the data cache and several instances', () => {
+    it('refuses CACHE_ENABLED=true, which would serve reads Concord\'s own writes replaced', () => {
+      expect(resolveError({ ...BASE, CACHE_ENABLED: 'true' })).toMatch(/^CACHE_ENABLED=true is not supported/);
+      expect(resolveSettings({ ...BASE, CACHE_ENABLED: 'false' }, { dataDir: '/tmp/d' }).directus['CACHE_ENABLED']).toBe('false');
+    });
+
+    const SHARED: Record<string, string> = {
+      ...BASE,
+      DB_CLIENT: 'pg',
+      CONCORD_INSTANCES: '2',
+      REDIS: 'redis://127.0.0.1:6379',
+      STORAGE_LOCATIONS: 'local',
+      STORAGE_LOCAL_ROOT: '/srv/concord-uploads',
+    };
+
+    it('shares Directus\'s caches, synchronisation and rate limits through Redis when several instances serve one database', () => {
+      const settings = resolveSettings(SHARED, { dataDir: '/tmp/d' });
+      expect(settings.instances).toBe(2);
+      expect(settings.directus).toMatchObject({ CACHE_STORE: 'redis', SYNCHRONIZATION_STORE: 'redis', RATE_LIMITER_STORE: 'redis', STORAGE_LOCAL_ROOT: '/srv/concord-uploads' });
+      expect(resolveSettings(BASE, { dataDir: '/tmp/d' }).directus['SYNCHRONIZATION_STORE']).toBeUndefined();
+    });
+
+    it.each([
+      ['SQLite', { DB_CLIENT: 'sqlite3' }, /database is SQLite/],
+      ['no Redis', { REDIS: '' }, /REDIS is not set/],
+      ['a store kept in memory', { CACHE_STORE: 'memory' }, /CACHE_STORE is "memory"/],
+      ['no storage named', { STORAGE_LOCATIONS: '' }, /STORAGE_LOCATIONS is not set/],
+      ['a local storage without a shared root', { STORAGE_LOCAL_ROOT: '' }, /local storage location local has no STORAGE_LOCAL_ROOT/],
+      ['a count that is not a number', { CONCORD_INSTANCES: 'two' }, /CONCORD_INSTANCES must be a whole number/],
+    ])('refuses several instances with %s', (_label, change, message) => {
+      const raw: Record<string, string> = { ...SHARED, ...change };
+      for (const [name, value] of Object.entries(raw)) if (value === '') delete raw[name];
+      expect(resolveError(raw)).toMatch(message);
+    });
+
+    it('accepts an s3 storage location without a local root', () => {
+      const raw: Record<string, string> = { ...SHARED, STORAGE_LOCATIONS: 's3', STORAGE_S3_DRIVER: 's3' };
+      delete raw['STORAGE_LOCAL_ROOT'];
+      expect(resolveSettings(raw, { dataDir: '/tmp/d' }).instances).toBe(2);
+    });
+  });
+
   describe('what reaches Directus', () => {
     it('passes other variables through but not npm_* ones nor CONCORD_* ones the extensions do not read', () => {
       const settings = resolveSettings(
         {
           ...BASE,
-          CACHE_ENABLED: 'true',
+          CACHE_AUTO_PURGE: 'true',
           CONCORD_STAFF_PASSWORD: 'staff-secret',
           CONCORD_SEED_DEMO: 'false',
           npm_config_cache: '/x',
@@ -281,7 +337,7 @@ describe('resolveSettings', () => {
         },
         { dataDir: '/tmp/d' },
       );
-      expect(settings.directus['CACHE_ENABLED']).toBe('true');
+      expect(settings.directus['CACHE_AUTO_PURGE']).toBe('true');
       expect(Object.keys(settings.directus).filter((k) => k.startsWith('CONCORD_') || k.startsWith('npm_'))).toEqual(['CONCORD_SLA_CRON']);
       expect(Object.values(settings.directus)).not.toContain('staff-secret');
     });
@@ -374,5 +430,13 @@ describe('loadLocalEnv (temporary file)', () => {
     const env = loadLocalEnv(file);
     expect(env['CONCORD_TEST_ONLY_A']).toBe('from-process');
     expect(env['CONCORD_TEST_ONLY_B']).toBe('file-only');
+  });
+
+  it('generates no secrets for PostgreSQL, whose instances must share them', () => {
+    dir = mkdtempSync(join(tmpdir(), 'concord-env-'));
+    const file = join(dir, '.env');
+    vi.stubEnv('DB_CLIENT', 'pg');
+    loadLocalEnv(file);
+    expect(() => statSync(file)).toThrow();
   });
 });

@@ -1,0 +1,51 @@
+/**
+ * `node host/schema-child.ts apply|plan|export <snapshot.yaml> <out>`, spawned with the Directus
+ * environment by host/directus.ts, running the functions `directus schema snapshot|apply` run:
+ * - apply: brings the database to the snapshot, aligned with the database's own vendor terms
+ *   (host/schema-snapshot.ts), and writes the changes it made to `out` (JSON);
+ * - plan: writes the changes apply would make, making none;
+ * - export: writes the database's schema to `out` as YAML, in the snapshot's terms wherever they
+ *   mean the same (what `npm run snapshot` commits).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dump, load } from 'js-yaml';
+import getDatabase, { isInstalled } from '@directus/api/database/index';
+import { applySnapshot } from '@directus/api/utils/apply-snapshot';
+import { getSnapshot } from '@directus/api/utils/get-snapshot';
+import { getSnapshotDiff, type SnapshotDiff } from '@directus/api/utils/get-snapshot-diff';
+import { alignSnapshot, type SchemaSyncResult, type Snapshot } from './schema-snapshot.ts';
+
+const [mode, file, out] = process.argv.slice(2) as ['apply' | 'plan' | 'export', string, string];
+const database = getDatabase();
+try {
+  if (!(await isInstalled())) throw new Error('Directus is not installed on this database; run its bootstrap first.');
+  const current = (await getSnapshot({ database })) as Snapshot;
+  const snapshot = load(readFileSync(file, 'utf8')) as Snapshot;
+  if (mode === 'export') {
+    writeFileSync(out, dump(alignSnapshot(current, snapshot)));
+  } else {
+    const wanted = alignSnapshot(snapshot, current);
+    const diff = getSnapshotDiff(current, wanted);
+    const changes = describe(diff);
+    if (mode === 'apply' && changes.length > 0) await applySnapshot(wanted, { current, diff, database });
+    const result: SchemaSyncResult = { vendor: current.vendor ?? 'unknown', changes };
+    writeFileSync(out, JSON.stringify(result));
+  }
+} finally {
+  await database.destroy();
+}
+// Directus's cache and bus clients keep the event loop alive.
+process.exit(0);
+
+function describe(diff: SnapshotDiff): string[] {
+  const verb = { N: 'create', D: 'delete', E: 'update', A: 'update' } as const;
+  const lines: string[] = [];
+  for (const [kind, entries] of Object.entries(diff) as Array<[string, SnapshotDiff['collections']]>) {
+    for (const entry of entries) {
+      const first = entry.diff[0];
+      const paths = [...new Set(entry.diff.map((d) => (d.path ?? []).join('.')).filter(Boolean))];
+      lines.push(`${verb[first?.kind ?? 'E']} ${kind.replace(/s$/, '')} ${entry.collection}${entry.field ? `.${entry.field}` : ''}${paths.length ? ` (${paths.join(', ')})` : ''}`);
+    }
+  }
+  return lines;
+}

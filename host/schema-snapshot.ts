@@ -1,0 +1,146 @@
+import { isDeepStrictEqual } from 'node:util';
+
+/**
+ * Directus schema snapshots name columns in the words of the database that wrote them: a uuid
+ * reference is `char(36)` of type `string` on SQLite and `uuid` on PostgreSQL, a string is
+ * `varchar` or `character varying`, an integer carries a precision of 32 only on PostgreSQL, a
+ * foreign key has a constraint name only there. Applied as is to the other vendor, every such
+ * field reads as a change, and altering a reference to `char(36)` breaks its foreign key.
+ *
+ * `alignSnapshot(wanted, reference)` keeps everything `wanted` says but, wherever a field or
+ * relation means the same column as in `reference`, takes `reference`'s words for it. Before
+ * applying, the reference is the target database's own snapshot: only real changes remain. When
+ * writing snapshots/, the reference is the committed file: a snapshot taken on PostgreSQL changes
+ * only what really changed. The rules are per type, so they hold for fields added later.
+ */
+
+/** What bringing a database to a snapshot changed (or would change), one line per item. */
+export interface SchemaSyncResult {
+  vendor: string;
+  changes: string[];
+}
+
+export interface Snapshot {
+  version: number;
+  directus: string;
+  vendor?: string;
+  collections: Array<{ collection: string } & Record<string, unknown>>;
+  fields: SnapshotField[];
+  systemFields?: unknown[];
+  relations: SnapshotRelation[];
+}
+
+export interface SnapshotField {
+  collection: string;
+  field: string;
+  type: string;
+  meta: { special?: string[] | null } & Record<string, unknown> | null;
+  schema: ColumnSchema | null;
+}
+
+export interface ColumnSchema {
+  data_type?: string;
+  default_value?: unknown;
+  max_length?: number | null;
+  numeric_precision?: number | null;
+  numeric_scale?: number | null;
+  is_nullable?: boolean;
+  is_unique?: boolean;
+  is_indexed?: boolean;
+  is_primary_key?: boolean;
+  is_generated?: boolean;
+  generation_expression?: string | null;
+  has_auto_increment?: boolean;
+  foreign_key_table?: string | null;
+  foreign_key_column?: string | null;
+  [key: string]: unknown;
+}
+
+export interface SnapshotRelation {
+  collection: string;
+  field: string;
+  related_collection: string | null;
+  meta: unknown;
+  schema: { constraint_name?: string | null; [key: string]: unknown } | null;
+}
+
+const key = (item: { collection: string; field: string }) => `${item.collection}.${item.field}`;
+
+export function alignSnapshot(wanted: Snapshot, reference: Snapshot): Snapshot {
+  const vendor = reference.vendor ?? 'sqlite';
+  const referenceFields = new Map(reference.fields.map((f) => [key(f), f]));
+  const referenceRelations = new Map(reference.relations.map((r) => [key(r), r]));
+  return {
+    ...wanted,
+    vendor,
+    fields: wanted.fields.map((field) => {
+      const own = inVendorTerms(field, vendor);
+      const theirs = referenceFields.get(key(field));
+      if (!theirs?.schema || !own.schema || !isDeepStrictEqual(columnMeaning(own), columnMeaning(theirs))) return own;
+      return { ...own, type: theirs.type, schema: theirs.schema };
+    }),
+    relations: wanted.relations.map((relation) => {
+      const theirs = referenceRelations.get(key(relation));
+      if (!theirs?.schema || !relation.schema || !isDeepStrictEqual(constraintMeaning(relation), constraintMeaning(theirs))) return relation;
+      return { ...relation, schema: { ...relation.schema, constraint_name: theirs.schema.constraint_name ?? null } };
+    }),
+  };
+}
+
+/**
+ * How Directus stores a uuid key or reference: as `uuid` where the database has the type, as
+ * `char(36)` on SQLite (Directus itself turns char(36) keys into uuid when it creates a
+ * collection on PostgreSQL, but not for a field added to an existing one).
+ */
+function isUuidColumn(field: SnapshotField): boolean {
+  if (field.type === 'uuid') return true;
+  const schema = field.schema;
+  return (
+    field.type === 'string' &&
+    schema !== null &&
+    ['char', 'varchar', 'character', 'character varying'].includes(String(schema.data_type).toLowerCase()) &&
+    schema.max_length === 36 &&
+    Boolean(schema.is_primary_key || (schema.foreign_key_table && schema.foreign_key_column))
+  );
+}
+
+function inVendorTerms(field: SnapshotField, vendor: string): SnapshotField {
+  if (vendor === 'sqlite' || field.type !== 'string' || !field.schema || !isUuidColumn(field)) return field;
+  return { ...field, type: 'uuid', schema: { ...field.schema, data_type: 'uuid', max_length: null } };
+}
+
+/** What a column is, without the words a vendor uses for it. */
+function columnMeaning(field: SnapshotField): Record<string, unknown> {
+  const schema = field.schema as ColumnSchema;
+  const uuid = isUuidColumn(field);
+  const autoKey = Boolean(schema.is_primary_key && schema.has_auto_increment);
+  return {
+    type: uuid ? 'uuid' : field.type,
+    // Vendors spell an auto-increment key's default (nextval(...)) and uniqueness differently.
+    default_value: autoKey ? null : defaultMeaning(schema.default_value),
+    max_length: !uuid && ['string', 'char'].includes(field.type) ? (schema.max_length ?? null) : null,
+    numeric_precision: field.type === 'decimal' ? (schema.numeric_precision ?? null) : null,
+    numeric_scale: field.type === 'decimal' ? (schema.numeric_scale ?? null) : null,
+    is_nullable: schema.is_nullable ?? true,
+    is_unique: autoKey || schema.is_primary_key ? true : (schema.is_unique ?? false),
+    is_indexed: schema.is_indexed ?? false,
+    is_primary_key: schema.is_primary_key ?? false,
+    has_auto_increment: schema.has_auto_increment ?? false,
+    is_generated: schema.is_generated ?? false,
+    generation_expression: schema.generation_expression ?? null,
+    foreign_key_table: schema.foreign_key_table ?? null,
+    foreign_key_column: schema.foreign_key_column ?? null,
+  };
+}
+
+function defaultMeaning(value: unknown): unknown {
+  if (typeof value !== 'string') return value ?? null;
+  if (/^(now\(\)|current_timestamp(\(\d*\))?)$/i.test(value)) return 'now';
+  return value;
+}
+
+/** SQLite reports no constraint names; anywhere else a name is what Directus generated. */
+function constraintMeaning(relation: SnapshotRelation): Record<string, unknown> {
+  const { constraint_name: _name, ...rest } = relation.schema ?? {};
+  return rest;
+}

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { alignSnapshot, type ColumnSchema, type Snapshot, type SnapshotField, type SnapshotRelation } from '../../host/schema-snapshot.ts';
+
+function column(overrides: Partial<ColumnSchema> = {}): ColumnSchema {
+  return {
+    data_type: 'varchar',
+    default_value: null,
+    max_length: 255,
+    numeric_precision: null,
+    numeric_scale: null,
+    is_nullable: true,
+    is_unique: false,
+    is_indexed: false,
+    is_primary_key: false,
+    is_generated: false,
+    generation_expression: null,
+    has_auto_increment: false,
+    foreign_key_table: null,
+    foreign_key_column: null,
+    ...overrides,
+  };
+}
+
+function field(name: string, type: string, schema: Partial<ColumnSchema>): SnapshotField {
+  return { collection: 'cc_things', field: name, type, meta: { special: null }, schema: column(schema) };
+}
+
+function relation(name: string, constraint: string | null): SnapshotRelation {
+  return {
+    collection: 'cc_things',
+    field: name,
+    related_collection: 'directus_users',
+    meta: null,
+    schema: { table: 'cc_things', column: name, foreign_key_table: 'directus_users', foreign_key_column: 'id', constraint_name: constraint, on_delete: 'SET NULL' },
+  };
+}
+
+function snapshot(vendor: string, fields: SnapshotField[], relations: SnapshotRelation[] = []): Snapshot {
+  return { version: 1, directus: '11.17.4', vendor, collections: [{ collection: 'cc_things' }], fields, relations };
+}
+
+// What the committed (SQLite) snapshot says about a few columns, and what PostgreSQL reports for them.
+const sqliteFields = [
+  field('id', 'integer', { data_type: 'integer', max_length: null, is_primary_key: true, has_auto_increment: true }),
+  field('owner', 'string', { data_type: 'char', max_length: 36, foreign_key_table: 'directus_users', foreign_key_column: 'id' }),
+  field('title', 'string', { data_type: 'varchar', max_length: 255 }),
+  field('amount', 'decimal', { data_type: 'numeric', max_length: null, numeric_precision: 12, numeric_scale: 2 }),
+  field('created', 'timestamp', { data_type: 'datetime', max_length: null, default_value: 'CURRENT_TIMESTAMP' }),
+];
+const pgFields = [
+  field('id', 'integer', { data_type: 'integer', max_length: null, numeric_precision: 32, is_primary_key: true, has_auto_increment: true, is_unique: true, default_value: "nextval('cc_things_id_seq'::regclass)" }),
+  field('owner', 'uuid', { data_type: 'uuid', max_length: null, foreign_key_table: 'directus_users', foreign_key_column: 'id' }),
+  field('title', 'string', { data_type: 'character varying', max_length: 255 }),
+  field('amount', 'decimal', { data_type: 'numeric', max_length: null, numeric_precision: 12, numeric_scale: 2 }),
+  field('created', 'timestamp', { data_type: 'timestamp with time zone', max_length: null, default_value: 'now()' }),
+];
+const committed = snapshot('sqlite', sqliteFields, [relation('owner', null)]);
+const onPostgres = snapshot('postgres', pgFields, [relation('owner', 'cc_things_owner_foreign')]);
+
+describe('alignSnapshot', () => {
+  it('applied to PostgreSQL, takes the database\'s words for every column that means the same: nothing left to change', () => {
+    const wanted = alignSnapshot(committed, onPostgres);
+    expect(wanted.vendor).toBe('postgres');
+    expect(wanted.fields).toEqual(onPostgres.fields);
+    expect(wanted.relations).toEqual(onPostgres.relations);
+  });
+
+  it('applied to SQLite, changes nothing in a SQLite snapshot', () => {
+    expect(alignSnapshot(committed, committed)).toEqual(committed);
+  });
+
+  it('keeps real changes: a longer string, a new field, and a uuid reference new to the database becomes uuid on PostgreSQL', () => {
+    const changed = snapshot('sqlite', [
+      ...sqliteFields.filter((f) => f.field !== 'title'),
+      field('title', 'string', { data_type: 'varchar', max_length: 500 }),
+      field('reviewer', 'string', { data_type: 'char', max_length: 36, foreign_key_table: 'directus_users', foreign_key_column: 'id' }),
+    ]);
+    const wanted = alignSnapshot(changed, onPostgres);
+    const byName = new Map(wanted.fields.map((f) => [f.field, f]));
+    expect(byName.get('title')?.schema?.max_length).toBe(500);
+    expect(byName.get('reviewer')).toMatchObject({ type: 'uuid', schema: { data_type: 'uuid', max_length: null } });
+    expect(byName.get('owner')).toEqual(pgFields[1]);
+  });
+
+  it('keeps a change of nullability, default or foreign key', () => {
+    const changed = snapshot('sqlite', [
+      sqliteFields[0]!,
+      field('owner', 'string', { data_type: 'char', max_length: 36, foreign_key_table: 'directus_roles', foreign_key_column: 'id' }),
+      field('title', 'string', { data_type: 'varchar', max_length: 255, is_nullable: false }),
+      sqliteFields[3]!,
+      field('created', 'timestamp', { data_type: 'datetime', max_length: null, default_value: null }),
+    ]);
+    const byName = new Map(alignSnapshot(changed, onPostgres).fields.map((f) => [f.field, f]));
+    expect(byName.get('owner')?.schema?.foreign_key_table).toBe('directus_roles');
+    expect(byName.get('title')?.schema).toMatchObject({ is_nullable: false, data_type: 'varchar' });
+    expect(byName.get('created')?.schema?.default_value).toBeNull();
+  });
+
+  it('written back from PostgreSQL, keeps the committed file\'s words wherever the database means the same', () => {
+    expect(alignSnapshot(onPostgres, committed)).toEqual({ ...onPostgres, vendor: 'sqlite', fields: sqliteFields, relations: committed.relations });
+  });
+});
