@@ -1,6 +1,9 @@
 import { useApi, type definePanel } from '@directus/extensions-sdk';
 import { onMounted, ref, watch, type Ref } from 'vue';
 import { tr } from './strings.ts';
+import type { Viewer } from '../../insights/viewer.ts';
+
+export type { Viewer };
 
 /**
  * Where an Insights panel looks: my department, my team, a chosen department or team, or the
@@ -14,15 +17,6 @@ export interface ScopeOptions {
   scope?: ScopeMode;
   department?: unknown;
   team?: unknown;
-}
-
-export interface Viewer {
-  user: string | null;
-  department: string | null;
-  heads: string[];
-  teams: Array<{ id: number; name: string; lead: boolean }>;
-  departments: Array<{ code: string; name_zh: string; name_en: string | null }>;
-  all_teams: Array<{ id: number; name: string; status: string }>;
 }
 
 export type ResolvedScope = { kind: 'company'; label: string } | { kind: 'department'; key: string; label: string } | { kind: 'team'; key: number; label: string };
