@@ -40,6 +40,20 @@ export function communicationResult(a: CommunicationAggregate): DimensionResult 
 
 const EMPTY: CommunicationAggregate = { handoffs: 0, handoffs_with_sla: 0, within_sla: 0, median_response_hours: null };
 
+/**
+ * When handoff row `event` (into state `receiverState`) was answered: the first later history row of
+ * its case by the receiving department before the period ends, not an override; unanswered, the
+ * period's end. Binds the period's end twice. The communication score and the Insights handoff flow
+ * share it, so their counts and medians agree.
+ */
+export function handoffAnsweredAt(event: string, receiverState: string): string {
+  return `coalesce((
+            select min(r.occurred_at) from cc_case_events r
+            where r."case" = ${event}."case" and r.occurred_at > ${event}.occurred_at and r.occurred_at < ?
+              and r.actor_department = ${receiverState}.owner_department and r.is_override is not true
+          ), ?)`;
+}
+
 export const communication: DimensionModule = {
   key: 'communication',
   empty: () => communicationResult(EMPTY),
@@ -52,11 +66,7 @@ export const communication: DimensionModule = {
       db,
       `with handoffs as materialized (
         select e."case" as case_id, c.team as team, st.owner_department as receiver, st.response_sla_hours as sla, e.occurred_at as occurred_at,
-          coalesce((
-            select min(r.occurred_at) from cc_case_events r
-            where r."case" = e."case" and r.occurred_at > e.occurred_at and r.occurred_at < ?
-              and r.actor_department = st.owner_department and r.is_override is not true
-          ), ?) as answered_at
+          ${handoffAnsweredAt('e', 'st')} as answered_at
         from cc_case_events e
         join cc_workflow_states st on st.id = e.to_state
         join cc_cases c on c.id = e."case"
