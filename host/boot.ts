@@ -14,6 +14,7 @@ import { seedWorkflows } from './seed-workflows.ts';
 import { seedDemoHistory } from './seed-demo-history.ts';
 import { connectDatabase } from './database.ts';
 import { withStartLock } from './start-lock.ts';
+import { assertSchemaPreconditions } from './schema-preconditions.ts';
 import { installDatabaseExtras } from '../src/database-extras.ts';
 import { evaluationSettings } from '../src/evaluation/settings.ts';
 import { seedEvaluatedHistory } from './seed-evaluations.ts';
@@ -24,6 +25,7 @@ import { seedEvaluatedHistory } from './seed-evaluations.ts';
  */
 export async function prepareDatabase(settings: ConcordSettings, db: Knex): Promise<{ schema: SchemaSyncResult; installation: Installation }> {
   await assertDatabaseNotNewer(db);
+  await assertSchemaPreconditions(db);
   await runDirectusCli(['bootstrap'], settings.directus);
   const schema = await syncSchema(settings.directus);
   // Snapshots carry no triggers or composite indexes, and a SQLite table rebuild drops them.

@@ -15,8 +15,9 @@ import { SettingError, type ConcordSettings } from './env.ts';
 /**
  * Bump when snapshots/ changes in a way an older Concord cannot read. An older Concord refuses to
  * start on a database a newer one has written, instead of damaging it.
+ * 2: team names unique.
  */
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 const TABLE = 'cc_installation';
 const STORAGE_MARKER_FILE = '.concord-storage';

@@ -432,3 +432,15 @@ export const SelfAppointmentError = defineRefusal<{ collection: string; field: s
       `You cannot appoint yourself (${collection}.${field}): leading a team brings a manager's rights, so someone else appoints its lead — another member of HR or an administrator.`,
   },
 });
+
+/** Team names are unique (a unique key settles concurrent creates and renames, on every write path). */
+export const DuplicateTeamNameError = defineRefusal<{ name: string }>('DUPLICATE_TEAM_NAME', 409, {
+  'zh-CN': {
+    title: '团队名称已被使用',
+    message: ({ name }) => `已经有一个名为“${name}”的团队;请换一个名称(例如加上客户或地区),或打开那个团队继续维护。`,
+  },
+  'en-US': {
+    title: 'Team name taken',
+    message: ({ name }) => `There is already a team named "${name}": choose another name (add the customer or region, say), or open that team instead.`,
+  },
+});

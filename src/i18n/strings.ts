@@ -9,6 +9,7 @@ export const TRANSLATION_STRINGS: Record<string, { 'zh-CN': string; 'en-US': str
   'cc.note.department_head': { 'zh-CN': '部门负责人可维护本部门职责', 'en-US': 'The head may edit the department’s duties' },
   'cc.note.user_department': { 'zh-CN': '此人所属的部门,决定其权限与统计口径', 'en-US': 'The person’s department; decides rights and which figures they count towards' },
   'cc.note.teams': { 'zh-CN': '由各部门代表组成的跨部门客户协同团队(表1)', 'en-US': 'Cross-department customer teams of department representatives (Table 1)' },
+  'cc.note.team_name': { 'zh-CN': '公司内唯一,便于在通知和看板中辨认', 'en-US': 'Unique in the company, so notices and dashboards name one team' },
   'cc.note.team_status': { 'zh-CN': '各部门人数达到组建规则最低要求后才能启用', 'en-US': 'A team can be activated only when every department meets its minimum' },
   'cc.note.team_composition': { 'zh-CN': '按组建规则核对各部门代表人数', 'en-US': 'Each department’s representatives against the composition rules' },
   'cc.note.member_until': { 'zh-CN': '离开当天起不再计为成员;留空表示仍在团队', 'en-US': 'No longer counted from this day; empty while still a member' },

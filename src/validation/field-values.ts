@@ -20,6 +20,8 @@ export interface FieldSpec {
   field: string;
   type: string;
   nullable: boolean;
+  /** A unique key: text is compared as written, so it is stored trimmed and may not be blank. */
+  unique: boolean;
   maxLength: number | null;
   precision: number | null;
   scale: number | null;
@@ -42,7 +44,7 @@ interface FieldRow {
   collection: string;
   field: string;
   type: string;
-  schema: { max_length?: number | null; numeric_precision?: number | null; numeric_scale?: number | null; is_nullable?: boolean } | null;
+  schema: { max_length?: number | null; numeric_precision?: number | null; numeric_scale?: number | null; is_nullable?: boolean; is_unique?: boolean } | null;
   meta: { special?: string[] | string | null; options?: Record<string, unknown> | null; system?: boolean } | null;
 }
 
@@ -92,6 +94,7 @@ async function readFieldSpecs({ db, schema, services }: FieldSources): Promise<F
       field: row.field,
       type: row.type,
       nullable: row.schema?.is_nullable !== false,
+      unique: row.schema?.is_unique === true,
       maxLength: row.schema?.max_length ?? null,
       precision: row.schema?.numeric_precision ?? null,
       scale: row.schema?.numeric_scale ?? null,
@@ -168,8 +171,11 @@ function normalise(spec: FieldSpec, value: unknown, refuse: (reason: Localized) 
     case 'string':
     case 'text':
     case 'hash': {
-      const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
-      if (typeof text !== 'string') return refuse(say(`text is needed, not ${shown(value)}`, `需要文本,而不是 ${shown(value)}`));
+      const given = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
+      if (typeof given !== 'string') return refuse(say(`text is needed, not ${shown(value)}`, `需要文本,而不是 ${shown(value)}`));
+      // A unique key compares text as written: "华东团队 " and "华东团队" would be two teams that look like one.
+      const text = spec.unique ? given.trim() : given;
+      if (spec.unique && text === '') refuse(say('it cannot be blank', '不能为空白'));
       if (spec.maxLength !== null && text.length > spec.maxLength) refuse(say(`at most ${spec.maxLength} characters (this has ${text.length})`, `最多 ${spec.maxLength} 个字符(当前 ${text.length} 个)`));
       return text;
     }

@@ -1,6 +1,6 @@
 import { createItem, deleteItem, readItems, updateItem, updateItems } from '@directus/sdk';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { adminClient, concord, createStaff, rawAdmin, refusal, type StaffUser } from '../harness/concord.ts';
+import { adminClient, concord, createStaff, http, rawAdmin, refusal, tokenOf, type StaffUser } from '../harness/concord.ts';
 
 /**
  * Table 1 as enforced by the server: a team becomes active only when every department meets its
@@ -204,5 +204,59 @@ describe('GET /concord/teams/:id/composition', () => {
     const byName = new Map(list.map((entry) => [entry.team.name, entry]));
     expect(byName.get('T-full')?.satisfied).toBe(true);
     expect(byName.get('T-short')?.satisfied).toBe(false);
+  });
+});
+
+describe('team names', () => {
+  const NAME = `T-名称唯一 ${Date.now().toString(36)}`;
+  let original: Team;
+  beforeAll(async () => {
+    original = (await hr.client.request(createItem('cc_teams', { name: NAME, status: 'forming' } as never))) as Team;
+  });
+
+  async function teamsNamed(name: string): Promise<number> {
+    return (await rawAdmin<unknown[]>('GET', `/items/cc_teams?filter[name][_eq]=${encodeURIComponent(name)}&fields=id&limit=-1`)).length;
+  }
+
+  it('are unique: a second team of one name is refused on REST, batch and GraphQL, with the name, and nothing is written', async () => {
+    const token = await tokenOf(hr);
+    const single = await http('POST', '/items/cc_teams', { token, body: { name: NAME } });
+    const batch = await http('POST', '/items/cc_teams', { token, body: [{ name: `${NAME} 新` }, { name: NAME }] });
+    const graphql = await http('POST', '/graphql', { token, body: { query: `mutation { create_cc_teams_item(data: { name: ${JSON.stringify(NAME)} }) { id } }` } });
+    for (const result of [single, batch, graphql]) {
+      const error = result.json?.errors?.[0];
+      expect(error?.extensions?.['code']).toBe('DUPLICATE_TEAM_NAME');
+      expect(error?.message).toBe(`已经有一个名为“${NAME}”的团队;请换一个名称(例如加上客户或地区),或打开那个团队继续维护。`);
+    }
+    expect([single.status, batch.status]).toEqual([409, 409]);
+    expect(await teamsNamed(NAME)).toBe(1);
+    expect(await teamsNamed(`${NAME} 新`)).toBe(0);
+  });
+
+  it('are compared as written after trimming: spaces around a taken name do not make it another, and a blank name is refused', async () => {
+    const padded = await refusal(hr.client.request(createItem('cc_teams', { name: `  ${NAME}\t` } as never)));
+    expect([padded.status, padded.code]).toEqual([409, 'DUPLICATE_TEAM_NAME']);
+    const blank = await refusal(hr.client.request(createItem('cc_teams', { name: '   ' } as never)));
+    expect([blank.status, blank.code, blank.extensions?.['field']]).toEqual([400, 'INVALID_PAYLOAD', 'name']);
+    const spaced = (await hr.client.request(createItem('cc_teams', { name: `  ${NAME} 二组  ` } as never))) as Team;
+    expect(spaced.name).toBe(`${NAME} 二组`);
+  });
+
+  it('hold on renames: renaming a team to a taken name is refused and it keeps its own', async () => {
+    const other = (await hr.client.request(createItem('cc_teams', { name: `${NAME} 改名`, status: 'forming' } as never))) as Team;
+    const renamed = await refusal(hr.client.request(updateItem('cc_teams', other.id, { name: NAME } as never)));
+    expect([renamed.status, renamed.code]).toEqual([409, 'DUPLICATE_TEAM_NAME']);
+    const after = (await adminClient().request(readItems('cc_teams', { filter: { id: { _eq: other.id } }, fields: ['name'] } as never))) as Team[];
+    expect(after[0]?.name).toBe(`${NAME} 改名`);
+    expect(original.name).toBe(NAME);
+  });
+
+  it('settle races: five people creating the same new team at once make one team, and the others are told it exists', async () => {
+    const name = `${NAME} 并发`;
+    const token = await tokenOf(hr);
+    const results = await Promise.all(Array.from({ length: 5 }, () => http('POST', '/items/cc_teams', { token, body: { name } })));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409, 409, 409]);
+    for (const refused of results.filter((r) => r.status === 409)) expect(refused.json?.errors?.[0]?.extensions?.['code']).toBe('DUPLICATE_TEAM_NAME');
+    expect(await teamsNamed(name)).toBe(1);
   });
 });
