@@ -154,7 +154,19 @@ describe('history survives deletes', () => {
   });
 
   it('the schema keeps history rows from cascading: every foreign key of cc_case_events refuses deletes of what it names', async () => {
-    const keys: Array<{ from: string; on_delete: string }> = await testDb().raw("select \"from\", on_delete from pragma_foreign_key_list('cc_case_events')");
+    const db = testDb();
+    const keys: Array<{ from: string; on_delete: string }> =
+      db.client.config.client === 'pg'
+        ? (
+            await db.raw(
+              `select kcu.column_name as "from", rc.delete_rule as on_delete
+                 from information_schema.table_constraints tc
+                 join information_schema.referential_constraints rc on rc.constraint_name = tc.constraint_name and rc.constraint_schema = tc.constraint_schema
+                 join information_schema.key_column_usage kcu on kcu.constraint_name = tc.constraint_name and kcu.constraint_schema = tc.constraint_schema
+                where tc.table_name = 'cc_case_events' and tc.constraint_type = 'FOREIGN KEY'`,
+            )
+          ).rows
+        : await db.raw("select \"from\", on_delete from pragma_foreign_key_list('cc_case_events')");
     expect(keys.length).toBeGreaterThan(0);
     for (const key of keys) expect([key.from, key.on_delete]).toEqual([key.from, 'NO ACTION']);
   });
