@@ -20,8 +20,9 @@ import { evaluationSettings } from '../src/evaluation/settings.ts';
 import { seedEvaluatedHistory } from './seed-evaluations.ts';
 
 /**
- * Creates or migrates the database and brings its schema to snapshots/ (idempotent), then checks
- * this instance against what the database recorded about itself (host/installation.ts).
+ * Creates or migrates the database and brings its schema to snapshots/ (idempotent), checks this
+ * instance against what the database recorded about itself (host/installation.ts), and inserts the
+ * reference data (departments, workflows) that are missing.
  */
 export async function prepareDatabase(settings: ConcordSettings, db: Knex): Promise<{ schema: SchemaSyncResult; installation: Installation }> {
   await assertDatabaseNotNewer(db);
@@ -30,18 +31,20 @@ export async function prepareDatabase(settings: ConcordSettings, db: Knex): Prom
   const schema = await syncSchema(settings.directus);
   // Snapshots carry no triggers or composite indexes, and a SQLite table rebuild drops them.
   await installDatabaseExtras(db);
-  return { schema, installation: await checkInstallation(db, settings) };
+  const installation = await checkInstallation(db, settings);
+  // Before the server starts: its schedules must never see a database without its departments.
+  await seedReferenceData(db);
+  await seedWorkflows(db);
+  return { schema, installation };
 }
 
-/** Access, presentation and seed data, applied through the running server's API. */
+/** Access, presentation and the demo company, applied through the running server's API. */
 export interface ConfigureOptions {
   /** Seed the demo company's generated history at scale 1 when there are no cases yet (default true). */
   demoHistory?: boolean;
 }
 
 export async function configure(api: AdminApi, db: Knex, settings: ConcordSettings, installation: Installation, options: ConfigureOptions = {}): Promise<DemoLogin[]> {
-  await seedReferenceData(db);
-  await seedWorkflows(db);
   await applyAccess(api);
   await applyPresentation(api, settings.adminEmail);
   if (!settings.seedDemo) return [];
