@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import { connectDatabase } from '../../host/database.ts';
 import { freePort, syncSchema } from '../../host/directus.ts';
 import { resolveSettings, type ConcordSettings } from '../../host/env.ts';
 import { SCHEMA_VERSION } from '../../host/installation.ts';
+import { ROOT } from '../../host/paths.ts';
 import { POLICY_IDS, ROLE_IDS } from '../../src/access/model.ts';
 import { startPostgres, type PostgresServer } from '../harness/postgres.ts';
 import { startRedis } from '../harness/redis.ts';
@@ -150,6 +152,30 @@ describe.each(['sqlite', 'pg'] as const)('starting Concord on %s', (vendor) => {
       await db('cc_installation').update({ schema_version: SCHEMA_VERSION });
     }
   }, 120_000);
+
+  it.runIf(vendor === 'pg')("turns PostgreSQL's JIT off for the database's sessions (the metric queries are faster without it)", async () => {
+    const fresh = connectDatabase(database);
+    try {
+      expect((await fresh.raw('show jit')).rows).toEqual([{ jit: 'off' }]);
+    } finally {
+      await fresh.destroy();
+    }
+  });
+
+  it.runIf(vendor === 'pg')('the scale seed refuses the live database, naming what to do instead, and writes nothing', async () => {
+    const casesBefore = Number((await db('cc_cases').count({ n: '*' }))[0]?.['n']);
+    const seed = spawnSync(process.execPath, ['scripts/seed.ts', '--scale', '2'], {
+      cwd: ROOT,
+      env: { ...process.env, ...database, ...secrets, LOG_LEVEL: 'error' },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(seed.status).toBe(1);
+    expect(seed.stderr.trim()).toBe(
+      'Cannot seed: the database concord already holds tables, and a scale company is only built in an empty database of its own: create one (createdb concord_scale_2) and set DB_DATABASE to it.',
+    );
+    expect(Number((await db('cc_cases').count({ n: '*' }))[0]?.['n'])).toBe(casesBefore);
+  }, 180_000);
 
   it.runIf(vendor === 'pg')('refuses an instance whose SECRET differs from the one the database was set up with', async () => {
     await expect(boot({ SECRET: randomBytes(32).toString('hex') })).rejects.toThrow(/^SECRET is not the one this database was set up with/);
