@@ -1,16 +1,22 @@
-/** The companies the benchmarks measure: built once by the demo generator into .data/bench-scale-N. */
+/**
+ * The companies the benchmarks measure, built once by the demo generator and kept between runs:
+ * on SQLite in .data/bench-scale-N, on PostgreSQL (DB_CLIENT=pg) in database bench_scale_N of the
+ * benchmarks' own cluster (scripts/bench/database.ts).
+ */
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { bootConcord } from '../../host/boot.ts';
 import { connectDatabase } from '../../host/database.ts';
 import { freePort } from '../../host/directus.ts';
-import { resolveSettings } from '../../host/env.ts';
+import { resolveSettings, type ConcordSettings } from '../../host/env.ts';
 import { DATA_DIR } from '../../host/paths.ts';
 import { seedDemoHistory } from '../../host/seed-demo-history.ts';
+import { benchVendor, companyDatabases, type BenchVendor } from './database.ts';
 
-export function settingsFor(dataDir: string) {
+function settingsFor(dataDir: string, database: Record<string, string>): ConcordSettings {
   return resolveSettings(
     {
+      ...database,
       PATH: process.env['PATH'] ?? '',
       // Fixed, because a benchmark company is booted again later (the admin token is set once, at bootstrap).
       KEY: 'concord-bench-key',
@@ -27,15 +33,41 @@ export function settingsFor(dataDir: string) {
   );
 }
 
-/** A company N times the demo's, built once into its own folder. */
-export async function companyOf(scale: number, fresh = false): Promise<string> {
-  const dataDir = join(DATA_DIR, `bench-scale-${scale}`);
-  if (fresh) rmSync(dataDir, { recursive: true, force: true });
-  if (existsSync(join(dataDir, 'concord.db'))) return dataDir;
-  const settings = settingsFor(dataDir);
-  settings.directus['PORT'] = String(await freePort());
+export interface BenchCompany {
+  vendor: BenchVendor;
+  settings: ConcordSettings;
+  /** Stops what holds the company's database (PostgreSQL's server); the company stays. */
+  close(): Promise<void>;
+}
+
+/** A company N times the demo's, built the first time it is asked for (again with `fresh`). */
+export async function companyOf(scale: number, fresh = false): Promise<BenchCompany> {
+  const vendor = benchVendor();
+  if (vendor === 'sqlite') {
+    const dataDir = join(DATA_DIR, `bench-scale-${scale}`);
+    if (fresh) rmSync(dataDir, { recursive: true, force: true });
+    const settings = settingsFor(dataDir, {});
+    if (!existsSync(join(dataDir, 'concord.db'))) await build(settings, scale);
+    return { vendor, settings, close: async () => undefined };
+  }
+  const databases = await companyDatabases();
+  try {
+    const { env, built } = await databases.open(scale, fresh);
+    const settings = settingsFor(join(DATA_DIR, `bench-pg-scale-${scale}`), env);
+    if (!built) {
+      await build(settings, scale);
+      await databases.built(scale);
+    }
+    return { vendor, settings, close: () => databases.stop() };
+  } catch (error) {
+    await databases.stop();
+    throw error;
+  }
+}
+
+async function build(settings: ConcordSettings, scale: number): Promise<void> {
   const started = Date.now();
-  const { server } = await bootConcord(settings, { demoHistory: false });
+  const { server } = await bootConcord({ ...settings, directus: { ...settings.directus, PORT: String(await freePort()) } }, { demoHistory: false });
   const db = connectDatabase(settings.directus);
   try {
     await seedDemoHistory(db, { scale });
@@ -44,6 +76,4 @@ export async function companyOf(scale: number, fresh = false): Promise<string> {
     await server.stop();
   }
   console.log(`  built the scale-${scale} company in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-  return dataDir;
 }
-

@@ -3,7 +3,8 @@
  * answer on a company of the given size (built once into .data/bench-scale-N, with its complete
  * months and quarters evaluated and published), asked by an executive (every row readable: the
  * database aggregates directly), a department head and a team lead (their rows only: Directus
- * decides which). Prints median and 95th percentile per endpoint and viewer, SQLite, one run.
+ * decides which). Prints median and 95th percentile per endpoint and viewer, one run; DB_CLIENT=pg
+ * builds and measures the company on PostgreSQL.
  */
 import { parseArgs } from 'node:util';
 import { adminApi } from '../../host/admin-api.ts';
@@ -11,7 +12,8 @@ import { startDirectus } from '../../host/directus.ts';
 import { freePort } from '../../host/directus.ts';
 import { seedEvaluatedHistory } from '../../host/seed-evaluations.ts';
 import { ROLE_IDS } from '../../src/access/model.ts';
-import { companyOf, settingsFor } from './company.ts';
+import { companyOf } from './company.ts';
+import { VENDOR_NAMES } from './database.ts';
 
 const { values } = parseArgs({ options: { scale: { type: 'string', default: '100' }, requests: { type: 'string', default: '20' }, fresh: { type: 'boolean', default: false } } });
 const SCALE = Number(values.scale);
@@ -38,8 +40,8 @@ function lastMonths(months: number): string {
 }
 
 async function main(): Promise<void> {
-  const dataDir = await companyOf(SCALE, values.fresh);
-  const settings = settingsFor(dataDir);
+  const company = await companyOf(SCALE, values.fresh);
+  const settings = company.settings;
   settings.directus['PORT'] = String(await freePort());
   const server = await startDirectus(settings.directus);
   try {
@@ -57,7 +59,7 @@ async function main(): Promise<void> {
       ['service head', await login(server.url, head!.head.email, settings.staffPassword), '&scope_kind=department&scope=service'],
       ['team lead', await login(server.url, team!.lead.email, settings.staffPassword), `&scope_kind=team&scope=${team!.id}`],
     ];
-    console.log(`Insights panel endpoints, scale ${SCALE}, SQLite, ${REQUESTS} sequential requests each, ${new Date().toISOString()}`);
+    console.log(`Insights panel endpoints, scale ${SCALE}, ${VENDOR_NAMES[company.vendor]}, ${REQUESTS} sequential requests each, ${new Date().toISOString()}`);
     console.log(`  ${'endpoint'.padEnd(22)} ${'viewer'.padEnd(14)} median (ms)   p95 (ms)`);
     for (const [name, path] of ENDPOINTS) {
       for (const [viewer, token, scope] of viewers) {
@@ -77,6 +79,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await server.stop();
+    await company.close();
   }
 }
 
