@@ -122,6 +122,7 @@ describe('resolveSettings', () => {
         EXTENSIONS_AUTO_RELOAD: 'false',
         TELEMETRY: 'false',
         LOG_LEVEL: 'warn',
+        CACHE_SCHEMA_FREEZE_ENABLED: 'true',
         KEY: 'the-key',
         SECRET: SECRET32,
         ADMIN_TOKEN: 'the-token',
