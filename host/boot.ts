@@ -18,24 +18,30 @@ import { assertSchemaPreconditions } from './schema-preconditions.ts';
 import { installDatabaseExtras } from '../src/database-extras.ts';
 import { evaluationSettings } from '../src/evaluation/settings.ts';
 import { seedEvaluatedHistory } from './seed-evaluations.ts';
+import { readSnapshot, runMigrations, widenNumberColumns } from './migrations.ts';
 
 /**
  * Creates or migrates the database and brings its schema to snapshots/ (idempotent), checks this
  * instance against what the database recorded about itself (host/installation.ts), and inserts the
  * reference data (departments, workflows) that are missing.
  */
-export async function prepareDatabase(settings: ConcordSettings, db: Knex): Promise<{ schema: SchemaSyncResult; installation: Installation }> {
+export async function prepareDatabase(settings: ConcordSettings, db: Knex): Promise<{ schema: SchemaSyncResult; migrated: string[]; installation: Installation }> {
   await assertDatabaseNotNewer(db);
   await assertSchemaPreconditions(db);
   await runDirectusCli(['bootstrap'], settings.directus);
+  const snapshot = readSnapshot();
+  // Explicit migrations first: the schema step then finds Concord's columns already in their new form.
+  const migrated = await runMigrations(db, snapshot);
   const schema = await syncSchema(settings.directus);
+  // Columns the schema step has just created in Directus's own types (float is `real` on PostgreSQL).
+  const widened = await widenNumberColumns(db, snapshot);
   // Snapshots carry no triggers or composite indexes, and a SQLite table rebuild drops them.
   await installDatabaseExtras(db);
   const installation = await checkInstallation(db, settings);
   // Before the server starts: its schedules must never see a database without its departments.
   await seedReferenceData(db);
   await seedWorkflows(db);
-  return { schema, installation };
+  return { schema: { ...schema, changes: [...migrated, ...schema.changes, ...widened] }, migrated, installation };
 }
 
 /** Access, presentation and the demo company, applied through the running server's API. */
@@ -51,8 +57,9 @@ export async function configure(api: AdminApi, db: Knex, settings: ConcordSettin
   if (!installation.demo_completed_at) {
     await seedDemoOrganisation(api, settings.staffPassword);
     if (options.demoHistory !== false) {
-      await seedDemoHistory(db, { scale: 1, onlyIfEmpty: true });
-      await seedEvaluatedHistory(api, evaluationSettings(settings.directus).timeZone);
+      const now = settings.demoNow ?? new Date();
+      await seedDemoHistory(db, { scale: 1, onlyIfEmpty: true, now });
+      await seedEvaluatedHistory(api, evaluationSettings(settings.directus).timeZone, now);
     }
     await markDemoCompleted(db);
   }
@@ -79,7 +86,8 @@ export async function bootConcord(settings: ConcordSettings, options: { echo?: b
     return await withStartLock(
       db,
       async () => {
-        const { schema, installation } = await prepareDatabase(settings, db);
+        const { schema, migrated, installation } = await prepareDatabase(settings, db);
+        if (options.echo) for (const line of migrated) console.log(`Concord migrated this database: ${line}`);
         const server = await startDirectus(settings.directus, options);
         try {
           const token = await issueConfigurationToken(db);

@@ -20,6 +20,8 @@ export interface ConcordSettings {
   adminToken: string | null;
   staffPassword: string;
   seedDemo: boolean;
+  /** The instant the demo company's generated history ends (CONCORD_DEMO_NOW; default: the start's own time). */
+  demoNow: Date | null;
   /** How many instances serve this database (CONCORD_INSTANCES). */
   instances: number;
 }
@@ -107,6 +109,12 @@ export function resolveSettings(raw: Record<string, string>, options: { dataDir?
   const seedText = raw['CONCORD_SEED_DEMO'] ?? 'true';
   if (seedText !== 'true' && seedText !== 'false') throw new SettingError(`CONCORD_SEED_DEMO must be true or false, not "${seedText}".`);
 
+  const demoNowText = raw['CONCORD_DEMO_NOW'];
+  const demoNow = demoNowText === undefined || demoNowText === '' ? null : new Date(demoNowText);
+  if (demoNow && (!/^\d{4}-\d{2}-\d{2}/.test(demoNowText as string) || Number.isNaN(demoNow.getTime()))) {
+    throw new SettingError(`CONCORD_DEMO_NOW must be a date and time such as 2026-12-02T10:00:00+08:00, not "${demoNowText}".`);
+  }
+
   const dataDir = options.dataDir ?? (raw['CONCORD_DATA_DIR'] ? resolvePath(raw['CONCORD_DATA_DIR']) : DATA_DIR);
   const publicUrl = raw['PUBLIC_URL'] ?? `http://localhost:${port}`;
   const directus: Record<string, string> = {
@@ -141,6 +149,7 @@ export function resolveSettings(raw: Record<string, string>, options: { dataDir?
     adminToken: raw['ADMIN_TOKEN'] ?? null,
     staffPassword,
     seedDemo: seedText === 'true',
+    demoNow,
     instances,
   };
 }

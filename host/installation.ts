@@ -16,8 +16,9 @@ import { SettingError, type ConcordSettings } from './env.ts';
  * Bump when snapshots/ changes in a way an older Concord cannot read. An older Concord refuses to
  * start on a database a newer one has written, instead of damaging it.
  * 2: team names unique.
+ * 3: money as decimal(14,2), other numbers 8-byte on PostgreSQL too (host/migrations.ts).
  */
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 const TABLE = 'cc_installation';
 const STORAGE_MARKER_FILE = '.concord-storage';

@@ -76,7 +76,7 @@ export function alignSnapshot(wanted: Snapshot, reference: Snapshot): Snapshot {
     fields: wanted.fields.map((field) => {
       const own = inVendorTerms(field, vendor);
       const theirs = referenceFields.get(key(field));
-      if (!theirs?.schema || !own.schema || !isDeepStrictEqual(columnMeaning(own), columnMeaning(theirs))) return own;
+      if (!theirs?.schema || !own.schema || !sameColumn(own, wanted.vendor ?? 'sqlite', theirs, vendor)) return own;
       return { ...own, type: theirs.type, schema: theirs.schema };
     }),
     relations: wanted.relations.map((relation) => {
@@ -107,6 +107,23 @@ function isUuidColumn(field: SnapshotField): boolean {
 function inVendorTerms(field: SnapshotField, vendor: string): SnapshotField {
   if (vendor === 'sqlite' || field.type !== 'string' || !field.schema || !isUuidColumn(field)) return field;
   return { ...field, type: 'uuid', schema: { ...field.schema, data_type: 'uuid', max_length: null } };
+}
+
+/**
+ * Whether two fields mean the same column. SQLite has no decimal column: Directus (through knex)
+ * creates a decimal field there as `float`, which reads back as a float of no precision, so on
+ * SQLite a float is the decimal the other side states.
+ */
+function sameColumn(a: SnapshotField, aVendor: string, b: SnapshotField, bVendor: string): boolean {
+  const [ma, mb] = [columnMeaning(a), columnMeaning(b)];
+  const sqliteDecimal = (x: SnapshotField, xVendor: string, y: SnapshotField) => xVendor === 'sqlite' && x.type === 'float' && y.type === 'decimal';
+  if (sqliteDecimal(a, aVendor, b) || sqliteDecimal(b, bVendor, a)) {
+    for (const meaning of [ma, mb]) {
+      meaning['type'] = 'decimal';
+      meaning['numeric_precision'] = meaning['numeric_scale'] = null;
+    }
+  }
+  return isDeepStrictEqual(ma, mb);
 }
 
 /** What a column is, without the words a vendor uses for it. */

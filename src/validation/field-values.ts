@@ -56,7 +56,7 @@ export interface FieldSources {
 
 const MANAGED_SPECIALS = ['date-created', 'date-updated', 'user-created', 'user-updated', 'o2m', 'm2m', 'm2a', 'files', 'translations', 'alias', 'no-data', 'group'];
 const INTEGER_RANGE = { integer: [-2147483648, 2147483647], bigInteger: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER] } as const;
-/** PostgreSQL stores Directus floats as `real`. */
+/** Directus creates a float field as `real` on PostgreSQL (Concord widens its own to double; an admin's stays real). */
 const FLOAT_LIMIT = 3.4e38;
 
 /** A reason in both languages (English first, as the error's own message is). */
@@ -96,8 +96,9 @@ async function readFieldSpecs({ db, schema, services }: FieldSources): Promise<F
       nullable: row.schema?.is_nullable !== false,
       unique: row.schema?.is_unique === true,
       maxLength: row.schema?.max_length ?? null,
-      precision: row.schema?.numeric_precision ?? null,
-      scale: row.schema?.numeric_scale ?? null,
+      // A float's precision is binary digits (PostgreSQL says 24 or 53), no bound on the value.
+      precision: (row.type === 'decimal' ? row.schema?.numeric_precision : null) ?? rule?.decimal?.precision ?? null,
+      scale: (row.type === 'decimal' ? row.schema?.numeric_scale : null) ?? rule?.decimal?.scale ?? null,
       choices: rule?.choices ? [...rule.choices] : choices,
       min: rule?.min ?? numberOption(options['min']),
       max: rule?.max ?? numberOption(options['max']),
@@ -195,8 +196,12 @@ function normalise(spec: FieldSpec, value: unknown, refuse: (reason: Localized) 
     case 'decimal': {
       const n = toNumber(value);
       if (n === null) return refuse(say(`a number such as 1200.50 is needed, not ${shown(value)}`, `需要数字(例如 1200.50),而不是 ${shown(value)}`));
-      const limit = spec.type === 'decimal' && spec.precision !== null ? 10 ** (spec.precision - (spec.scale ?? 0)) : FLOAT_LIMIT;
-      if (Math.abs(n) >= limit) refuse(say(`the number is too large (the limit is ${spec.type === 'decimal' ? limit : '3.4e38'})`, `数字过大(上限为 ${spec.type === 'decimal' ? limit : '3.4e38'})`));
+      const limit = spec.precision !== null ? 10 ** (spec.precision - (spec.scale ?? 0)) : FLOAT_LIMIT;
+      if (Math.abs(n) >= limit) refuse(say(`the number is too large (the limit is ${spec.precision !== null ? limit : '3.4e38'})`, `数字过大(上限为 ${spec.precision !== null ? limit : '3.4e38'})`));
+      // A decimal keeps exactly its scale's places; more would be rounded on PostgreSQL and kept on SQLite.
+      if (spec.scale !== null && Number(n.toFixed(spec.scale)) !== n) {
+        refuse(say(`at most ${spec.scale} decimal places, not ${shown(value)}`, `最多 ${spec.scale} 位小数,而不是 ${shown(value)}`));
+      }
       return n;
     }
     case 'boolean': {

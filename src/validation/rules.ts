@@ -12,6 +12,11 @@ export interface FieldRule {
   max?: number;
   /** Allowed values (null is governed by whether the field may be empty). */
   choices?: readonly string[];
+  /**
+   * Digits and decimal places of a decimal number. PostgreSQL's column says it itself; SQLite keeps
+   * no decimal column (Directus makes it a float), so money states it here for both vendors.
+   */
+  decimal?: { precision: number; scale: number };
   /** The guard that checks this field itself, with a more helpful refusal; the generic check leaves it alone. */
   checkedBy?: string;
 }
@@ -24,13 +29,16 @@ export interface DateOrderRule {
   to: string;
 }
 
+const MONEY = { precision: 14, scale: 2 };
+
 export const FIELD_RULES: readonly FieldRule[] = [
-  // Money: the kind of a transaction says whether it is income or expense, so amounts are not negative.
-  { field: 'cc_budgets.amount', min: 0 },
-  { field: 'cc_transactions.amount', min: 0 },
-  { field: 'cc_purchases.amount', min: 0 },
+  // Money: the kind of a transaction says whether it is income or expense, so amounts are not negative;
+  // yuan to the fen, up to a company's books (decimal(14,2) in snapshots/schema.yaml).
+  { field: 'cc_budgets.amount', min: 0, decimal: MONEY },
+  { field: 'cc_transactions.amount', min: 0, decimal: MONEY },
+  { field: 'cc_purchases.amount', min: 0, decimal: MONEY },
   { field: 'cc_purchases.quantity', min: 0 },
-  { field: 'cc_products.list_price', min: 0 },
+  { field: 'cc_products.list_price', min: 0, decimal: MONEY },
   // Time spent and allowed.
   { field: 'cc_tasks.estimate_hours', min: 0 },
   { field: 'cc_tasks.logged_hours', min: 0 },

@@ -1,0 +1,92 @@
+import { readFileSync } from 'node:fs';
+import { load } from 'js-yaml';
+import type { Knex } from 'knex';
+import { SNAPSHOT_FILE } from './paths.ts';
+import type { Snapshot } from './schema-snapshot.ts';
+
+/**
+ * Explicit, ordered changes to Concord's own tables between schema versions (the version a database
+ * was last written with is `cc_installation.schema_version`). They run before the schema step, so
+ * that the snapshot finds the columns already in their new form and changes nothing: a blind diff
+ * would convert data the way Directus's column alteration does, which is not always the way that
+ * keeps it. Each migration is idempotent (a start that fails after it runs it again).
+ */
+export interface Migration {
+  /** The schema version this migration brings a database to. */
+  version: number;
+  /** One line, printed when the migration changes something. */
+  title: string;
+  up(db: Knex, snapshot: Snapshot): Promise<string[]>;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 3,
+    title: 'numbers keep their precision on PostgreSQL: money as decimal(14,2), scores, shares and hours as double precision',
+    up: (db, snapshot) => widenNumberColumns(db, snapshot),
+  },
+];
+
+export function readSnapshot(file: string = SNAPSHOT_FILE): Snapshot {
+  return load(readFileSync(file, 'utf8')) as Snapshot;
+}
+
+/**
+ * Runs the migrations newer than the version the database records, oldest first, and returns one
+ * line per change made. A database without Concord's tables yet (a first start) has nothing to move.
+ */
+export async function runMigrations(db: Knex, snapshot: Snapshot = readSnapshot()): Promise<string[]> {
+  if (!(await db.schema.hasTable('cc_installation'))) return [];
+  const row = (await db('cc_installation').first('schema_version')) as { schema_version: number | string | null } | undefined;
+  const stored = Number(row?.schema_version ?? 0);
+  const lines: string[] = [];
+  for (const migration of MIGRATIONS) {
+    if (migration.version <= stored) continue;
+    const changes = await migration.up(db, snapshot);
+    if (changes.length > 0) lines.push(`schema ${migration.version}: ${migration.title}`, ...changes.map((change) => `  ${change}`));
+  }
+  return lines;
+}
+
+/**
+ * Directus creates every field of type `float` as a 4-byte `real` on PostgreSQL (7 significant
+ * digits), and converts `real` to `numeric` through 6 significant digits. Concord's own float
+ * columns become `double precision` and its money columns `numeric(p, s)` as the snapshot states,
+ * both through the value's text, which is its shortest exact spelling: 78.78788 stays 78.78788,
+ * 123456.78 stays 123456.78. SQLite already stores every number in 8 bytes, and takes the decimal
+ * declaration from the schema step, so there is nothing to do there.
+ *
+ * Run before the schema step (existing data) and after it (columns the step has just created).
+ * Only columns the snapshot owns are touched; a float field an admin added keeps Directus's type.
+ */
+export async function widenNumberColumns(db: Knex, snapshot: Snapshot): Promise<string[]> {
+  if (db.client.config.client !== 'pg') return [];
+  const wanted = new Map<string, string>();
+  for (const field of snapshot.fields) {
+    if (field.type === 'float') wanted.set(`${field.collection}.${field.field}`, 'double precision');
+    if (field.type === 'decimal' && field.schema?.numeric_precision && field.schema.numeric_scale !== null && field.schema.numeric_scale !== undefined) {
+      wanted.set(`${field.collection}.${field.field}`, `numeric(${Number(field.schema.numeric_precision)}, ${Number(field.schema.numeric_scale)})`);
+    }
+  }
+  if (wanted.size === 0) return [];
+  const columns = (
+    await db.raw(
+      `select table_name, column_name, data_type, numeric_precision, numeric_scale from information_schema.columns
+        where table_schema = current_schema() and data_type in ('real', 'numeric', 'double precision')`,
+    )
+  ).rows as Array<{ table_name: string; column_name: string; data_type: string; numeric_precision: number | null; numeric_scale: number | null }>;
+  const changes: string[] = [];
+  for (const column of columns) {
+    const target = wanted.get(`${column.table_name}.${column.column_name}`);
+    if (!target) continue;
+    const current = column.data_type === 'numeric' ? `numeric(${column.numeric_precision}, ${column.numeric_scale})` : column.data_type;
+    if (current === target) continue;
+    // Only widen: a double or a numeric that already holds the value is left for the schema step.
+    if (column.data_type !== 'real') continue;
+    const scale = /numeric\(\d+, (\d+)\)/.exec(target)?.[1];
+    const using = scale === undefined ? '??::text::double precision' : `round(??::text::numeric, ${Number(scale)})`;
+    await db.raw(`alter table ?? alter column ?? type ${target} using ${using}`, [column.table_name, column.column_name, column.column_name]);
+    changes.push(`${column.table_name}.${column.column_name}: real → ${target}`);
+  }
+  return changes;
+}
