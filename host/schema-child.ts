@@ -1,8 +1,9 @@
 /**
  * `node host/schema-child.ts apply|plan|export <snapshot.yaml> <out>`, spawned with the Directus
  * environment by host/directus.ts, running the functions `directus schema snapshot|apply` run:
- * - apply: brings the database to the snapshot, aligned with the database's own vendor terms
- *   (host/schema-snapshot.ts), and writes the changes it made to `out` (JSON);
+ * - apply: brings what Concord owns in the database to the snapshot, aligned with the database's
+ *   own vendor terms, deleting nothing it does not list (host/schema-snapshot.ts), and writes the
+ *   changes it made to `out` (JSON);
  * - plan: writes the changes apply would make, making none;
  * - export: writes the database's schema to `out` as YAML, in the snapshot's terms wherever they
  *   mean the same (what `npm run snapshot` commits).
@@ -13,7 +14,7 @@ import getDatabase, { isInstalled } from '@directus/api/database/index';
 import { applySnapshot } from '@directus/api/utils/apply-snapshot';
 import { getSnapshot } from '@directus/api/utils/get-snapshot';
 import { getSnapshotDiff, type SnapshotDiff } from '@directus/api/utils/get-snapshot-diff';
-import { alignSnapshot, type SchemaSyncResult, type Snapshot } from './schema-snapshot.ts';
+import { alignSnapshot, ownedDiff, type SchemaSyncResult, type Snapshot } from './schema-snapshot.ts';
 
 const [mode, file, out] = process.argv.slice(2) as ['apply' | 'plan' | 'export', string, string];
 const database = getDatabase();
@@ -25,7 +26,8 @@ try {
     writeFileSync(out, dump(alignSnapshot(current, snapshot)));
   } else {
     const wanted = alignSnapshot(snapshot, current);
-    const diff = getSnapshotDiff(current, wanted);
+    // Only what Concord owns: whatever else the database holds (an admin's collections and fields, the host project's) stays.
+    const diff = ownedDiff(getSnapshotDiff(current, wanted), wanted) as SnapshotDiff;
     const changes = describe(diff);
     if (mode === 'apply' && changes.length > 0) await applySnapshot(wanted, { current, diff, database });
     const result: SchemaSyncResult = { vendor: current.vendor ?? 'unknown', changes };

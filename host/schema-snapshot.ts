@@ -161,3 +161,65 @@ function constraintMeaning(relation: SnapshotRelation): Record<string, unknown> 
   const { constraint_name: _name, ...rest } = relation.schema ?? {};
   return rest;
 }
+
+/** One change of a schema diff, as Directus's getSnapshotDiff writes it. */
+export interface DiffEntry {
+  collection: string;
+  field?: string;
+  diff: Array<{ kind: 'N' | 'D' | 'E' | 'A'; path?: Array<string | number>; lhs?: unknown; rhs?: unknown; item?: unknown; index?: number }>;
+}
+
+export interface SchemaDiff {
+  collections: DiffEntry[];
+  fields: DiffEntry[];
+  systemFields: DiffEntry[];
+  relations: DiffEntry[];
+}
+
+/**
+ * What Concord restores in the Studio settings of a collection or field it owns: what its rules
+ * and screens need (a field's special handling and choice list, translations, a collection's folder).
+ * Everything else there (note, width, display, sort, icon, …) is the admin's to keep.
+ */
+const CONCORD_META: Record<'collections' | 'fields', ReadonlyArray<readonly string[]>> = {
+  collections: [['translations'], ['group'], ['singleton']],
+  fields: [['special'], ['translations'], ['options', 'choices']],
+};
+
+/**
+ * The part of a diff Concord may apply to a database it shares with its admins and its host
+ * project: it creates and updates what `owned` (its snapshot) lists and never deletes or alters
+ * anything else — collections, fields and relations admins added, on their collections or on
+ * Concord's, stay with their data. Of an owned item that exists, it restores the column and
+ * relation (its type, nullability, keys: what the rules rely on) and the meta in CONCORD_META.
+ */
+export function ownedDiff(diff: SchemaDiff, owned: Snapshot): SchemaDiff {
+  const collections = new Set(owned.collections.map((c) => c.collection));
+  const fields = new Set(owned.fields.map(key));
+  const relations = new Set(owned.relations.map(key));
+  const keep = (entry: DiffEntry, kind: 'collections' | 'fields' | 'relations'): DiffEntry | null => {
+    const ownedItem = kind === 'collections' ? collections.has(entry.collection) : (kind === 'fields' ? fields : relations).has(key({ collection: entry.collection, field: entry.field ?? '' }));
+    if (!ownedItem) return null;
+    const [first] = entry.diff;
+    // A whole item created (or, were it ever listed, deleted): as the snapshot says.
+    if (!first?.path || first.path.length === 0) return first?.kind === 'D' ? null : entry;
+    if (kind === 'relations') return entry;
+    const kept = entry.diff.filter((change) => {
+      const path = change.path ?? [];
+      if (path[0] !== 'meta') return true;
+      return CONCORD_META[kind].some((prefix) => prefix.every((part, i) => path[i + 1] === part) || (path.length === 2 && prefix.length > 1 && path[1] === prefix[0]));
+    });
+    if (kept.length === 0) return null;
+    // Directus reads the first change's kind to decide between editing and creating the item.
+    kept.sort((a, b) => Number(a.kind === 'N' || a.kind === 'D') - Number(b.kind === 'N' || b.kind === 'D'));
+    return { ...entry, diff: kept };
+  };
+  const pick = (entries: DiffEntry[], kind: 'collections' | 'fields' | 'relations') => entries.map((e) => keep(e, kind)).filter((e): e is DiffEntry => e !== null);
+  return {
+    collections: pick(diff.collections, 'collections'),
+    fields: pick(diff.fields, 'fields'),
+    // Indexes on Directus's own system fields are the host's.
+    systemFields: [],
+    relations: pick(diff.relations, 'relations'),
+  };
+}

@@ -144,6 +144,59 @@ describe.each(['sqlite', 'pg'] as const)('starting Concord on %s', (vendor) => {
     await stopAll();
   }, 300_000);
 
+  it("keeps what an admin built in Studio across a restart, with its data: their collection related to 客户, their field on 客户, their policy's row rule, their dashboard", async () => {
+    let url = (await boot()).server.url;
+    const login = (await (await fetch(`${url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@example.com', password: 'concord-admin' }) })).json()) as {
+      data: { access_token: string };
+    };
+    const call = async <T,>(method: string, path: string, body?: unknown, token = login.data.access_token): Promise<T> => {
+      const response = await fetch(`${url}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      const text = await response.text();
+      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${text}`);
+      return (text ? (JSON.parse(text) as { data: T }).data : undefined) as T;
+    };
+    await call('POST', '/fields/cc_customers', { field: 'wechat_id', type: 'string', meta: { note: '微信号', interface: 'input' } });
+    const customer = await call<{ id: number }>('POST', '/items/cc_customers', { name: '星河贸易', wechat_id: 'xinghe-2026' });
+    await call('PATCH', '/fields/cc_customers/name', { meta: { note: '客户全称(管理员的说明)' } });
+    await call('POST', '/collections', {
+      collection: 'my_things',
+      schema: {},
+      meta: { icon: 'inventory' },
+      fields: [
+        { field: 'id', type: 'integer', schema: { is_primary_key: true, has_auto_increment: true }, meta: { hidden: true } },
+        { field: 'name', type: 'string' },
+        { field: 'owner', type: 'string' },
+      ],
+    });
+    await call('POST', '/fields/my_things', { field: 'customer', type: 'integer', meta: { interface: 'select-dropdown-m2o' } });
+    await call('POST', '/relations', { collection: 'my_things', field: 'customer', related_collection: 'cc_customers', schema: { on_delete: 'SET NULL' } });
+    for (const [name, owner] of [['扳手', 'li'], ['钳子', 'li'], ['锤子', 'wang']]) await call('POST', '/items/my_things', { name, owner, customer: customer.id });
+    const policy = await call<{ id: string }>('POST', '/policies', { name: 'My things of Li', app_access: false, admin_access: false });
+    await call('POST', '/permissions', { policy: policy.id, collection: 'my_things', action: 'read', fields: ['*'], permissions: { owner: { _eq: 'li' } } });
+    const role = await call<{ id: string }>('POST', '/roles', { name: 'Li', policies: { create: [{ policy: policy.id }] } });
+    const li = await call<{ id: string }>('POST', '/users', { email: 'li@example.com', password: 'li-password-1', role: role.id, token: 'li-static-token-123' });
+    const dashboard = await call<{ id: string }>('POST', '/dashboards', { name: '我的看板', icon: 'dashboard' });
+    const readAsLi = async () => (await call<Array<{ name: string }>>('GET', '/items/my_things?fields=name&sort=id', undefined, 'li-static-token-123')).map((t) => t.name);
+    expect(await readAsLi()).toEqual(['扳手', '钳子']);
+    await stopAll();
+
+    const again = await boot();
+    url = again.server.url;
+    expect(again.schemaChanges).toEqual([]);
+    expect(((await db('my_things').select('name', 'owner', 'customer').orderBy('id')) as Array<Record<string, unknown>>).map((r) => [r['name'], r['owner'], Number(r['customer'])])).toEqual([
+      ['扳手', 'li', customer.id],
+      ['钳子', 'li', customer.id],
+      ['锤子', 'wang', customer.id],
+    ]);
+    expect(await db('cc_customers').where('id', customer.id).first('wechat_id')).toEqual({ wechat_id: 'xinghe-2026' });
+    expect(await db('directus_fields').where({ collection: 'cc_customers', field: 'name' }).first('note')).toEqual({ note: '客户全称(管理员的说明)' });
+    expect(await db('directus_relations').where({ many_collection: 'my_things', many_field: 'customer' }).first('one_collection')).toEqual({ one_collection: 'cc_customers' });
+    expect(await db('directus_dashboards').where('id', dashboard.id).first('name')).toEqual({ name: '我的看板' });
+    expect(await db('directus_users').where('id', li.id).first('role')).toEqual({ role: role.id });
+    expect(await readAsLi()).toEqual(['扳手', '钳子']);
+    await stopAll();
+  }, 600_000);
+
   it('refuses a database written by a newer Concord, saying so', async () => {
     await db('cc_installation').update({ schema_version: SCHEMA_VERSION + 1 });
     try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alignSnapshot, type ColumnSchema, type Snapshot, type SnapshotField, type SnapshotRelation } from '../../host/schema-snapshot.ts';
+import { alignSnapshot, ownedDiff, type ColumnSchema, type DiffEntry, type Snapshot, type SnapshotField, type SnapshotRelation } from '../../host/schema-snapshot.ts';
 
 function column(overrides: Partial<ColumnSchema> = {}): ColumnSchema {
   return {
@@ -98,5 +98,63 @@ describe('alignSnapshot', () => {
 
   it('written back from PostgreSQL, keeps the committed file\'s words wherever the database means the same', () => {
     expect(alignSnapshot(onPostgres, committed)).toEqual({ ...onPostgres, vendor: 'sqlite', fields: sqliteFields, relations: committed.relations });
+  });
+
+  it('on SQLite, reads a decimal field as the float column Directus makes of it there: applying changes nothing, writing back keeps the decimal', () => {
+    const money = snapshot('sqlite', [field('amount', 'decimal', { data_type: 'decimal', max_length: null, numeric_precision: 14, numeric_scale: 2 })]);
+    const database = snapshot('sqlite', [field('amount', 'float', { data_type: 'float', max_length: null })]);
+    expect(alignSnapshot(money, database).fields).toEqual(database.fields);
+    expect(alignSnapshot(database, money).fields).toEqual(money.fields);
+  });
+
+  it('on PostgreSQL, keeps a float column where the snapshot says decimal as a change (a real is not money)', () => {
+    const money = snapshot('sqlite', [field('amount', 'decimal', { data_type: 'decimal', max_length: null, numeric_precision: 14, numeric_scale: 2 })]);
+    const database = snapshot('postgres', [field('amount', 'float', { data_type: 'real', max_length: null, numeric_precision: 24 })]);
+    expect(alignSnapshot(money, database).fields[0]).toMatchObject({ type: 'decimal', schema: { numeric_precision: 14, numeric_scale: 2 } });
+  });
+});
+
+describe('ownedDiff', () => {
+  const owned = snapshot('sqlite', [field('title', 'string', {}), field('status', 'string', {})], [relation('owner', null)]);
+  const entry = (collection: string, name: string | undefined, diff: DiffEntry['diff']): DiffEntry => ({ collection, ...(name ? { field: name } : {}), diff });
+
+  it('never deletes what the snapshot does not list: an admin\'s collection, their field on a Concord collection, their relation', () => {
+    const result = ownedDiff(
+      {
+        collections: [entry('my_things', undefined, [{ kind: 'D', lhs: { collection: 'my_things' } }])],
+        fields: [entry('cc_things', 'wechat_id', [{ kind: 'D', lhs: {} }]), entry('my_things', 'name', [{ kind: 'D', lhs: {} }])],
+        systemFields: [entry('directus_users', 'email', [{ kind: 'E', path: ['schema', 'is_indexed'], lhs: true, rhs: false }])],
+        relations: [entry('my_things', 'customer', [{ kind: 'D', lhs: {} }])],
+      },
+      owned,
+    );
+    expect(result).toEqual({ collections: [], fields: [], systemFields: [], relations: [] });
+  });
+
+  it('creates what it owns and restores its columns, choices and translations, leaving how Studio shows a field to the admin', () => {
+    const created = entry('cc_things', 'title', [{ kind: 'N', rhs: { field: 'title' } }]);
+    const edited = entry('cc_things', 'status', [
+      { kind: 'E', path: ['meta', 'note'], lhs: 'mine', rhs: 'theirs' },
+      { kind: 'E', path: ['meta', 'width'], lhs: 'half', rhs: 'full' },
+      { kind: 'E', path: ['schema', 'data_type'], lhs: 'text', rhs: 'varchar' },
+      { kind: 'E', path: ['meta', 'options', 'choices', 0, 'value'], lhs: 'x', rhs: 'active' },
+      { kind: 'N', path: ['meta', 'translations', 1], rhs: { language: 'en-US' } },
+    ]);
+    const onlyLooks = entry('cc_things', 'title', [{ kind: 'E', path: ['meta', 'display'], lhs: 'raw', rhs: null }]);
+    const result = ownedDiff({ collections: [entry('cc_things', undefined, [{ kind: 'E', path: ['meta', 'icon'], lhs: 'a', rhs: 'b' }])], fields: [created, edited, onlyLooks], systemFields: [], relations: [] }, owned);
+    expect(result.collections).toEqual([]);
+    expect(result.fields).toEqual([
+      created,
+      entry('cc_things', 'status', [
+        { kind: 'E', path: ['schema', 'data_type'], lhs: 'text', rhs: 'varchar' },
+        { kind: 'E', path: ['meta', 'options', 'choices', 0, 'value'], lhs: 'x', rhs: 'active' },
+        { kind: 'N', path: ['meta', 'translations', 1], rhs: { language: 'en-US' } },
+      ]),
+    ]);
+  });
+
+  it('restores an owned relation (its keys keep history), whatever an admin changed in it', () => {
+    const changed = entry('cc_things', 'owner', [{ kind: 'E', path: ['schema', 'on_delete'], lhs: 'CASCADE', rhs: 'SET NULL' }]);
+    expect(ownedDiff({ collections: [], fields: [], systemFields: [], relations: [changed] }, owned).relations).toEqual([changed]);
   });
 });
