@@ -40,10 +40,22 @@ export async function syncManagerAccess(db: Knex, access: ItemsServiceLike & { d
     const linked: Array<{ id: string; user: string }> = await db('directus_access').select('id', 'user').where('policy', policy).whereNotNull('user');
     const linkedUsers = new Set(linked.map((row) => row.user));
     for (const user of people) {
-      if (!linkedUsers.has(user)) await access.createOne({ id: accessLinkId(user, policy), user, policy });
+      if (!linkedUsers.has(user)) await linkOnce(db, access, accessLinkId(user, policy), { user, policy });
     }
     const stale = linked.filter((row) => !people.has(row.user) && row.id === accessLinkId(row.user, policy)).map((row) => row.id);
     if (stale.length > 0) await access.deleteMany(stale);
+  }
+}
+
+/**
+ * Creates the access row unless another sync made it first: the start and the people hook (or two
+ * instances) may link the same person at once, and the row's stable id lets only one of them write it.
+ */
+async function linkOnce(db: Knex, access: ItemsServiceLike, id: string, link: { user: string; policy: string }): Promise<void> {
+  try {
+    await access.createOne({ id, ...link });
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'RECORD_NOT_UNIQUE' || !(await db('directus_access').first('id').where('id', id))) throw error;
   }
 }
 
