@@ -114,7 +114,8 @@ export async function startDirectus(env: Record<string, string>, options: { echo
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`Directus stopped while starting (exit ${child.exitCode}):\n${output}`);
     try {
-      const response = await fetch(`${url}/server/health`);
+      // Readiness by /server/ping: it answers without a login on Directus 11 and 12 (12 puts /server/health behind one).
+      const response = await fetch(`${url}/server/ping`);
       if (response.ok) return { url, process: child, output: () => output, stop };
     } catch {
       // not listening yet
