@@ -11,10 +11,25 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dump, load } from 'js-yaml';
 import getDatabase, { isInstalled } from '@directus/api/database/index';
-import { applySnapshot } from '@directus/api/utils/apply-snapshot';
-import { getSnapshot } from '@directus/api/utils/get-snapshot';
-import { getSnapshotDiff, type SnapshotDiff } from '@directus/api/utils/get-snapshot-diff';
+import type { SnapshotDiff } from '@directus/api/utils/get-snapshot-diff';
 import { alignSnapshot, ownedDiff, type SchemaSyncResult, type Snapshot } from './schema-snapshot.ts';
+
+/**
+ * Directus's snapshot functions live in `utils/` on 11 and `utils/schema/` on 12: the newer place
+ * first, so the start survives the move.
+ */
+async function snapshotModule<T>(name: string): Promise<T> {
+  try {
+    return (await import(`@directus/api/utils/schema/${name}`)) as T;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'ERR_PACKAGE_PATH_NOT_EXPORTED') throw error;
+    return (await import(`@directus/api/utils/${name}`)) as T;
+  }
+}
+const { applySnapshot } = await snapshotModule<typeof import('@directus/api/utils/apply-snapshot')>('apply-snapshot');
+const { getSnapshot } = await snapshotModule<typeof import('@directus/api/utils/get-snapshot')>('get-snapshot');
+const { getSnapshotDiff } = await snapshotModule<typeof import('@directus/api/utils/get-snapshot-diff')>('get-snapshot-diff');
 
 const [mode, file, out] = process.argv.slice(2) as ['apply' | 'plan' | 'export', string, string];
 const database = getDatabase();
