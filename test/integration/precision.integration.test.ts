@@ -31,13 +31,19 @@ afterAll(async () => {
   for (const [collection, id] of created.reverse()) await rawAdmin('DELETE', `/items/${collection}/${id}`);
 });
 
-/** Directus returns a decimal as PostgreSQL's text and as SQLite's number: the same spelling either way. */
-const spelled = (value: unknown) => String(value);
+/**
+ * Directus returns a decimal as PostgreSQL's text ("12345678.90") and as SQLite's number: the same
+ * two-place spelling either way, and the very number.
+ */
+const spelled = (value: unknown) => {
+  expect(typeof value === 'string' ? /^\d+\.\d{2}$/.test(value) : typeof value === 'number').toBe(true);
+  return Number(value).toFixed(2) + (Number(value) === Number(Number(value).toFixed(2)) ? '' : ' (not exact)');
+};
 
 describe('money keeps every fen', () => {
   it('reads ¥12,345,678.91 and ¥0.01 back exactly through REST', async () => {
     expect(spelled((await rawAdmin<{ amount: unknown }>('GET', `/items/cc_budgets/${budget}?fields=amount`)).amount)).toBe('12345678.91');
-    expect(spelled((await rawAdmin<{ amount: unknown }>('GET', `/items/cc_transactions/${large}?fields=amount`)).amount)).toBe('12345678.9');
+    expect(spelled((await rawAdmin<{ amount: unknown }>('GET', `/items/cc_transactions/${large}?fields=amount`)).amount)).toBe('12345678.90');
     expect(spelled((await rawAdmin<{ amount: unknown }>('GET', `/items/cc_transactions/${small}?fields=amount`)).amount)).toBe('0.01');
   });
 
