@@ -1,13 +1,39 @@
 import type { Knex } from 'knex';
 import { SettingError } from './env.ts';
+import { readSnapshot } from './migrations.ts';
+import type { Snapshot } from './schema-snapshot.ts';
 
 /**
  * What a newer snapshot's constraints ask of data written before them, checked before the schema
  * is applied: a unique key added over duplicates would fail half-way through the schema step with
  * the database's own words. Here the start stops first and says which rows to fix.
  */
-export async function assertSchemaPreconditions(db: Knex): Promise<void> {
+export async function assertSchemaPreconditions(db: Knex, owned: readonly string[] = ownedTables(readSnapshot())): Promise<void> {
+  await assertNoNameClash(db, owned);
   await assertUniqueTeamNames(db);
+}
+
+/** The tables Concord's snapshot brings (folders are collections without one). */
+export function ownedTables(snapshot: Snapshot): string[] {
+  return snapshot.collections.filter((c) => c['schema'] !== null && c['schema'] !== undefined).map((c) => c.collection);
+}
+
+/**
+ * A project that already has a table Concord wants (its own `cc_customers`, say) would have its
+ * data taken for Concord's. A database Concord has set up records itself in `cc_installation`; one
+ * from before that record holds Concord's history tables. Anything else is the host's, and the
+ * start stops before writing a thing.
+ */
+async function assertNoNameClash(db: Knex, owned: readonly string[]): Promise<void> {
+  if (await db.schema.hasTable('cc_installation')) return;
+  const present: string[] = [];
+  for (const table of owned) if (await db.schema.hasTable(table)) present.push(table);
+  if (present.length === 0) return;
+  const concordBefore = ['cc_cases', 'cc_case_events', 'cc_workflows', 'cc_workflow_states'];
+  if (concordBefore.every((table) => present.includes(table))) return;
+  throw new SettingError(
+    `This project already has ${present.length === 1 ? 'a collection' : 'collections'} named ${present.join(', ')} that Concord did not create and needs the name${present.length === 1 ? '' : 's'} of: rename ${present.length === 1 ? 'it' : 'them'} in the project (or add Concord to another project), then start again. Nothing was changed.`,
+  );
 }
 
 /** Team names became unique in schema version 2. */

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
@@ -196,6 +196,27 @@ describe.each(['sqlite', 'pg'] as const)('starting Concord on %s', (vendor) => {
     expect(await readAsLi()).toEqual(['扳手', '钳子']);
     await stopAll();
   }, 600_000);
+
+  it.runIf(vendor === 'sqlite')("refuses a project that has its own collection under a name Concord brings, before writing anything", async () => {
+    const hostDir = join(dir, 'host-project');
+    mkdirSync(hostDir, { recursive: true });
+    const hostDb = connectDatabase({ DB_CLIENT: 'sqlite3', DB_FILENAME: join(hostDir, 'concord.db') });
+    try {
+      await hostDb.schema.createTable('cc_customers', (t) => {
+        t.increments('id');
+        t.string('company');
+      });
+      await hostDb('cc_customers').insert({ company: '宿主公司自己的客户' });
+      const hostSettings = resolveSettings({ PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...secrets, PORT: String(await freePort()), LOG_LEVEL: 'error', CONCORD_SEED_DEMO: 'false' }, { dataDir: hostDir });
+      await expect(bootConcord(hostSettings)).rejects.toThrow(
+        'This project already has a collection named cc_customers that Concord did not create and needs the name of: rename it in the project (or add Concord to another project), then start again. Nothing was changed.',
+      );
+      expect(((await hostDb.raw(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`)) as Array<{ name: string }>).map((t) => t.name)).toEqual(['cc_customers']);
+      expect(await hostDb('cc_customers').select('company')).toEqual([{ company: '宿主公司自己的客户' }]);
+    } finally {
+      await hostDb.destroy();
+    }
+  });
 
   it('refuses a database written by a newer Concord, saying so', async () => {
     await db('cc_installation').update({ schema_version: SCHEMA_VERSION + 1 });
