@@ -1,8 +1,8 @@
 import type { Accountability } from '@directus/types';
 import type { Knex } from 'knex';
 import { isCapabilityKey } from './capabilities.ts';
-import { NEW_TEAM, nestedMembershipChanges, type MembershipChanges } from './composition.ts';
-import { assessTeamComposition } from './composition-store.ts';
+import { NEW_TEAM, firstWorsenedDay, nestedMembershipChanges, type MembershipChanges } from './composition.ts';
+import { isoDay, loadDatedComposition, loadDepartmentLabels } from './composition-store.ts';
 import { judgeTeam, noteMembershipRemovals, teamState } from './composition-judge.ts';
 import { relationKey } from '../relation-key.ts';
 import { departmentsHeadedBy, teamsLedBy, userCapabilities } from './authority-store.ts';
@@ -29,9 +29,12 @@ function isPrivileged(accountability: Accountability | null): boolean {
   return accountability === null || accountability.admin === true || accountability.user === null;
 }
 
+/** A team created active meets every minimum today and on every later day its members' dates reach. */
 async function assertComposition(db: Knex, teamId: Key, teamName: string, changes?: MembershipChanges): Promise<void> {
-  const assessment = await assessTeamComposition(db, teamId, changes);
-  if (!assessment.satisfied) throw new CompositionBelowMinimumError({ team: teamName, gaps: assessment.gaps });
+  const [composition, labels] = await Promise.all([loadDatedComposition(db, teamId, changes), loadDepartmentLabels(db)]);
+  const today = isoDay();
+  const gap = firstWorsenedDay(null, composition, labels, today);
+  if (gap) throw new CompositionBelowMinimumError({ team: teamName, gaps: gap.gaps, ...(gap.day > today ? { from: gap.day } : {}) });
 }
 
 export async function guardTeamCreate(db: Knex, payload: Payload): Promise<void> {

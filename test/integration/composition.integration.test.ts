@@ -146,6 +146,35 @@ describe('changing the members of an active team', () => {
     expect(await rowsOf('tech')).toHaveLength(2);
   });
 
+  it('refuses scheduling the team below its minimum: `until` tomorrow is refused, from HR and from the lead, naming the day', async () => {
+    const lead = await createStaff('sales', { manager: true });
+    await rawAdmin('PATCH', `/items/cc_teams/${team.id}`, { lead: lead.id });
+    const [only] = await rowsOf('hr');
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    for (const writer of [hr, lead]) {
+      const refused = await refusal(writer.client.request(updateItem('cc_team_members', only!.id, { until: day(1) } as never)));
+      expect([refused.status, refused.code]).toEqual([422, 'COMPOSITION_BELOW_MINIMUM']);
+      expect(refused.extensions?.['from']).toBe(day(2));
+      expect(refused.message).toContain(day(2));
+    }
+    const far = await refusal(hr.client.request(updateItem('cc_team_members', only!.id, { until: day(400) } as never)));
+    expect(far.code).toBe('COMPOSITION_BELOW_MINIMUM');
+    const stored = await rawAdmin<{ until: string | null }>('GET', `/items/cc_team_members/${only!.id}?fields=until`);
+    expect(stored.until).toBeNull();
+  });
+
+  it('allows ending a membership when a replacement joins the next day, not a day later', async () => {
+    const [only] = await rowsOf('hr');
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const spare = staff['hr']![1]!;
+    await hr.client.request(createItem('cc_team_members', { team: team.id, user: spare.id, role_in_team: 'representative', since: day(10) } as never));
+    const late = await refusal(hr.client.request(updateItem('cc_team_members', only!.id, { until: day(8) } as never)));
+    expect([late.code, late.extensions?.['from']]).toEqual(['COMPOSITION_BELOW_MINIMUM', day(9)]);
+    await hr.client.request(updateItem('cc_team_members', only!.id, { until: day(9) } as never));
+    const stored = await rawAdmin<{ until: string | null }>('GET', `/items/cc_team_members/${only!.id}?fields=until`);
+    expect(stored.until).toBe(day(9));
+  });
+
   it('allows swapping a representative in one nested change', async () => {
     const [first] = await rowsOf('sales');
     const spare = staff['sales']![2]!;
