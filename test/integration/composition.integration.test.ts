@@ -187,6 +187,23 @@ describe('changing the members of an active team', () => {
   });
 });
 
+describe("who may change a team's status", () => {
+  it('only team.build holders: a lead may not archive (or re-form) the active team they lead, and edits it otherwise', async () => {
+    const lead = await createStaff('marketing', { manager: true });
+    const team = (await hr.client.request(createItem('cc_teams', { name: `T-status ${Date.now().toString(36)}`, status: 'active', members: membersFor() } as never))) as Team;
+    await rawAdmin('PATCH', `/items/cc_teams/${team.id}`, { lead: lead.id });
+    for (const status of ['archived', 'forming']) {
+      const refused = await refusal(lead.client.request(updateItem('cc_teams', team.id, { status } as never)));
+      expect([refused.status, refused.code, refused.extensions?.['capability']]).toEqual([403, 'MISSING_CAPABILITY', 'team.build']);
+    }
+    expect((await teamNamed(team.name))?.status).toBe('active');
+    const unchanged = (await lead.client.request(updateItem('cc_teams', team.id, { status: 'active', name: `${team.name} 改` } as never))) as Team;
+    expect(unchanged.name).toBe(`${team.name} 改`);
+    const archived = (await hr.client.request(updateItem('cc_teams', team.id, { status: 'archived' } as never))) as Team;
+    expect(archived.status).toBe('archived');
+  });
+});
+
 describe('who may change members', () => {
   it('a team lead may add members to their own team but not to another team', async () => {
     const lead = await createStaff('sales', { manager: true });
@@ -278,6 +295,25 @@ describe('team names', () => {
     const after = (await adminClient().request(readItems('cc_teams', { filter: { id: { _eq: other.id } }, fields: ['name'] } as never))) as Team[];
     expect(after[0]?.name).toBe(`${NAME} 改名`);
     expect(original.name).toBe(NAME);
+  });
+
+  it('are compared as people read them: full-width, zero-width, other spacing or case copies are refused on create and rename', async () => {
+    const fullWidth = [...NAME].map((c) => (c >= '!' && c <= '~' ? String.fromCharCode(c.charCodeAt(0) + 0xfee0) : c === ' ' ? '\u3000' : c)).join('');
+    const copies = [fullWidth, NAME.replace('名称', '名\u200b称'), `\ufeff${NAME}`, NAME.replace(' ', '  '), NAME.toLowerCase()];
+    for (const copy of copies) {
+      expect(copy).not.toBe(NAME);
+      const created = await refusal(hr.client.request(createItem('cc_teams', { name: copy } as never)));
+      expect([created.status, created.code], JSON.stringify(copy)).toEqual([409, 'DUPLICATE_TEAM_NAME']);
+      expect(created.message).toContain(NAME);
+      expect(await teamsNamed(copy)).toBe(0);
+    }
+    const other = (await hr.client.request(createItem('cc_teams', { name: `${NAME} 另一组` } as never))) as Team;
+    const renamed = await refusal(hr.client.request(updateItem('cc_teams', other.id, { name: fullWidth } as never)));
+    expect([renamed.status, renamed.code]).toEqual([409, 'DUPLICATE_TEAM_NAME']);
+    expect(await teamsNamed(fullWidth)).toBe(0);
+    // Its own name in another spelling is no clash with itself.
+    const respelled = (await hr.client.request(updateItem('cc_teams', other.id, { name: `${NAME} 另一组`.toLowerCase() } as never))) as Team;
+    expect(respelled.name).toBe(`${NAME} 另一组`.toLowerCase());
   });
 
   it('settle races: five people creating the same new team at once make one team, and the others are told it exists', async () => {
