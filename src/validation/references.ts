@@ -94,6 +94,14 @@ async function findBlockingReference(
   return null;
 }
 
+/**
+ * Rows that are part of the row they point at, not anyone's to change by hand, and so go with it
+ * whoever may delete it: `relation collection.field` → why.
+ */
+const CARRIED_WITH_PARENT: Record<string, string> = {
+  'cc_evaluation_scores.cycle': "a draft cycle's computed scores are the server's (SCORE_MANAGED); a published cycle is not deleted at all (CYCLE_PUBLISHED)",
+};
+
 /** Those rows were the caller's to leave alone: what to do instead. */
 const NOT_YOURS: Localized = {
   'zh-CN': '这些记录你无权修改,删除会连带改动它们;请先请有权限的人解除它们与此记录的关联(或改为归档)。',
@@ -146,6 +154,7 @@ export async function assertCascadesPermitted(
       if (relation.related_collection !== target || isSystemCollection(relation.collection) || !relation.schema) continue;
       const action = (relation.schema.on_delete ?? 'NO ACTION').toUpperCase();
       if (action !== 'SET NULL' && action !== 'CASCADE') continue;
+      if (action === 'CASCADE' && CARRIED_WITH_PARENT[`${relation.collection}.${relation.field}`]) continue;
       const primary = schema.collections[relation.collection]?.primary ?? 'id';
       const query = db(relation.collection).select(primary).whereIn(relation.field, [...doomed]);
       if (relation.collection === target) query.whereNotIn(targetPrimary, [...doomed]);

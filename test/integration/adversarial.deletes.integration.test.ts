@@ -73,6 +73,19 @@ describe('a delete carries on only to rows the deleter could change', () => {
   });
 });
 
+describe('rows that are part of what is deleted', () => {
+  it("a draft cycle goes with its computed scores, deleted by an evaluation.publish holder who may not touch scores", async () => {
+    const publisher = await createStaff('hr', { label: `${TAG}.publisher` });
+    const created = await as(publisher, 'POST', '/items/cc_evaluation_cycles', { period_kind: 'monthly', starts_on: '2024-06-01' });
+    const cycle = (created.json?.data as { id: number }).id;
+    expect((await as(publisher, 'POST', `/concord/evaluation/cycles/${cycle}/run`)).status).toBe(200);
+    expect((await rawAdmin<unknown[]>('GET', `/items/cc_evaluation_scores?filter[cycle][_eq]=${cycle}&fields=id&limit=-1`)).length).toBeGreaterThan(0);
+    const removed = await as(publisher, 'DELETE', `/items/cc_evaluation_cycles/${cycle}`);
+    expect(removed.status, removed.text).toBe(204);
+    expect(await rawAdmin<unknown[]>('GET', `/items/cc_evaluation_scores?filter[cycle][_eq]=${cycle}&fields=id&limit=-1`)).toEqual([]);
+  });
+});
+
 describe('a person with history is suspended, not deleted', () => {
   let assignee: StaffUser;
   let participant: StaffUser;

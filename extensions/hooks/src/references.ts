@@ -1,6 +1,7 @@
 import { defineHook } from '@directus/extensions-sdk';
 import type { EventContext } from '@directus/types';
 import type { PermissionSources } from '../../../src/access/caller-permissions.ts';
+import { lockRows } from '../../../src/row-locks.ts';
 import { assertCascadesPermitted, assertDeletable, assertUserHasNoHistory } from '../../../src/validation/references.ts';
 
 type Keys = Array<number | string>;
@@ -15,6 +16,10 @@ export default defineHook(({ filter }, { services }) => {
   const directus = services as Parameters<typeof assertCascadesPermitted>[0]['services'];
   const judge = async (collection: string, keys: Keys, { database, schema, accountability }: EventContext) => {
     if (!schema) return;
+    // Nested in another write, the delete runs in this transaction: holding its rows keeps new
+    // references from arriving between the judgement and the delete. A top-level delete's filter
+    // runs before Directus opens its transaction, so there the judgement comes just before it.
+    if (database.isTransaction) await lockRows(database, collection, schema.collections[collection]?.primary ?? 'id', keys);
     await assertDeletable(database, schema, collection, keys);
     if (collection === 'directus_users') await assertUserHasNoHistory(database, schema, keys);
     const sources: PermissionSources & { services: typeof directus } = { db: database, schema, services: directus };
