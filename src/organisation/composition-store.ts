@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import {
   assessComposition,
+  firstWorsenedDay,
   headcountOn,
   isoDayOf,
   projectMemberships,
@@ -8,6 +9,7 @@ import {
   type CompositionRule,
   type DatedComposition,
   type DatedMember,
+  type DayAssessment,
   type DepartmentLabel,
   type MembershipChanges,
   type MembershipRow,
@@ -54,6 +56,15 @@ export async function assessTeamComposition(
 ): Promise<CompositionAssessment> {
   const [composition, labels] = await Promise.all([loadDatedComposition(db, teamId, changes, withRules), loadDepartmentLabels(db)]);
   return assessComposition(composition.rules, headcountOn(composition.members, today), labels);
+}
+
+/**
+ * The first day from today on on which the team (as it is, or after `changes`) misses a minimum,
+ * or null: what activating it is judged on.
+ */
+export async function firstCompositionGap(db: Knex, teamId: number | string, changes?: MembershipChanges, today: string = isoDay()): Promise<DayAssessment | null> {
+  const [composition, labels] = await Promise.all([loadDatedComposition(db, teamId, changes), loadDepartmentLabels(db)]);
+  return firstWorsenedDay(null, composition, labels, today);
 }
 
 /** Rows moved in from another team arrive as ids; their user and dates come from the database. */

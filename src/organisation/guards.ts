@@ -1,8 +1,8 @@
 import type { Accountability } from '@directus/types';
 import type { Knex } from 'knex';
 import { isCapabilityKey } from './capabilities.ts';
-import { NEW_TEAM, firstWorsenedDay, nestedMembershipChanges, type MembershipChanges } from './composition.ts';
-import { isoDay, loadDatedComposition, loadDepartmentLabels } from './composition-store.ts';
+import { NEW_TEAM, nestedMembershipChanges, type MembershipChanges } from './composition.ts';
+import { firstCompositionGap, isoDay } from './composition-store.ts';
 import { judgeTeam, noteMembershipRemovals, teamState } from './composition-judge.ts';
 import { relationKey } from '../relation-key.ts';
 import { departmentsHeadedBy, teamsLedBy, userCapabilities, userDepartment } from './authority-store.ts';
@@ -33,9 +33,8 @@ function isPrivileged(accountability: Accountability | null): boolean {
 
 /** A team created active meets every minimum today and on every later day its members' dates reach. */
 async function assertComposition(db: Knex, teamId: Key, teamName: string, changes?: MembershipChanges): Promise<void> {
-  const [composition, labels] = await Promise.all([loadDatedComposition(db, teamId, changes), loadDepartmentLabels(db)]);
   const today = isoDay();
-  const gap = firstWorsenedDay(null, composition, labels, today);
+  const gap = await firstCompositionGap(db, teamId, changes, today);
   if (gap) throw new CompositionBelowMinimumError({ team: teamName, gaps: gap.gaps, ...(gap.day > today ? { from: gap.day } : {}) });
 }
 

@@ -244,6 +244,20 @@ describe('GET /concord/teams/:id/composition', () => {
     expect(report.lines.find((l) => l.department === 'sales')).toMatchObject({ members: 2, minimum: 2, shortfall: 0 });
   });
 
+  it('cannot activate a team whose members are met today but scheduled to fall short, and says from which day', async () => {
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const members = membersFor().map((m) => (m.user === staff['hr']![0]!.id ? { ...m, until: day(1) } : m));
+    const team = (await adminClient().request(createItem('cc_teams', { name: 'T-scheduled-gap', members } as never))) as Team;
+    const report = (await staff['sales']![0]!.client.request(() => ({ path: `/concord/teams/${team.id}/composition`, method: 'GET' }))) as {
+      satisfied: boolean;
+      canActivate: boolean;
+      firstGapOn: string | null;
+    };
+    expect([report.satisfied, report.canActivate, report.firstGapOn]).toEqual([true, false, day(2)]);
+    const refused = await refusal(hr.client.request(updateItem('cc_teams', team.id, { status: 'active' } as never)));
+    expect([refused.code, refused.extensions?.['from']]).toEqual(['COMPOSITION_BELOW_MINIMUM', day(2)]);
+  });
+
   it('lists every non-archived team for the panel', async () => {
     const seller = staff['sales']![0]!;
     const list = (await seller.client.request(() => ({ path: '/concord/teams/composition', method: 'GET' }))) as Array<{ team: Team; satisfied: boolean }>;
@@ -323,5 +337,17 @@ describe('team names', () => {
     expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409, 409, 409]);
     for (const refused of results.filter((r) => r.status === 409)) expect(refused.json?.errors?.[0]?.extensions?.['code']).toBe('DUPLICATE_TEAM_NAME');
     expect(await teamsNamed(name)).toBe(1);
+  });
+
+  it('settle races between look-alikes: five spellings of one new name created at once make one team', async () => {
+    const name = `${NAME} look-alike`;
+    const spellings = [name, name.toUpperCase(), name.replace('look', 'lo\u200bok'), name.replace(' ', '\u3000'), name.replace('-', '－')];
+    const token = await tokenOf(hr);
+    const results = await Promise.all(spellings.map((spelling) => http('POST', '/items/cc_teams', { token, body: { name: spelling } })));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409, 409, 409]);
+    for (const refused of results.filter((r) => r.status === 409)) expect(refused.json?.errors?.[0]?.extensions?.['code']).toBe('DUPLICATE_TEAM_NAME');
+    let stored = 0;
+    for (const spelling of spellings) stored += await teamsNamed(spelling);
+    expect(stored).toBe(1);
   });
 });
