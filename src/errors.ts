@@ -9,16 +9,20 @@ import type { CompositionLine } from './organisation/composition.ts';
  * "every refusal speaks both languages" fails for a code that has not.
  */
 
-export const CompositionBelowMinimumError = defineRefusal<{ team: string; gaps: CompositionLine[] }>('COMPOSITION_BELOW_MINIMUM', 422, {
+export const CompositionBelowMinimumError = defineRefusal<{ team: string; gaps: CompositionLine[]; from?: string }>('COMPOSITION_BELOW_MINIMUM', 422, {
   'zh-CN': {
     title: '团队人数未达组建要求',
-    message: ({ team, gaps }) =>
-      `团队${team ? `「${team}」` : ''}还不能启用:${gaps.map((g) => `${g.name_zh}现有 ${g.members} 人,最少需要 ${g.minimum} 人`).join(';')}。请先从这些部门补充成员,或让团队保持“组建中”。`,
+    message: ({ team, gaps, from }) =>
+      from
+        ? `团队${team ? `「${team}」` : ''}从 ${from} 起将低于组建要求:${gaps.map((g) => `${g.name_zh}届时有 ${g.members} 人,最少需要 ${g.minimum} 人`).join(';')}。请先安排接替的成员(加入日期不晚于 ${from}),或调整离开日期。`
+        : `团队${team ? `「${team}」` : ''}还不能启用:${gaps.map((g) => `${g.name_zh}现有 ${g.members} 人,最少需要 ${g.minimum} 人`).join(';')}。请先从这些部门补充成员,或让团队保持“组建中”。`,
   },
   'en-US': {
     title: 'Team below the composition rules',
-    message: ({ team, gaps }) =>
-      `Team${team ? ` "${team}"` : ''} cannot be active: ${gaps.map((g) => `${g.name_en ?? g.name_zh} has ${g.members} of the minimum ${g.minimum} representatives`).join('; ')}. Add members from these departments first, or keep the team forming.`,
+    message: ({ team, gaps, from }) =>
+      from
+        ? `Team${team ? ` "${team}"` : ''} would fall below the composition rules from ${from}: ${gaps.map((g) => `${g.name_en ?? g.name_zh} would have ${g.members} of the minimum ${g.minimum} representatives`).join('; ')}. Schedule a replacement who joins by ${from} first, or change the leaving date.`
+        : `Team${team ? ` "${team}"` : ''} cannot be active: ${gaps.map((g) => `${g.name_en ?? g.name_zh} has ${g.members} of the minimum ${g.minimum} representatives`).join('; ')}. Add members from these departments first, or keep the team forming.`,
   },
 });
 

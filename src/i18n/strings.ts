@@ -12,7 +12,7 @@ export const TRANSLATION_STRINGS: Record<string, { 'zh-CN': string; 'en-US': str
   'cc.note.team_name': { 'zh-CN': '公司内唯一,便于在通知和看板中辨认', 'en-US': 'Unique in the company, so notices and dashboards name one team' },
   'cc.note.team_status': { 'zh-CN': '各部门人数达到组建规则最低要求后才能启用', 'en-US': 'A team can be activated only when every department meets its minimum' },
   'cc.note.team_composition': { 'zh-CN': '按组建规则核对各部门代表人数', 'en-US': 'Each department’s representatives against the composition rules' },
-  'cc.note.member_until': { 'zh-CN': '离开当天起不再计为成员;留空表示仍在团队', 'en-US': 'No longer counted from this day; empty while still a member' },
+  'cc.note.member_until': { 'zh-CN': '在团队的最后一天(当天仍计为成员,次日起不再计入);留空表示仍在团队', 'en-US': 'The last day of membership: still a member that day, no longer from the next; empty while still a member' },
   'cc.note.composition_rules': { 'zh-CN': '表1:协同团队中各部门的代表人数', 'en-US': 'Table 1: representatives per department in a team' },
   'cc.note.duties': { 'zh-CN': '表2:各部门职责', 'en-US': 'Table 2: duties of each department' },
   'cc.note.authorities': { 'zh-CN': '表2:各部门权限;能力标识决定系统允许的操作,修改即时生效', 'en-US': 'Table 2: authorities; capability keys decide what the system allows, effective at once' },

@@ -45,7 +45,7 @@ export async function audienceOf(db: Knex, noticeId: number, now: Date): Promise
     .where('nt.notice', noticeId)
     .andWhere('u.status', 'active')
     .andWhere((q) => q.whereNull('m.since').orWhere('m.since', '<=', today))
-    .andWhere((q) => q.whereNull('m.until').orWhere('m.until', '>', today))
+    .andWhere((q) => q.whereNull('m.until').orWhere('m.until', '>=', today))
     .select('m.user as user');
   // Unwrapped: SQLite refuses parenthesised members of a compound select.
   const rows: Array<{ user: string }> = await byDepartment.union([byTeam]);

@@ -3,15 +3,17 @@ import { CompositionBelowMinimumError } from '../errors.ts';
 import type { UpdateJudge, UpdateRequest } from '../integrity/judged-updates.ts';
 import { relationKey } from '../relation-key.ts';
 import { lockRows } from '../row-locks.ts';
-import type { CompositionLine, CompositionRule, MembershipChanges, MembershipRow } from './composition.ts';
-import { assessTeamComposition, isoDay, loadRules, teamStatus } from './composition-store.ts';
+import { firstWorsenedDay, type CompositionRule, type DatedComposition, type DepartmentLabel, type MembershipChanges, type MembershipRow } from './composition.ts';
+import { isoDay, loadDatedComposition, loadDepartmentLabels, loadRules, teamStatus } from './composition-store.ts';
 
 /**
  * Table 1 as an invariant every write keeps: a team becomes active only when every department meets
  * its minimum, and while it is active no change — removing or ending a membership, moving a member
  * to another team or department, raising a minimum — may widen a department's shortfall. A change
  * that narrows a shortfall an active team already has (a membership that ended, a minimum raised
- * before) is allowed. Judged with the affected teams locked, on the state the write leaves.
+ * before) is allowed. Every day from today on that the change affects is judged, not only today:
+ * ending a membership tomorrow is refused as ending it today is. Judged with the affected teams
+ * locked, on the state the write leaves.
  */
 
 type Key = number | string;
@@ -20,29 +22,28 @@ export interface TeamState {
   id: string;
   name: string;
   status: string;
-  lines: CompositionLine[];
-  gaps: CompositionLine[];
-  satisfied: boolean;
+  composition: DatedComposition;
+  labels: ReadonlyMap<string, DepartmentLabel>;
+  today: string;
 }
 
 export async function teamState(db: Knex, team: Key, changes?: MembershipChanges, rules?: readonly CompositionRule[]): Promise<TeamState | null> {
   const current = await teamStatus(db, team);
   if (!current) return null;
-  const assessment = await assessTeamComposition(db, team, changes, isoDay(), rules);
-  return { id: String(team), name: current.name, status: current.status, ...assessment };
+  const [composition, labels] = await Promise.all([loadDatedComposition(db, team, changes, rules), loadDepartmentLabels(db)]);
+  return { id: String(team), name: current.name, status: current.status, composition, labels, today: isoDay() };
 }
 
-/** Refuses `after` if it activates a team below a minimum or widens an active team's shortfall. */
+/**
+ * Refuses `after` if it activates a team that is, or is scheduled to be, below a minimum, or if it
+ * widens an active team's shortfall on any day from today on (a membership ending tomorrow counts
+ * the day after tomorrow).
+ */
 export function judgeTeam(before: TeamState | null, after: TeamState | null): void {
   if (!after || after.status !== 'active') return;
-  if (!before || before.status !== 'active') {
-    if (!after.satisfied) throw new CompositionBelowMinimumError({ team: after.name, gaps: after.gaps });
-    return;
-  }
-  const previously = new Map(before.lines.map((line) => [line.department, line.shortfall]));
-  if (after.gaps.some((line) => line.shortfall > (previously.get(line.department) ?? 0))) {
-    throw new CompositionBelowMinimumError({ team: after.name, gaps: after.gaps });
-  }
+  const wasActive = before !== null && before.status === 'active';
+  const worse = firstWorsenedDay(wasActive ? before.composition : null, after.composition, after.labels, after.today);
+  if (worse) throw new CompositionBelowMinimumError({ team: after.name, gaps: worse.gaps, ...(worse.day > after.today ? { from: worse.day } : {}) });
 }
 
 /** Locks the teams and notes their state; `judge` then compares with the state after the change. */

@@ -1,10 +1,15 @@
 import type { Knex } from 'knex';
 import {
   assessComposition,
-  isCurrentMembership,
+  firstWorsenedDay,
+  headcountOn,
+  isoDayOf,
   projectMemberships,
   type CompositionAssessment,
   type CompositionRule,
+  type DatedComposition,
+  type DatedMember,
+  type DayAssessment,
   type DepartmentLabel,
   type MembershipChanges,
   type MembershipRow,
@@ -17,10 +22,31 @@ export function isoDay(date: Date = new Date()): string {
 }
 
 /**
- * Assesses one team's composition as it is, or as it would be after `changes`.
- * It reads only that team's membership rows (a handful) because pending changes must be merged
- * with them before counting; the counting itself is trivial at that size.
+ * One team's memberships (as they are, or as they would be after `changes`) with each person's
+ * department, and the rules. It reads only that team's membership rows (a handful) because
+ * pending changes must be merged with them before counting; the counting itself is trivial at
+ * that size.
  */
+export async function loadDatedComposition(
+  db: Knex,
+  teamId: number | string,
+  changes: MembershipChanges = NO_CHANGES,
+  withRules?: readonly CompositionRule[],
+): Promise<DatedComposition> {
+  const [rules, existing] = await Promise.all([withRules ?? loadRules(db), loadMemberships(db, teamId)]);
+  const movedIn = await completeMovedInRows(db, existing, changes);
+  const projected = projectMemberships(teamId, existing, movedIn).filter((row) => row.user);
+  const departmentOf = await departmentsOfUsers(db, projected.map((row) => row.user as string));
+  const members: DatedMember[] = projected.map((row) => ({
+    user: row.user as string,
+    department: departmentOf.get(row.user as string) ?? null,
+    since: isoDayOf(row.since),
+    until: isoDayOf(row.until),
+  }));
+  return { rules, members };
+}
+
+/** One team's composition on `today`, as it is or as it would be after `changes`. */
 export async function assessTeamComposition(
   db: Knex,
   teamId: number | string,
@@ -28,20 +54,17 @@ export async function assessTeamComposition(
   today: string = isoDay(),
   withRules?: readonly CompositionRule[],
 ): Promise<CompositionAssessment> {
-  const [rules, labels, existing] = await Promise.all([withRules ?? loadRules(db), loadDepartmentLabels(db), loadMemberships(db, teamId)]);
-  const movedIn = await completeMovedInRows(db, existing, changes);
-  const projected = projectMemberships(teamId, existing, movedIn).filter((row) => row.user && isCurrentMembership(row, today));
-  const departmentOf = await departmentsOfUsers(db, projected.map((row) => row.user as string));
-  const usersByDepartment = new Map<string, Set<string>>();
-  for (const row of projected) {
-    const department = departmentOf.get(row.user as string);
-    if (!department) continue;
-    const users = usersByDepartment.get(department) ?? new Set<string>();
-    users.add(row.user as string);
-    usersByDepartment.set(department, users);
-  }
-  const headcount = new Map([...usersByDepartment].map(([department, users]) => [department, users.size]));
-  return assessComposition(rules, headcount, labels);
+  const [composition, labels] = await Promise.all([loadDatedComposition(db, teamId, changes, withRules), loadDepartmentLabels(db)]);
+  return assessComposition(composition.rules, headcountOn(composition.members, today), labels);
+}
+
+/**
+ * The first day from today on on which the team (as it is, or after `changes`) misses a minimum,
+ * or null: what activating it is judged on.
+ */
+export async function firstCompositionGap(db: Knex, teamId: number | string, changes?: MembershipChanges, today: string = isoDay()): Promise<DayAssessment | null> {
+  const [composition, labels] = await Promise.all([loadDatedComposition(db, teamId, changes), loadDepartmentLabels(db)]);
+  return firstWorsenedDay(null, composition, labels, today);
 }
 
 /** Rows moved in from another team arrive as ids; their user and dates come from the database. */

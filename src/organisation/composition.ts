@@ -70,7 +70,10 @@ export function describeGaps(gaps: readonly CompositionLine[]): string {
     .join('; ');
 }
 
-/** A membership row as far as composition cares. `until` is the first day the person is no longer a member. */
+/**
+ * A membership row as far as composition cares. `since` is the first day of membership and `until`
+ * the last, both inclusive (an empty bound is open) — the meaning metrics.md gives it everywhere.
+ */
 export interface MembershipRow {
   id?: number | string;
   team: number | string | null;
@@ -79,11 +82,87 @@ export interface MembershipRow {
   until: string | null;
 }
 
-/** Is the membership current on `today` (ISO date, YYYY-MM-DD)? */
-export function isCurrentMembership(row: Pick<MembershipRow, 'since' | 'until'>, today: string): boolean {
+/** Is the membership current on `day` (ISO date, YYYY-MM-DD)? `until` is its last day. */
+export function isCurrentMembership(row: Pick<MembershipRow, 'since' | 'until'>, day: string): boolean {
   const since = isoDayOf(row.since);
   const until = isoDayOf(row.until);
-  return (since === null || since <= today) && (until === null || until > today);
+  return (since === null || since <= day) && (until === null || until >= day);
+}
+
+/** The calendar day after `day` (YYYY-MM-DD). */
+export function dayAfter(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}
+
+/** A membership with the department its person counts for. */
+export interface DatedMember {
+  user: string;
+  department: string | null;
+  since: string | null;
+  until: string | null;
+}
+
+/** What a team's composition depends on: the rules, and its memberships with their dates. */
+export interface DatedComposition {
+  rules: readonly CompositionRule[];
+  members: readonly DatedMember[];
+}
+
+export interface DayAssessment extends CompositionAssessment {
+  day: string;
+}
+
+/**
+ * The days from `today` on on which headcounts can change: today, every later first day, and
+ * every day after a last day that is today or later. Between two of them nothing changes, so
+ * judging these days judges every future day.
+ */
+export function boundaryDays(members: Iterable<Pick<DatedMember, 'since' | 'until'>>, today: string): string[] {
+  const days = new Set([today]);
+  for (const member of members) {
+    const since = isoDayOf(member.since);
+    const until = isoDayOf(member.until);
+    if (since !== null && since > today) days.add(since);
+    if (until !== null && until >= today) days.add(dayAfter(until));
+  }
+  return [...days].sort();
+}
+
+/** People per department on `day`, each counted once however many rows they have. */
+export function headcountOn(members: readonly DatedMember[], day: string): Map<string, number> {
+  const users = new Map<string, Set<string>>();
+  for (const member of members) {
+    if (!member.department || !isCurrentMembership(member, day)) continue;
+    const set = users.get(member.department) ?? new Set<string>();
+    set.add(member.user);
+    users.set(member.department, set);
+  }
+  return new Map([...users].map(([department, set]) => [department, set.size]));
+}
+
+export function assessOn(composition: DatedComposition, labels: ReadonlyMap<string, DepartmentLabel>, day: string): DayAssessment {
+  return { day, ...assessComposition(composition.rules, headcountOn(composition.members, day), labels) };
+}
+
+/**
+ * The first day from `today` on on which `after` leaves a department further below its minimum
+ * than `before` leaves it that day — or, with no `before` (a team becoming active), below its
+ * minimum at all. Null when no day is worse: a change is judged on every future day it affects.
+ */
+export function firstWorsenedDay(
+  before: DatedComposition | null,
+  after: DatedComposition,
+  labels: ReadonlyMap<string, DepartmentLabel>,
+  today: string,
+): DayAssessment | null {
+  for (const day of boundaryDays([...(before?.members ?? []), ...after.members], today)) {
+    const assessment = assessOn(after, labels, day);
+    if (assessment.satisfied) continue;
+    if (!before) return assessment;
+    const previously = new Map(assessOn(before, labels, day).lines.map((line) => [line.department, line.shortfall]));
+    if (assessment.gaps.some((line) => line.shortfall > (previously.get(line.department) ?? 0))) return assessment;
+  }
+  return null;
 }
 
 export interface MembershipChanges {

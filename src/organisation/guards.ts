@@ -2,16 +2,18 @@ import type { Accountability } from '@directus/types';
 import type { Knex } from 'knex';
 import { isCapabilityKey } from './capabilities.ts';
 import { NEW_TEAM, nestedMembershipChanges, type MembershipChanges } from './composition.ts';
-import { assessTeamComposition } from './composition-store.ts';
+import { firstCompositionGap, isoDay } from './composition-store.ts';
 import { judgeTeam, noteMembershipRemovals, teamState } from './composition-judge.ts';
 import { relationKey } from '../relation-key.ts';
-import { departmentsHeadedBy, teamsLedBy, userCapabilities } from './authority-store.ts';
+import { departmentsHeadedBy, teamsLedBy, userCapabilities, userDepartment } from './authority-store.ts';
+import { assertTeamNameFree } from './team-names.ts';
 import {
   CompositionBelowMinimumError,
   DepartmentScopeError,
   DuplicateCapabilityError,
   InvalidCapabilityError,
   InvalidPayloadError,
+  MissingCapabilityError,
   SelfAppointmentError,
   TeamScopeError,
 } from '../errors.ts';
@@ -29,13 +31,16 @@ function isPrivileged(accountability: Accountability | null): boolean {
   return accountability === null || accountability.admin === true || accountability.user === null;
 }
 
+/** A team created active meets every minimum today and on every later day its members' dates reach. */
 async function assertComposition(db: Knex, teamId: Key, teamName: string, changes?: MembershipChanges): Promise<void> {
-  const assessment = await assessTeamComposition(db, teamId, changes);
-  if (!assessment.satisfied) throw new CompositionBelowMinimumError({ team: teamName, gaps: assessment.gaps });
+  const today = isoDay();
+  const gap = await firstCompositionGap(db, teamId, changes, today);
+  if (gap) throw new CompositionBelowMinimumError({ team: teamName, gaps: gap.gaps, ...(gap.day > today ? { from: gap.day } : {}) });
 }
 
 export async function guardTeamCreate(db: Knex, payload: Payload): Promise<void> {
   validateTeamStatus(payload['status']);
+  await assertTeamNameFree(db, payload['name']);
   if (payload['status'] !== 'active') return;
   const changes = nestedMembershipChanges(payload['members'] ?? [], [], NEW_TEAM) ?? undefined;
   await assertComposition(db, NEW_TEAM, String(payload['name'] ?? ''), changes);
@@ -73,6 +78,23 @@ export async function guardMemberDelete(db: Knex, keys: readonly Key[]): Promise
     judgeTeam(await teamState(db, team), await teamState(db, team, { create: [], update: [], delete: [...keys] }));
   }
   await noteMembershipRemovals(db, keys);
+}
+
+/**
+ * A team's status (forming, active, archived) is the team builders' to change: HR (`team.build`)
+ * and admins. A lead edits their team but does not archive or activate it.
+ */
+export async function guardTeamStatus(db: Knex, accountability: Accountability | null, keys: readonly Key[], payload: Payload): Promise<void> {
+  if (payload['status'] === undefined || isPrivileged(accountability)) return;
+  const user = accountability?.user as string;
+  if ((await userCapabilities(db, user)).has('team.build')) return;
+  const rows: Array<{ status: string }> = await db('cc_teams').select('status').whereIn('id', [...keys]);
+  if (rows.every((row) => row.status === payload['status'])) return;
+  throw new MissingCapabilityError({
+    capability: 'team.build',
+    department: await userDepartment(db, user),
+    action: { 'zh-CN': '启用、归档或重新组建团队(更改团队状态)', 'en-US': "Activating, archiving or re-forming a team (changing its status)" },
+  });
 }
 
 /** Native permissions already limit update/delete to the lead's own teams; creation needs this check. */

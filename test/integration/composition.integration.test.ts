@@ -146,6 +146,35 @@ describe('changing the members of an active team', () => {
     expect(await rowsOf('tech')).toHaveLength(2);
   });
 
+  it('refuses scheduling the team below its minimum: `until` tomorrow is refused, from HR and from the lead, naming the day', async () => {
+    const lead = await createStaff('sales', { manager: true });
+    await rawAdmin('PATCH', `/items/cc_teams/${team.id}`, { lead: lead.id });
+    const [only] = await rowsOf('hr');
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    for (const writer of [hr, lead]) {
+      const refused = await refusal(writer.client.request(updateItem('cc_team_members', only!.id, { until: day(1) } as never)));
+      expect([refused.status, refused.code]).toEqual([422, 'COMPOSITION_BELOW_MINIMUM']);
+      expect(refused.extensions?.['from']).toBe(day(2));
+      expect(refused.message).toContain(day(2));
+    }
+    const far = await refusal(hr.client.request(updateItem('cc_team_members', only!.id, { until: day(400) } as never)));
+    expect(far.code).toBe('COMPOSITION_BELOW_MINIMUM');
+    const stored = await rawAdmin<{ until: string | null }>('GET', `/items/cc_team_members/${only!.id}?fields=until`);
+    expect(stored.until).toBeNull();
+  });
+
+  it('allows ending a membership when a replacement joins the next day, not a day later', async () => {
+    const [only] = await rowsOf('hr');
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const spare = staff['hr']![1]!;
+    await hr.client.request(createItem('cc_team_members', { team: team.id, user: spare.id, role_in_team: 'representative', since: day(10) } as never));
+    const late = await refusal(hr.client.request(updateItem('cc_team_members', only!.id, { until: day(8) } as never)));
+    expect([late.code, late.extensions?.['from']]).toEqual(['COMPOSITION_BELOW_MINIMUM', day(9)]);
+    await hr.client.request(updateItem('cc_team_members', only!.id, { until: day(9) } as never));
+    const stored = await rawAdmin<{ until: string | null }>('GET', `/items/cc_team_members/${only!.id}?fields=until`);
+    expect(stored.until).toBe(day(9));
+  });
+
   it('allows swapping a representative in one nested change', async () => {
     const [first] = await rowsOf('sales');
     const spare = staff['sales']![2]!;
@@ -155,6 +184,23 @@ describe('changing the members of an active team', () => {
     const users = (await rowsOf('sales')).map((r) => r.user);
     expect(users).toContain(spare.id);
     expect(users).not.toContain(first!.user);
+  });
+});
+
+describe("who may change a team's status", () => {
+  it('only team.build holders: a lead may not archive (or re-form) the active team they lead, and edits it otherwise', async () => {
+    const lead = await createStaff('marketing', { manager: true });
+    const team = (await hr.client.request(createItem('cc_teams', { name: `T-status ${Date.now().toString(36)}`, status: 'active', members: membersFor() } as never))) as Team;
+    await rawAdmin('PATCH', `/items/cc_teams/${team.id}`, { lead: lead.id });
+    for (const status of ['archived', 'forming']) {
+      const refused = await refusal(lead.client.request(updateItem('cc_teams', team.id, { status } as never)));
+      expect([refused.status, refused.code, refused.extensions?.['capability']]).toEqual([403, 'MISSING_CAPABILITY', 'team.build']);
+    }
+    expect((await teamNamed(team.name))?.status).toBe('active');
+    const unchanged = (await lead.client.request(updateItem('cc_teams', team.id, { status: 'active', name: `${team.name} 改` } as never))) as Team;
+    expect(unchanged.name).toBe(`${team.name} 改`);
+    const archived = (await hr.client.request(updateItem('cc_teams', team.id, { status: 'archived' } as never))) as Team;
+    expect(archived.status).toBe('archived');
   });
 });
 
@@ -196,6 +242,20 @@ describe('GET /concord/teams/:id/composition', () => {
     expect(report.canActivate).toBe(false);
     expect(report.lines.find((l) => l.department === 'tech')).toMatchObject({ members: 1, minimum: 2, shortfall: 1 });
     expect(report.lines.find((l) => l.department === 'sales')).toMatchObject({ members: 2, minimum: 2, shortfall: 0 });
+  });
+
+  it('cannot activate a team whose members are met today but scheduled to fall short, and says from which day', async () => {
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const members = membersFor().map((m) => (m.user === staff['hr']![0]!.id ? { ...m, until: day(1) } : m));
+    const team = (await adminClient().request(createItem('cc_teams', { name: 'T-scheduled-gap', members } as never))) as Team;
+    const report = (await staff['sales']![0]!.client.request(() => ({ path: `/concord/teams/${team.id}/composition`, method: 'GET' }))) as {
+      satisfied: boolean;
+      canActivate: boolean;
+      firstGapOn: string | null;
+    };
+    expect([report.satisfied, report.canActivate, report.firstGapOn]).toEqual([true, false, day(2)]);
+    const refused = await refusal(hr.client.request(updateItem('cc_teams', team.id, { status: 'active' } as never)));
+    expect([refused.code, refused.extensions?.['from']]).toEqual(['COMPOSITION_BELOW_MINIMUM', day(2)]);
   });
 
   it('lists every non-archived team for the panel', async () => {
@@ -251,6 +311,25 @@ describe('team names', () => {
     expect(original.name).toBe(NAME);
   });
 
+  it('are compared as people read them: full-width, zero-width, other spacing or case copies are refused on create and rename', async () => {
+    const fullWidth = [...NAME].map((c) => (c >= '!' && c <= '~' ? String.fromCharCode(c.charCodeAt(0) + 0xfee0) : c === ' ' ? '\u3000' : c)).join('');
+    const copies = [fullWidth, NAME.replace('名称', '名\u200b称'), `\ufeff${NAME}`, NAME.replace(' ', '  '), NAME.toLowerCase()];
+    for (const copy of copies) {
+      expect(copy).not.toBe(NAME);
+      const created = await refusal(hr.client.request(createItem('cc_teams', { name: copy } as never)));
+      expect([created.status, created.code], JSON.stringify(copy)).toEqual([409, 'DUPLICATE_TEAM_NAME']);
+      expect(created.message).toContain(NAME);
+      expect(await teamsNamed(copy)).toBe(0);
+    }
+    const other = (await hr.client.request(createItem('cc_teams', { name: `${NAME} 另一组` } as never))) as Team;
+    const renamed = await refusal(hr.client.request(updateItem('cc_teams', other.id, { name: fullWidth } as never)));
+    expect([renamed.status, renamed.code]).toEqual([409, 'DUPLICATE_TEAM_NAME']);
+    expect(await teamsNamed(fullWidth)).toBe(0);
+    // Its own name in another spelling is no clash with itself.
+    const respelled = (await hr.client.request(updateItem('cc_teams', other.id, { name: `${NAME} 另一组`.toLowerCase() } as never))) as Team;
+    expect(respelled.name).toBe(`${NAME} 另一组`.toLowerCase());
+  });
+
   it('settle races: five people creating the same new team at once make one team, and the others are told it exists', async () => {
     const name = `${NAME} 并发`;
     const token = await tokenOf(hr);
@@ -258,5 +337,17 @@ describe('team names', () => {
     expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409, 409, 409]);
     for (const refused of results.filter((r) => r.status === 409)) expect(refused.json?.errors?.[0]?.extensions?.['code']).toBe('DUPLICATE_TEAM_NAME');
     expect(await teamsNamed(name)).toBe(1);
+  });
+
+  it('settle races between look-alikes: five spellings of one new name created at once make one team', async () => {
+    const name = `${NAME} look-alike`;
+    const spellings = [name, name.toUpperCase(), name.replace('look', 'lo\u200bok'), name.replace(' ', '\u3000'), name.replace('-', '－')];
+    const token = await tokenOf(hr);
+    const results = await Promise.all(spellings.map((spelling) => http('POST', '/items/cc_teams', { token, body: { name: spelling } })));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409, 409, 409, 409]);
+    for (const refused of results.filter((r) => r.status === 409)) expect(refused.json?.errors?.[0]?.extensions?.['code']).toBe('DUPLICATE_TEAM_NAME');
+    let stored = 0;
+    for (const spelling of spellings) stored += await teamsNamed(spelling);
+    expect(stored).toBe(1);
   });
 });

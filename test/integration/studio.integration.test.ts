@@ -44,12 +44,14 @@ describe('refusals in the caller’s language', () => {
   let englishTeam: number;
   let chineseLead: StaffUser;
   let englishLead: StaffUser;
+  let chineseBuilder: StaffUser;
+  let englishBuilder: StaffUser;
 
   beforeAll(async () => {
     chinese = await createStaff('sales', { label: 'zh-caller' });
     english = await createStaff('sales', { label: 'en-caller' });
     await rawAdmin('PATCH', `/users/${english.id}`, { language: 'en-US' });
-    // Each leads a team, so may change it: anyone else is refused FORBIDDEN before a rule is judged.
+    // Sales members leading the two teams; the activation below is HR's.
     chineseLead = await createStaff('sales', { label: 'zh-lead', manager: true });
     englishLead = await createStaff('sales', { label: 'en-lead', manager: true });
     await rawAdmin('PATCH', `/users/${englishLead.id}`, { language: 'en-US' });
@@ -57,12 +59,16 @@ describe('refusals in the caller’s language', () => {
     englishTeam = await newTeam([chineseLead, englishLead]);
     await rawAdmin('PATCH', `/items/cc_teams/${team}`, { lead: chineseLead.id });
     await rawAdmin('PATCH', `/items/cc_teams/${englishTeam}`, { lead: englishLead.id });
+    // A team's status is HR's (team.build) to change, not its lead's.
+    chineseBuilder = await createStaff('hr', { label: 'zh-builder' });
+    englishBuilder = await createStaff('hr', { label: 'en-builder' });
+    await rawAdmin('PATCH', `/users/${englishBuilder.id}`, { language: 'en-US' });
   });
 
   it('answers a person without a language of their own in the project’s (Chinese), and an English user in English, with the same code', async () => {
     const body = { status: 'active' };
-    const zh = await http('PATCH', `/items/cc_teams/${team}`, { token: await tokenOf(chineseLead), body });
-    const en = await http('PATCH', `/items/cc_teams/${englishTeam}`, { token: await tokenOf(englishLead), body });
+    const zh = await http('PATCH', `/items/cc_teams/${team}`, { token: await tokenOf(chineseBuilder), body });
+    const en = await http('PATCH', `/items/cc_teams/${englishTeam}`, { token: await tokenOf(englishBuilder), body });
     for (const result of [zh, en]) {
       expect(result.status).toBe(422);
       expect(result.json?.errors?.[0]?.extensions?.['code']).toBe('COMPOSITION_BELOW_MINIMUM');

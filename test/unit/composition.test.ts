@@ -1,13 +1,19 @@
 import { describe, it, expect } from 'vitest';
 import {
   assessComposition,
+  boundaryDays,
+  dayAfter,
   describeGaps,
+  firstWorsenedDay,
+  headcountOn,
   isCurrentMembership,
   nestedMembershipChanges,
   projectMemberships,
   toMembershipPatch,
   type CompositionLine,
   type CompositionRule,
+  type DatedComposition,
+  type DatedMember,
   type DepartmentLabel,
   type MembershipChanges,
   type MembershipRow,
@@ -163,9 +169,10 @@ describe('isCurrentMembership', () => {
     expect(isCurrentMembership({ since: '2025-03-16', until: null }, today)).toBe(false);
   });
 
-  it('is not current on the `until` day (first day no longer a member)', () => {
-    expect(isCurrentMembership({ since: null, until: '2025-03-15' }, today)).toBe(false);
-    expect(isCurrentMembership({ since: '2025-01-01', until: '2025-03-15' }, today)).toBe(false);
+  it('is current on the `until` day (the last day of membership) and not after it', () => {
+    expect(isCurrentMembership({ since: null, until: '2025-03-15' }, today)).toBe(true);
+    expect(isCurrentMembership({ since: '2025-01-01', until: '2025-03-15' }, today)).toBe(true);
+    expect(isCurrentMembership({ since: null, until: '2025-03-14' }, today)).toBe(false);
   });
 
   it('is current when it ends tomorrow', () => {
@@ -176,15 +183,16 @@ describe('isCurrentMembership', () => {
     expect(isCurrentMembership({ since: '2024-01-01', until: '2025-01-01' }, today)).toBe(false);
   });
 
-  it('is never current when since equals until', () => {
-    expect(isCurrentMembership({ since: today, until: today }, today)).toBe(false);
+  it('is a one-day membership when since equals until', () => {
+    expect(isCurrentMembership({ since: today, until: today }, today)).toBe(true);
+    expect(isCurrentMembership({ since: today, until: today }, '2025-03-16')).toBe(false);
   });
 
   it('compares only the date part of date-time values', () => {
     expect(isCurrentMembership({ since: '2025-03-15T23:59:59.000Z', until: null }, today)).toBe(true);
-    expect(isCurrentMembership({ since: null, until: '2025-03-15T23:59:59.000Z' }, today)).toBe(false);
+    expect(isCurrentMembership({ since: null, until: '2025-03-14T23:59:59.000Z' }, today)).toBe(false);
     expect(isCurrentMembership({ since: '2025-03-16T00:00:00Z', until: null }, today)).toBe(false);
-    expect(isCurrentMembership({ since: null, until: '2025-03-16 00:00:00' }, today)).toBe(true);
+    expect(isCurrentMembership({ since: null, until: '2025-03-15 00:00:00' }, today)).toBe(true);
   });
 
   it('treats an empty string like no bound', () => {
@@ -192,9 +200,96 @@ describe('isCurrentMembership', () => {
   });
 
   it('handles year and month boundaries lexically', () => {
-    expect(isCurrentMembership({ since: '2024-12-31', until: '2025-01-01' }, '2024-12-31')).toBe(true);
-    expect(isCurrentMembership({ since: '2024-12-31', until: '2025-01-01' }, '2025-01-01')).toBe(false);
-    expect(isCurrentMembership({ since: '2025-09-30', until: '2025-10-01' }, '2025-09-30')).toBe(true);
+    expect(isCurrentMembership({ since: '2024-12-31', until: '2024-12-31' }, '2024-12-31')).toBe(true);
+    expect(isCurrentMembership({ since: '2024-12-31', until: '2024-12-31' }, '2025-01-01')).toBe(false);
+    expect(isCurrentMembership({ since: '2025-09-30', until: '2025-10-01' }, '2025-10-01')).toBe(true);
+  });
+});
+
+describe('composition over the days to come', () => {
+  const today = '2025-03-15';
+  const SMALL: CompositionRule[] = [
+    { department: 'marketing', minimum: 2, recommended: null },
+    { department: 'hr', minimum: 1, recommended: null },
+  ];
+  const member = (user: string, department: string, since: string | null = null, until: string | null = null): DatedMember => ({ user, department, since, until });
+  const atMinimum = (): DatedMember[] => [member('m1', 'marketing'), member('m2', 'marketing'), member('h1', 'hr')];
+  const team = (members: DatedMember[], rules: CompositionRule[] = SMALL): DatedComposition => ({ rules, members });
+
+  it('dayAfter crosses months, years and leap days', () => {
+    expect(dayAfter('2025-03-15')).toBe('2025-03-16');
+    expect(dayAfter('2025-01-31')).toBe('2025-02-01');
+    expect(dayAfter('2024-12-31')).toBe('2025-01-01');
+    expect(dayAfter('2024-02-28')).toBe('2024-02-29');
+    expect(dayAfter('2025-02-28')).toBe('2025-03-01');
+  });
+
+  it('the boundary days are today, later first days and the days after last days from today on, once each, in order', () => {
+    const days = boundaryDays(
+      [
+        { since: '2025-04-01', until: null },
+        { since: '2025-01-01', until: '2025-03-15' },
+        { since: null, until: '2025-03-31' },
+        { since: null, until: '2025-03-10' },
+        { since: '2025-04-01', until: '2025-06-30' },
+      ],
+      today,
+    );
+    expect(days).toEqual(['2025-03-15', '2025-03-16', '2025-04-01', '2025-07-01']);
+  });
+
+  it('counts each person once per department on a day, within [since, until]', () => {
+    const members = [member('m1', 'marketing'), member('m1', 'marketing', null, '2025-03-20'), member('m2', 'marketing', '2025-03-16'), member('h1', 'hr', null, '2025-03-14'), member('x', '')];
+    expect([...headcountOn(members, today)]).toEqual([['marketing', 1]]);
+    expect([...headcountOn(members, '2025-03-16')]).toEqual([['marketing', 2]]);
+  });
+
+  it('a membership ending tomorrow on a team at its minimum worsens the day after tomorrow', () => {
+    const before = team(atMinimum());
+    const after = team([member('m1', 'marketing', null, '2025-03-16'), member('m2', 'marketing'), member('h1', 'hr')]);
+    const worse = firstWorsenedDay(before, after, LABELS, today);
+    expect(worse?.day).toBe('2025-03-17');
+    expect(worse?.gaps.map((g) => [g.department, g.members, g.shortfall])).toEqual([['marketing', 1, 1]]);
+  });
+
+  it('a membership ending today still counts today (its last day) and worsens tomorrow', () => {
+    const after = team([member('m1', 'marketing', null, today), member('m2', 'marketing'), member('h1', 'hr')]);
+    expect(firstWorsenedDay(team(atMinimum()), after, LABELS, today)?.day).toBe('2025-03-16');
+  });
+
+  it('a replacement who joins by the day after the last day keeps every day at the minimum', () => {
+    const after = team([member('m1', 'marketing', null, '2025-03-31'), member('m3', 'marketing', '2025-04-01'), member('m2', 'marketing'), member('h1', 'hr')]);
+    expect(firstWorsenedDay(team(atMinimum()), after, LABELS, today)).toBeNull();
+    const late = team([member('m1', 'marketing', null, '2025-03-31'), member('m3', 'marketing', '2025-04-02'), member('m2', 'marketing'), member('h1', 'hr')]);
+    expect(firstWorsenedDay(team(atMinimum()), late, LABELS, today)?.day).toBe('2025-04-01');
+  });
+
+  it('an ending already scheduled does not make an unrelated change worse; moving it earlier does', () => {
+    const scheduled = [member('m1', 'marketing', null, '2025-05-31'), member('m2', 'marketing'), member('h1', 'hr'), member('h2', 'hr')];
+    const unrelated = [...scheduled.slice(0, 3)];
+    expect(firstWorsenedDay(team(scheduled), team(unrelated), LABELS, today)).toBeNull();
+    const earlier = [member('m1', 'marketing', null, '2025-04-30'), ...scheduled.slice(1)];
+    expect(firstWorsenedDay(team(scheduled), team(earlier), LABELS, today)?.day).toBe('2025-05-01');
+  });
+
+  it('memberships that ended in the past play no part', () => {
+    const withPast = [...atMinimum(), member('old', 'hr', '2024-01-01', '2024-12-31')];
+    expect(boundaryDays(withPast, today)).toEqual([today]);
+    expect(firstWorsenedDay(team(withPast), team(atMinimum()), LABELS, today)).toBeNull();
+  });
+
+  it('activating (no state to compare with) needs every minimum met on every day to come', () => {
+    expect(firstWorsenedDay(null, team(atMinimum()), LABELS, today)).toBeNull();
+    const leaving = team([member('m1', 'marketing'), member('m2', 'marketing'), member('h1', 'hr', null, '2025-06-30')]);
+    const gap = firstWorsenedDay(null, leaving, LABELS, today);
+    expect([gap?.day, gap?.gaps.map((g) => g.department)]).toEqual(['2025-07-01', ['hr']]);
+    const joiningLater = team([member('m1', 'marketing'), member('m2', 'marketing', '2025-03-20'), member('h1', 'hr')]);
+    expect(firstWorsenedDay(null, joiningLater, LABELS, today)?.day).toBe(today);
+  });
+
+  it('a raised minimum is judged on the days to come with the new rules', () => {
+    const raised = team(atMinimum(), [{ department: 'marketing', minimum: 3, recommended: null }, SMALL[1]!]);
+    expect(firstWorsenedDay(team(atMinimum()), raised, LABELS, today)?.day).toBe(today);
   });
 });
 

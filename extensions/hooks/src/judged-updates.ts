@@ -2,13 +2,14 @@ import { defineHook } from '@directus/extensions-sdk';
 import type { EventContext } from '@directus/types';
 import { judgedUpdate, type JudgedUpdateContext, type Key, type UpdateJudge } from '../../../src/integrity/judged-updates.ts';
 import { compositionJudge } from '../../../src/organisation/composition-judge.ts';
+import { teamNameJudge } from '../../../src/organisation/team-names.ts';
 import { dateOrderJudge } from '../../../src/validation/field-values.ts';
 import { stateMoveJudge } from '../../../src/workflows/state-moves.ts';
 
 type Payload = Record<string, unknown>;
 
 /** Every rule that reads the database to decide on an update, judged on the state the update leaves, in its own transaction. */
-const JUDGES: readonly UpdateJudge[] = [compositionJudge, dateOrderJudge, stateMoveJudge] as readonly UpdateJudge[];
+const JUDGES: readonly UpdateJudge[] = [compositionJudge, teamNameJudge, dateOrderJudge, stateMoveJudge] as readonly UpdateJudge[];
 
 export default defineHook(({ filter }, { services, emitter }) => {
   // The host's service classes satisfy the slice the judged update declares.

@@ -9,6 +9,7 @@ import {
   guardMemberUpdate,
   guardSelfAppointment,
   guardTeamCreate,
+  guardTeamStatus,
 } from '../../../src/organisation/guards.ts';
 import { judgeMembershipRemoval, judgeNewRule } from '../../../src/organisation/composition-judge.ts';
 
@@ -21,8 +22,9 @@ export default defineHook(({ filter }) => {
     await guardTeamCreate(database, payload);
     return payload;
   });
-  filter<Payload>('cc_teams.items.update', (payload, _meta, { accountability }) => {
+  filter<Payload>('cc_teams.items.update', async (payload, meta, { database, accountability }) => {
     guardSelfAppointment(accountability, payload);
+    await guardTeamStatus(database, accountability, meta['keys'] as Array<number | string>, payload);
     return payload;
   });
 

@@ -1,5 +1,5 @@
 import { ForbiddenError } from '@directus/errors';
-import { assessTeamComposition } from '../../../../src/organisation/composition-store.ts';
+import { assessTeamComposition, firstCompositionGap } from '../../../../src/organisation/composition-store.ts';
 import { listCapabilities } from '../../../../src/organisation/capability-catalogue.ts';
 import { previewTeamComposition } from '../../../../src/organisation/composition-preview.ts';
 import { NotFoundError } from '../../../../src/errors.ts';
@@ -31,8 +31,9 @@ export function registerOrganisationRoutes({ router, services, getSchema, databa
       const teams = new services.ItemsService('cc_teams', { schema: await getSchema(), accountability: req.accountability ?? null });
       const [team] = await teams.readByQuery({ filter: { id: { _eq: id } }, fields: ['id', 'name', 'status'], limit: 1 });
       if (!team) throw new NotFoundError({ collection: 'cc_teams', id: String(id) });
-      const assessment = await assessTeamComposition(database, id);
-      res.json({ data: { team, ...assessment, canActivate: assessment.satisfied } });
+      const [assessment, gap] = await Promise.all([assessTeamComposition(database, id), firstCompositionGap(database, id)]);
+      // Activation is judged on every day from today on: a scheduled departure can stand in its way.
+      res.json({ data: { team, ...assessment, canActivate: gap === null, firstGapOn: gap?.day ?? null } });
     }),
   );
 
@@ -50,7 +51,7 @@ export function registerOrganisationRoutes({ router, services, getSchema, databa
         if (visible.length === 0) throw new NotFoundError({ collection: 'cc_teams', id: String(teamId) });
       }
       const assessment = await previewTeamComposition(database, teamId, members);
-      res.json({ data: { ...assessment, canActivate: assessment.satisfied } });
+      res.json({ data: { ...assessment, canActivate: assessment.firstGapOn === null } });
     }),
   );
 
