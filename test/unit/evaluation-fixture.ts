@@ -60,6 +60,8 @@ export async function metricsDatabase(): Promise<Knex> {
     t.integer('workflow');
     t.integer('team');
     stamp(t, 'opened_at');
+    t.integer('state');
+    stamp(t, 'state_entered_at');
   });
   await db.schema.createTable('cc_case_events', (t) => {
     t.increments('id');
@@ -124,6 +126,22 @@ export async function metricsDatabase(): Promise<Knex> {
     date(t, 'period_start');
     date(t, 'period_end');
     t.float('amount');
+  });
+  await db.schema.createTable('cc_evaluation_cycles', (t) => {
+    t.increments('id');
+    t.string('period_kind');
+    date(t, 'starts_on');
+    date(t, 'ends_on');
+    t.string('status');
+  });
+  await db.schema.createTable('cc_evaluation_scores', (t) => {
+    t.increments('id');
+    t.integer('cycle');
+    t.string('scope_kind');
+    t.string('department');
+    t.integer('team');
+    t.string('dimension');
+    t.float('score');
   });
   return db;
 }

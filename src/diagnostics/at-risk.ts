@@ -1,0 +1,93 @@
+import type { Knex } from 'knex';
+import { isSqlite } from '../db-time.ts';
+import { count, dialectOf, num, rows } from '../evaluation/sql.ts';
+import { timedHandoffs } from './handoffs.ts';
+import { visibleConditions, type Restriction } from './restriction.ts';
+
+/**
+ * At risk (metrics.md "Diagnostics (v2)") — an open case (its state not terminal) that has been in
+ * its current state h hours (since `state_entered_at`), the state having a response SLA s > 0, with
+ * h < s. T = the response times (§1, answered by `now` or timed to `now`) of the handoffs into that
+ * same state in the 90 days before now; breach_probability = #(T > s) / #(T > h), null when
+ * #(T > h) < 10. Listed when ≥ 0.5, by probability, then by time left (s − h). A department scope
+ * gets the open cases in states it owns, a team its cases; T is the state's, over the handoffs the
+ * viewer may read.
+ */
+export interface AtRisk {
+  case: number;
+  state: number;
+  department: string;
+  hours_in_state: number;
+  sla_hours: number;
+  breach_probability: number;
+}
+
+export const HISTORY_DAYS = 90;
+export const MIN_COMPARABLE = 10;
+export const LISTED_FROM = 0.5;
+
+/** The open cases with their comparable counts, before the null and 0.5 rules (exposed for tests). */
+export interface AtRiskCandidate extends Omit<AtRisk, 'breach_probability'> {
+  over_sla: number;
+  over_elapsed: number;
+  breach_probability: number | null;
+}
+
+export async function atRiskCandidates(db: Knex, now: Date, restriction: Restriction): Promise<AtRiskCandidate[]> {
+  const dialect = dialectOf(db);
+  const nowAt = dialect.instant(now);
+  const since = dialect.instant(new Date(now.getTime() - HISTORY_DAYS * 86_400_000));
+  const history = timedHandoffs(db, restriction, { start: since, end: nowAt }, { scoped: false });
+  const where: string[] = [];
+  const bindings: unknown[] = [];
+  if (restriction.scope.kind === 'department') {
+    where.push('st.owner_department = ?');
+    bindings.push(restriction.scope.key);
+  } else if (restriction.scope.kind === 'team') {
+    where.push('c.team = ?');
+    bindings.push(restriction.scope.key);
+  }
+  const visible = visibleConditions(db, restriction, null, 'c.id');
+  const found = await rows(
+    db,
+    `with open_cases as materialized (
+      select c.id as case_id, c.state as state, st.owner_department as department, st.response_sla_hours as sla,
+        ${dialect.hours(isSqlite(db) ? '?' : 'cast(? as timestamptz)', 'c.state_entered_at')} as elapsed
+      from cc_cases c join cc_workflow_states st on st.id = c.state
+      where st.is_terminal is not true and st.response_sla_hours > 0 and c.state_entered_at is not null
+        ${where.map((w) => `and ${w}`).join(' ')}${visible.sql}
+    ),
+    history as materialized (
+      select to_state, hours from (${history.sql}) h where to_state in (select state from open_cases where elapsed < sla)
+    )
+    select o.case_id, o.state, o.department, o.sla, o.elapsed,
+      (select count(*) from history t where t.to_state = o.state and t.hours > o.sla) as over_sla,
+      (select count(*) from history t where t.to_state = o.state and t.hours > o.elapsed) as over_elapsed
+    from open_cases o
+    where o.elapsed < o.sla`,
+    [nowAt, ...bindings, ...visible.bindings, ...history.bindings],
+  );
+  return found.map((row) => {
+    const overSla = count(row['over_sla']);
+    const overElapsed = count(row['over_elapsed']);
+    return {
+      case: Number(row['case_id']),
+      state: Number(row['state']),
+      department: String(row['department']),
+      hours_in_state: num(row['elapsed']) as number,
+      sla_hours: num(row['sla']) as number,
+      over_sla: overSla,
+      over_elapsed: overElapsed,
+      breach_probability: overElapsed < MIN_COMPARABLE ? null : overSla / overElapsed,
+    };
+  });
+}
+
+export async function atRisk(db: Knex, now: Date, restriction: Restriction): Promise<AtRisk[]> {
+  const listed: AtRisk[] = [];
+  for (const c of await atRiskCandidates(db, now, restriction)) {
+    if (c.breach_probability === null || c.breach_probability < LISTED_FROM) continue;
+    listed.push({ case: c.case, state: c.state, department: c.department, hours_in_state: c.hours_in_state, sla_hours: c.sla_hours, breach_probability: c.breach_probability });
+  }
+  return listed.sort((a, b) => b.breach_probability - a.breach_probability || a.sla_hours - a.hours_in_state - (b.sla_hours - b.hours_in_state) || a.case - b.case);
+}

@@ -1,0 +1,41 @@
+import type { Knex } from 'knex';
+import type { InsightScope } from '../insights/query.ts';
+import type { Visibility } from '../insights/visibility.ts';
+import { inIds } from '../evaluation/sql.ts';
+
+/**
+ * What a diagnostic may look at: the scope asked for, and the rows the viewer may read (Insights
+ * visibility). Each kind turns this into SQL conditions over its own aliases; an id list is bound as
+ * one parameter, never counted in JavaScript.
+ */
+export interface Restriction {
+  scope: InsightScope;
+  /** History rows (`cc_case_events`) the viewer may read. */
+  events: Visibility;
+  /** Cases the viewer may read: only these are ever named. */
+  cases: Visibility;
+}
+
+export const EVERYTHING: Omit<Restriction, 'scope'> = { events: { all: true }, cases: { all: true } };
+
+export interface Conditions {
+  sql: string;
+  bindings: unknown[];
+}
+
+/** `and …` conditions limiting `event` rows and their `caseColumn` to what the viewer may read. */
+export function visibleConditions(db: Knex, restriction: Restriction, event: string | null, caseColumn: string): Conditions {
+  const parts: string[] = [];
+  const bindings: unknown[] = [];
+  if (event && !restriction.events.all) {
+    const list = inIds(db, `${event}.id`, restriction.events.ids);
+    parts.push(list.sql);
+    bindings.push(list.binding);
+  }
+  if (!restriction.cases.all) {
+    const list = inIds(db, caseColumn, restriction.cases.ids);
+    parts.push(list.sql);
+    bindings.push(list.binding);
+  }
+  return { sql: parts.map((p) => ` and ${p}`).join(''), bindings };
+}
