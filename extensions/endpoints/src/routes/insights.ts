@@ -1,4 +1,5 @@
 import { ForbiddenError } from '@directus/errors';
+import { diagnose } from '../../../../src/diagnostics/index.ts';
 import { evaluationSettings } from '../../../../src/evaluation/settings.ts';
 import { improvementActions } from '../../../../src/insights/actions.ts';
 import { budgetVsActual } from '../../../../src/insights/budget.ts';
@@ -36,6 +37,9 @@ export function registerInsightRoutes({ router, services, getSchema, database, e
   }));
   router.get('/insights/actions', wrap(async (req, res) => {
     res.json({ data: await improvementActions(await contextOf(req), query(req)) });
+  }));
+  router.get('/insights/diagnostics', wrap(async (req, res) => {
+    res.json({ data: await diagnose(await contextOf(req), query(req)) });
   }));
   router.get('/insights/trend', wrap(async (req, res) => {
     res.json({ data: await scoreTrend(await contextOf(req), parseTrendQuery(req.query as Record<string, unknown>)) });
