@@ -37,7 +37,9 @@ export async function atRiskCandidates(db: Knex, now: Date, restriction: Restric
   const dialect = dialectOf(db);
   const nowAt = dialect.instant(now);
   const since = dialect.instant(new Date(now.getTime() - HISTORY_DAYS * 86_400_000));
-  const history = timedHandoffs(db, restriction, { start: since, end: nowAt }, { scoped: false });
+  // T is a statistic of the state, never naming a case: it is limited by the handoffs the viewer may
+  // read, not by the (open) cases the list may name.
+  const history = timedHandoffs(db, { ...restriction, cases: { all: true } }, { start: since, end: nowAt }, { scoped: false });
   const where: string[] = [];
   const bindings: unknown[] = [];
   if (restriction.scope.kind === 'department') {

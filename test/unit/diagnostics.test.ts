@@ -188,6 +188,14 @@ describe('at risk', () => {
     expect(await atRisk(db, NOW, COMPANY)).toEqual([{ case: 1, state: STATE.escalated, department: 'tech', hours_in_state: 5, sla_hours: 8, breach_probability: 0.75 }]);
   });
 
+  it('names only open cases the viewer may read, while T still counts the closed cases behind it', async () => {
+    await history([1, 2, 3, 6, 7, 7, 9, 10, 11, 12, 20, 30, 40, 50, 60]);
+    await addCase(1, { state: STATE.escalated, entered: '2026-10-20T07:00:00+08:00' });
+    await addCase(2, { state: STATE.escalated, entered: '2026-10-20T08:00:00+08:00' });
+    const found = await atRisk(db, NOW, { scope: { kind: 'company' }, events: { all: true }, cases: { all: false, ids: [2] } });
+    expect(found.map((r) => [r.case, r.breach_probability])).toEqual([[2, 0.75]]);
+  });
+
   it('is null with fewer than 10 comparable handoffs, and then not listed', async () => {
     await history([9, 10, 11, 12, 20, 30, 40, 50, 60]);
     await addCase(1, { state: STATE.escalated, entered: '2026-10-20T07:00:00+08:00' });
