@@ -2,14 +2,16 @@ import type { Knex } from 'knex';
 import type { ServiceContext } from '../directus-services.ts';
 import { zoned } from '../evaluation/period.ts';
 import type { EvaluationSettings } from '../evaluation/settings.ts';
+import { callerLanguage } from '../i18n/language.ts';
 import type { InsightQuery } from '../insights/query.ts';
 import { visibleRows } from '../insights/visibility.ts';
 import { anomalies, type Anomaly } from './anomalies.ts';
 import { atRisk, HISTORY_DAYS, type AtRisk } from './at-risk.ts';
 import { bottlenecks, type Bottleneck } from './bottlenecks.ts';
+import { describeFindings, type Finding } from './findings.ts';
 import { pingPong, type PingPong } from './ping-pong.ts';
 
-export type { Anomaly, AtRisk, Bottleneck, PingPong };
+export type { Anomaly, AtRisk, Bottleneck, Finding, PingPong };
 
 /**
  * Diagnostics (metrics.md "Diagnostics (v2)"): where collaboration breaks in a period and scope —
@@ -24,7 +26,8 @@ export interface Diagnosis {
   ping_pong: PingPong[];
   anomalies: Anomaly[];
   at_risk: AtRisk[];
-  findings: never[];
+  /** One explained statement per bottleneck over its SLA and per ping-pong case, in the caller's language. */
+  findings: Finding[];
 }
 
 type Ctx = ServiceContext & { db: Knex; settings: EvaluationSettings };
@@ -47,12 +50,21 @@ export async function diagnose(ctx: Ctx, query: InsightQuery, now: Date = new Da
   const openCases = cases.all ? cases : await visibleRows(ctx, 'cc_cases', { _and: [{ state: { is_terminal: { _eq: false } } }, ...caseScope] });
   const scores = await visibleRows(ctx, 'cc_evaluation_scores', { _and: [{ cycle: { status: { _eq: 'published' } } }, ...scoreScope] });
   const inPeriod = { scope, events: periodEvents, cases };
+  const found = { bottlenecks: await bottlenecks(db, period, inPeriod), ping_pong: await pingPong(db, period, inPeriod) };
+  const [departments, states, language] = await Promise.all([
+    db('cc_departments').select('code', 'name_zh', 'name_en'),
+    db('cc_workflow_states').select('id', 'name_zh', 'name_en').whereIn('id', [...new Set(found.bottlenecks.map((b) => b.to_state))]),
+    callerLanguage(db, ctx.accountability?.user),
+  ]);
+  const names = {
+    departments: new Map(departments.map((d: { code: string; name_zh: string; name_en: string | null }) => [d.code, d])),
+    states: new Map(states.map((s: { id: number; name_zh: string; name_en: string | null }) => [Number(s.id), s])),
+  };
   return {
     period: { starts_on: query.period.starts_on, ends_on: query.period.ends_on },
-    bottlenecks: await bottlenecks(db, period, inPeriod),
-    ping_pong: await pingPong(db, period, inPeriod),
+    ...found,
     anomalies: await anomalies(db, query.period, scope, scores),
     at_risk: await atRisk(db, now, { scope, events: recentEvents, cases: openCases }),
-    findings: [],
+    findings: describeFindings(found.bottlenecks, found.ping_pong, names, language),
   };
 }

@@ -12,7 +12,7 @@ interface Diagnosis {
   ping_pong: Array<{ case: number; departments: string[]; bounces: number }>;
   anomalies: Array<Record<string, unknown>>;
   at_risk: Array<Record<string, unknown> & { case: number }>;
-  findings: unknown[];
+  findings: Array<{ kind: string; dimension: string; title: string; detail: string; impact: { value: number; unit: string }; evidence: { cases: number[] } }>;
 }
 
 async function tokenOf(user: StaffUser): Promise<string> {
@@ -28,7 +28,7 @@ async function diagnose(token: string, query: string): Promise<Diagnosis> {
 }
 
 const PERIOD = 'starts_on=2026-01-01&ends_on=2026-12-01';
-const casesNamed = (d: Diagnosis) => new Set([...d.bottlenecks.flatMap((b) => b.cases), ...d.ping_pong.map((p) => p.case), ...d.at_risk.map((a) => a.case)]);
+const casesNamed = (d: Diagnosis) => new Set([...d.bottlenecks.flatMap((b) => b.cases), ...d.ping_pong.map((p) => p.case), ...d.at_risk.map((a) => a.case), ...d.findings.flatMap((f) => f.evidence.cases)]);
 
 let head: StaffUser;
 let staff: StaffUser;
@@ -41,7 +41,10 @@ describe('diagnostics endpoint', () => {
   it('answers a department head with the documented shape', async () => {
     const data = await diagnose(await tokenOf(head), `${PERIOD}&scope_kind=department&scope=service`);
     expect(data.period).toEqual({ starts_on: '2026-01-01', ends_on: '2026-12-01' });
-    expect(data.findings).toEqual([]);
+    for (const f of data.findings) {
+      expect(f).toEqual({ kind: expect.stringMatching(/^(bottleneck|ping_pong)$/), dimension: 'communication', title: expect.any(String), detail: expect.any(String), impact: { value: expect.any(Number), unit: expect.any(String) }, evidence: { cases: expect.any(Array) } });
+    }
+    expect(data.findings.filter((f) => f.kind === 'bottleneck').length).toBe(data.bottlenecks.filter((b) => Number(b['excess_hours']) > 0).length);
     expect(data.bottlenecks.length).toBeGreaterThan(0);
     for (const b of data.bottlenecks) {
       expect(Object.keys(b).sort()).toEqual(['cases', 'excess_hours', 'from_department', 'handoffs', 'median_response_hours', 'p90_response_hours', 'to_department', 'to_state', 'within_sla_share'].sort());
@@ -56,7 +59,7 @@ describe('diagnostics endpoint', () => {
     }
   });
 
-  it('names to a staff member only cases they can read through GET /items/cc_cases/:id', async () => {
+  it('names to a staff member, in lists and evidence alike, only cases they can read through GET /items/cc_cases/:id', async () => {
     const token = await tokenOf(staff);
     const data = await diagnose(token, PERIOD);
     for (const id of casesNamed(data)) expect((await http('GET', `/items/cc_cases/${id}?fields=id`, { token })).status, `case ${id}`).toBe(200);

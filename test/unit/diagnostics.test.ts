@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { anomalies } from '../../src/diagnostics/anomalies.ts';
 import { atRisk, atRiskCandidates } from '../../src/diagnostics/at-risk.ts';
 import { bottlenecks } from '../../src/diagnostics/bottlenecks.ts';
+import { describeFindings } from '../../src/diagnostics/findings.ts';
 import { pingPong } from '../../src/diagnostics/ping-pong.ts';
 import { EVERYTHING, type Restriction } from '../../src/diagnostics/restriction.ts';
 import { cyclePeriod, zoned } from '../../src/evaluation/period.ts';
@@ -202,5 +203,28 @@ describe('at risk', () => {
     const [candidate] = await atRiskCandidates(db, NOW, COMPANY);
     expect(candidate).toMatchObject({ case: 1, over_elapsed: 9, over_sla: 9, breach_probability: null });
     expect(await atRisk(db, NOW, COMPANY)).toEqual([]);
+  });
+});
+
+describe('findings', () => {
+  const names = {
+    departments: new Map([
+      ['sales', { name_zh: '销售部', name_en: 'Sales' }],
+      ['service', { name_zh: '客服部', name_en: 'Service' }],
+    ]),
+    states: new Map([[STATE.received, { name_zh: '已受理', name_en: 'Received' }]]),
+  };
+  const slow = { from_department: 'sales', to_department: 'service', to_state: STATE.received, handoffs: 12, median_response_hours: 5.5, p90_response_hours: 9, within_sla_share: 0.4, excess_hours: 41, cases: [3, 7] };
+  const onTime = { ...slow, from_department: 'service', excess_hours: 0 };
+
+  it('explains each bottleneck over its SLA and each ping-pong case in the caller\'s language, with its cases as evidence', () => {
+    const zh = describeFindings([slow, onTime], [{ case: 9, departments: ['sales', 'service', 'sales', 'service'], bounces: 1 }], names, 'zh-CN');
+    expect(zh.map((f) => [f.kind, f.title, f.impact, f.evidence])).toEqual([
+      ['bottleneck', '销售部→客服部 交接超时 41 小时', { value: 41, unit: 'hours' }, { cases: [3, 7] }],
+      ['ping_pong', '事项 #9 来回转交 1 次', { value: 1, unit: 'bounces' }, { cases: [9] }],
+    ]);
+    const en = describeFindings([slow], [], names, 'en-US');
+    expect(en[0]?.title).toBe('Sales→Service handoffs ran 41 h over their SLA');
+    expect(en[0]?.detail).toContain('"Received"');
   });
 });
