@@ -4,7 +4,7 @@ import { zoned } from '../evaluation/period.ts';
 import type { EvaluationSettings } from '../evaluation/settings.ts';
 import { callerLanguage } from '../i18n/language.ts';
 import type { InsightQuery } from '../insights/query.ts';
-import { visibleRows } from '../insights/visibility.ts';
+import { visibleRows, type Visibility } from '../insights/visibility.ts';
 import { anomalies, type Anomaly } from './anomalies.ts';
 import { atRisk, HISTORY_DAYS, type AtRisk } from './at-risk.ts';
 import { bottlenecks, type Bottleneck } from './bottlenecks.ts';
@@ -43,12 +43,15 @@ export async function diagnose(ctx: Ctx, query: InsightQuery, now: Date = new Da
   });
   const scoreScope: Record<string, unknown>[] =
     scope.kind === 'department' ? [{ scope_kind: { _eq: 'department' } }, { department: { _eq: scope.key } }] : scope.kind === 'team' ? [{ scope_kind: { _eq: 'team' } }, { team: { _eq: scope.key } }] : [];
+  // A viewer who may not read a collection at all sees nothing from it, rather than no answer.
+  const visible = (collection: string, filter: Record<string, unknown>): Promise<Visibility> =>
+    visibleRows(ctx, collection, filter).catch((error: unknown) => ((error as { code?: unknown }).code === 'FORBIDDEN' ? { all: false as const, ids: [] } : Promise.reject(error)));
   // One after another: SQLite serves a single connection, and PostgreSQL keeps a pool free.
-  const cases = await visibleRows(ctx, 'cc_cases', {});
-  const periodEvents = await visibleRows(ctx, 'cc_case_events', handoffsBetween(period.start, period.end));
-  const recentEvents = await visibleRows(ctx, 'cc_case_events', handoffsBetween(new Date(now.getTime() - HISTORY_DAYS * 86_400_000), now));
-  const openCases = cases.all ? cases : await visibleRows(ctx, 'cc_cases', { _and: [{ state: { is_terminal: { _eq: false } } }, ...caseScope] });
-  const scores = await visibleRows(ctx, 'cc_evaluation_scores', { _and: [{ cycle: { status: { _eq: 'published' } } }, ...scoreScope] });
+  const cases = await visible('cc_cases', {});
+  const periodEvents = await visible('cc_case_events', handoffsBetween(period.start, period.end));
+  const recentEvents = await visible('cc_case_events', handoffsBetween(new Date(now.getTime() - HISTORY_DAYS * 86_400_000), now));
+  const openCases = cases.all ? cases : await visible('cc_cases', { _and: [{ state: { is_terminal: { _eq: false } } }, ...caseScope] });
+  const scores = await visible('cc_evaluation_scores', { _and: [{ cycle: { status: { _eq: 'published' } } }, ...scoreScope] });
   const inPeriod = { scope, events: periodEvents, cases };
   const found = { bottlenecks: await bottlenecks(db, period, inPeriod), ping_pong: await pingPong(db, period, inPeriod) };
   const [departments, states, language] = await Promise.all([

@@ -65,6 +65,12 @@ describe('diagnostics endpoint', () => {
     for (const id of casesNamed(data)) expect((await http('GET', `/items/cc_cases/${id}?fields=id`, { token })).status, `case ${id}`).toBe(200);
   });
 
+  it('answers a finance member, who owns no state and sits on no team, without a single case', async () => {
+    const finance = await createStaff('finance', { label: 'diag.fin' });
+    const data = await diagnose(await tokenOf(finance), PERIOD);
+    expect(casesNamed(data)).toEqual(new Set());
+  });
+
   it('refuses a bad scope or period with a code, and a visitor without a login', async () => {
     const token = await tokenOf(head);
     const code = async (query: string) => ((await http('GET', `/concord/insights/diagnostics?${query}`, { token })).json?.errors?.[0]?.extensions?.['code'] as string | undefined);
