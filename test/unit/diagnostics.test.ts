@@ -159,6 +159,15 @@ describe('anomalies', () => {
     ]);
   });
 
+  it('keeps to the scope asked for, and names a team by its id', async () => {
+    await cycles([80, 80, 80, 80, 40]);
+    for (let id = 1; id <= 5; id += 1) await db('cc_evaluation_scores').insert({ cycle: id, scope_kind: 'team', team: 7, dimension: 'cohesion', score: id === 5 ? 95 : 60 });
+    const period = { starts_on: '2026-05-01', ends_on: '2026-06-01' };
+    expect((await anomalies(db, period, { kind: 'team', key: 7 }, { all: true })).map((a) => [a.scope_kind, a.scope, a.dimension, a.deviation])).toEqual([['team', 7, 'cohesion', 7]]);
+    expect((await anomalies(db, period, { kind: 'department', key: 'service' }, { all: true })).map((a) => a.deviation)).toEqual([-8]);
+    expect(await anomalies(db, period, { kind: 'company' }, { all: false, ids: [] })).toEqual([]);
+  });
+
   it('lists nothing for a flat history whose change stays below the MAD floor, nor with fewer than 3 earlier cycles', async () => {
     // Baseline 80, MAD 0 → 5: (70 − 80)/5 = −2 < 2.5.
     await cycles([80, 80, 80, 80, 70]);
