@@ -23,10 +23,13 @@ export function signSurveyToken(secret: string, survey: number, expiresAt: Date)
   return `${survey}.${expires}.${signature(secret, survey, expires)}`;
 }
 
-/** The survey a token opens, or INVALID_SURVEY_LINK / SURVEY_LINK_EXPIRED. */
+/**
+ * The survey a token opens, or INVALID_SURVEY_LINK / SURVEY_LINK_EXPIRED. A token has one spelling,
+ * the one `signSurveyToken` writes: numbers without leading zeros, nothing around it.
+ */
 export function verifySurveyToken(secret: string, token: unknown, now: Date = new Date()): { survey: number; expiresAt: Date } {
   if (typeof token !== 'string' || token.length > 200) throw new InvalidSurveyLinkError({});
-  const match = /^(\d{1,10})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(token);
+  const match = /^([1-9]\d{0,9})\.([1-9]\d{0,11})\.([A-Za-z0-9_-]{43})$/.exec(token);
   if (!match) throw new InvalidSurveyLinkError({});
   const survey = Number(match[1]);
   const expires = Number(match[2]);

@@ -1,5 +1,7 @@
 import type { Request, Response } from 'express';
-import { InvalidPayloadError, NotFoundError, SurveyAnsweredError } from '../../../../src/errors.ts';
+import { InvalidPayloadError, InvalidSurveyLinkError, NotFoundError, SurveyAnsweredError } from '../../../../src/errors.ts';
+import { readBody, settleBody, SURVEY_BODY_LIMIT } from '../../../../src/http/request-body.ts';
+import { renderRefusal } from '../../../../src/i18n/refusals.ts';
 import { fromDbTime, toDbTime } from '../../../../src/db-time.ts';
 import { linkDays, signSurveyToken, surveyUrl, verifySurveyToken } from '../../../../src/surveys/links.ts';
 import { pageLanguage, problemMessage, problemPage, surveyFormPage, thanksPage, type PageLanguage } from '../../../../src/surveys/page.ts';
@@ -46,18 +48,36 @@ export function registerSurveyRoutes({ router, services, getSchema, database, en
     if (typeof e.status !== 'number' || e.status >= 500) throw error;
     html(res, e.status, problemPage(language, problemMessage(language, e.code, e.message ?? '')));
   };
+  // JSON clients read the refusal in the page's language too (Accept-Language, ?lang): no one is signed in to have one.
+  const refuseJson = (res: Response, language: PageLanguage, error: unknown) => {
+    const e = error as { status?: number; code?: string; message?: string; extensions?: Record<string, unknown> };
+    if (typeof e.status !== 'number' || e.status >= 500 || typeof e.code !== 'string') throw error;
+    const extensions = { ...(e.extensions ?? {}), code: e.code };
+    const message = renderRefusal(e.code, extensions, language)?.message ?? e.message ?? '';
+    res.status(e.status).set('Cache-Control', 'no-store').json({ errors: [{ message, extensions }] });
+  };
+
+  /** The token exactly as the link spells it: one that reached the route percent-decoded or with more path is another spelling. */
+  const linkOf = (req: Request) => {
+    const token = req.params['token'] ?? '';
+    const path = (req.url.split('?')[0] ?? '').replace(/^.*\/surveys\//i, '');
+    if (path !== token) throw new InvalidSurveyLinkError({});
+    return verifySurveyToken(secret, token);
+  };
 
   router.get(
     '/public/surveys/:token',
     wrap(async (req, res) => {
       const language = pageLanguage(req.headers['accept-language'], req.query['lang']);
       try {
-        const { survey: id } = verifySurveyToken(secret, req.params['token']);
+        const { survey: id } = linkOf(req);
         const survey = await loadSurvey(database, id);
-        if (!survey || survey.kind !== 'csat') throw new InvalidPayloadError({ field: 'token', reason: { 'zh-CN': '调查不存在', 'en-US': 'unknown survey' } });
+        if (!survey || survey.kind !== 'csat') throw new InvalidSurveyLinkError({});
         if (await database('cc_survey_responses').first('id').where('survey', id)) throw new SurveyAnsweredError({ survey: id });
+        await settleBody(req, res);
         html(res, 200, surveyFormPage(language, { subject: await subjectOf(survey.case, survey.title), askNps: survey.ask_nps, action: req.params['token'] ?? '' }));
       } catch (error) {
+        await settleBody(req, res);
         refuse(res, language, error);
       }
     }),
@@ -67,22 +87,23 @@ export function registerSurveyRoutes({ router, services, getSchema, database, en
     '/public/surveys/:token',
     wrap(async (req, res) => {
       const language = pageLanguage(req.headers['accept-language'], req.query['lang']);
-      const json = (req.headers['content-type'] ?? '').includes('application/json');
-      const answer = json ? (req.body as Record<string, unknown> | undefined) ?? {} : await formBody(req);
-      if (json) {
-        if (typeof answer !== 'object' || answer === null || Array.isArray(answer)) throw new InvalidPayloadError({ field: 'body', reason: { 'zh-CN': '请发送 { "csat": 1–5, "nps": 0–10, "comment": "…" }', 'en-US': 'send { "csat": 1–5, "nps": 0–10, "comment": "…" }' } });
-        const { survey } = verifySurveyToken(secret, req.params['token']);
-        res.json({ data: await answerCsat(database, survey, { csat: answer['csat'], nps: answer['nps'], comment: answer['comment'] }) });
-        return;
-      }
+      const json = /json/i.test(req.headers['content-type'] ?? '');
+      let answer: Record<string, unknown> = {};
       try {
-        const { survey } = verifySurveyToken(secret, req.params['token']);
-        await answerCsat(database, survey, { csat: answer['csat'], nps: answer['nps'], comment: answer['comment'] });
-        html(res, 200, thanksPage(language));
+        // The link first: a body is read only for a valid, unexpired link, and within SURVEY_BODY_LIMIT.
+        const { survey } = linkOf(req);
+        const body = await readBody(req, res, { limit: SURVEY_BODY_LIMIT, accept: ['json', 'form'] });
+        if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidPayloadError({ field: 'body', reason: { 'zh-CN': '请发送 { "csat": 1–5, "nps": 0–10, "comment": "…" }', 'en-US': 'send { "csat": 1–5, "nps": 0–10, "comment": "…" }' } });
+        answer = body as Record<string, unknown>;
+        const stored = await answerCsat(database, survey, { csat: answer['csat'], nps: answer['nps'], comment: answer['comment'] });
+        if (json) res.set('Cache-Control', 'no-store').json({ data: stored });
+        else html(res, 200, thanksPage(language));
       } catch (error) {
+        await settleBody(req, res);
+        if (json) return refuseJson(res, language, error);
         if ((error as { code?: string }).code !== 'INVALID_PAYLOAD') return refuse(res, language, error);
         // Out of range: the form again, with what was chosen and what to fix.
-        const { survey: id } = verifySurveyToken(secret, req.params['token']);
+        const { survey: id } = linkOf(req);
         const survey = await loadSurvey(database, id);
         const asNumber = (v: unknown) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : null);
         html(
@@ -105,18 +126,4 @@ export function registerSurveyRoutes({ router, services, getSchema, database, en
     const row = await database('cc_cases').first('title').where('id', caseId);
     return (row?.title as string | undefined) ?? fallback;
   }
-}
-
-/** Directus parses JSON bodies only; the page posts an url-encoded form (a few fields, capped). */
-async function formBody(req: Request): Promise<Record<string, unknown>> {
-  // Directus's JSON parser leaves an empty object on requests it does not parse.
-  if (req.body && typeof req.body === 'object' && !Buffer.isBuffer(req.body) && Object.keys(req.body).length > 0) return req.body as Record<string, unknown>;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > 16_384) throw new InvalidPayloadError({ field: 'body', reason: { 'zh-CN': '答卷太长', 'en-US': 'the answer is too long' } });
-    chunks.push(chunk);
-  }
-  return Object.fromEntries(new URLSearchParams(Buffer.concat(chunks).toString('utf8')));
 }
