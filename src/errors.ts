@@ -460,3 +460,14 @@ export const UnsupportedBodyError = defineRefusal<{ reason: Localized }>('UNSUPP
   'zh-CN': { title: '不支持的请求格式', message: ({ reason }) => `不支持这种请求内容的格式:${reason['zh-CN']}。` },
   'en-US': { title: 'Unsupported request format', message: ({ reason }) => `This kind of request body is not accepted: ${reason['en-US']}.` },
 });
+
+export const NoContactEmailError = defineRefusal<{ survey: number }>('NO_CONTACT_EMAIL', 409, {
+  'zh-CN': {
+    title: '客户没有联系邮箱',
+    message: ({ survey }) => `调查 #${survey} 的客户没有登记联系邮箱,链接无法发给客户。请先在客户资料中补充邮箱,或请具备“收集客户反馈”能力的同事转交链接。`,
+  },
+  'en-US': {
+    title: 'No contact e-mail',
+    message: ({ survey }) => `The customer of survey ${survey} has no contact e-mail on file, so the link cannot be sent to them. Add one to the customer first, or ask a colleague with the feedback.collect capability to hand out the link.`,
+  },
+});

@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -11,8 +12,8 @@ import { concord, createStaff, http, rawAdmin, signIn, testDb, tokenOf, type Jso
  * oversized, truncated, wrongly typed and wrongly encoded bodies, and connections dropped half-way.
  * Whatever arrives, the server answers (or closes) in time and with a 4xx, and keeps serving.
  * Raw sockets, because fetch cannot lie about Content-Length or hang up mid-body.
- * Also the survey holes of issue 17: non-canonical tokens, and what a customer reads for a body
- * the server cannot read.
+ * Also the survey holes of issue 17: staff answering as the customer, non-canonical tokens, and
+ * what a customer reads for a body the server cannot read.
  */
 
 const code = (result: { json?: Json | undefined }) => result.json?.errors?.[0]?.extensions?.['code'] as string | undefined;
@@ -210,6 +211,90 @@ describe('every /concord route survives requests no client should send', () => {
     expect(await response.text()).toContain('感谢您的反馈');
     const stored = await testDb()('cc_survey_responses').where('survey', openSurvey).first('csat', 'comment');
     expect(stored).toMatchObject({ csat: 4, comment: '不错' });
+  });
+});
+
+/** The survey link in the newest mail sent to `address`. */
+function linkMailedTo(address: string): string | null {
+  const dir = concord().mailDir;
+  for (const file of readdirSync(dir).sort().reverse()) {
+    const text = readFileSync(join(dir, file), 'utf8').replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+    if (!text.startsWith(`X-Envelope-To: ${address}`)) continue;
+    const match = /\/concord\/public\/surveys\/([0-9a-f.-]+\.[A-Za-z0-9_-]{43})/.exec(text);
+    if (match) return match[1] as string;
+  }
+  return null;
+}
+
+async function waitFor<T>(probe: () => T | null, what: string): Promise<T> {
+  for (let i = 0; i < 50; i += 1) {
+    const value = probe();
+    if (value !== null) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`Timed out waiting for ${what}`);
+}
+
+describe('hole 3: staff do not answer as the customer', () => {
+  let email: string;
+  let teamCase: number;
+  let survey: number;
+  let member: StaffUser;
+
+  beforeAll(async () => {
+    email = `holes.${Date.now().toString(36)}@customer.example.com`;
+    const customer = await rawAdmin<{ id: number }>('POST', '/items/cc_customers', { name: `链接客户 ${Date.now()}`, contact_email: email });
+    const [inquiry] = await rawAdmin<Array<{ id: number }>>('GET', '/items/cc_workflows?filter[key][_eq]=inquiry&fields=id');
+    const [team] = await rawAdmin<Array<{ id: number }>>('GET', '/items/cc_teams?filter[status][_eq]=active&fields=id&sort=id&limit=1');
+    teamCase = (await rawAdmin<{ id: number }>('POST', '/items/cc_cases', { title: '链接发放测试', workflow: inquiry!.id, customer: customer.id, team: team!.id })).id;
+    survey = (await rawAdmin<{ id: number }>('POST', '/items/cc_surveys', { kind: 'csat', title: '链接发放测试', case: teamCase, ask_nps: false })).id;
+    // A technician on the case's team reads the case, but does not hold feedback.collect.
+    member = await createStaff('tech', { label: 'holes.tech' });
+    await rawAdmin('POST', '/items/cc_team_members', { team: team!.id, user: member.id, role_in_team: 'backup' });
+  });
+
+  it('a reader of the case without feedback.collect gets no customer link', async () => {
+    const sees = await http('GET', `/items/cc_cases/${teamCase}?fields=id`, { token: await tokenOf(member) });
+    expect(sees.status).toBe(200);
+    const refused = await http('POST', `/concord/surveys/${survey}/link`, { token: await tokenOf(member) });
+    expect([refused.status, code(refused)]).toEqual([403, 'MISSING_CAPABILITY']);
+    expect(refused.text).not.toContain('/concord/public/surveys/');
+  });
+
+  it('that reader may still have the link e-mailed to the customer, and never sees it', async () => {
+    const sent = await http('POST', `/concord/surveys/${survey}/link`, { token: await tokenOf(member), body: { deliver: 'email' } });
+    expect(sent.status).toBe(200);
+    expect(sent.text).not.toContain('/concord/public/surveys/');
+    expect(sent.json?.data).toMatchObject({ delivered: 'email' });
+    const mailed = await waitFor(() => linkMailedTo(email), 'the e-mailed link');
+    const answered = await http('POST', `/concord/public/surveys/${mailed}`, { body: { csat: 5 } });
+    expect(answered.status).toBe(200);
+    const row = await testDb()('cc_survey_responses').where('survey', survey).first('channel', 'handled_by');
+    expect(row).toMatchObject({ channel: 'email_link', handled_by: null });
+  });
+
+  it('a link handed out by a feedback.collect holder is recorded as handed out, by whom', async () => {
+    const [inquiry] = await rawAdmin<Array<{ id: number }>>('GET', '/items/cc_workflows?filter[key][_eq]=inquiry&fields=id');
+    const customer = await rawAdmin<{ id: number }>('POST', '/items/cc_customers', { name: `电话客户 ${Date.now()}` });
+    const caseId = (await rawAdmin<{ id: number }>('POST', '/items/cc_cases', { title: '电话回访', workflow: inquiry!.id, customer: customer.id })).id;
+    const handedSurvey = (await rawAdmin<{ id: number }>('POST', '/items/cc_surveys', { kind: 'csat', title: '电话回访', case: caseId })).id;
+    const link = await http('POST', `/concord/surveys/${handedSurvey}/link`, { token: await tokenOf(staff) });
+    expect(link.status).toBe(200);
+    const url = (link.json!.data as { url: string }).url;
+    const answered = await http('POST', `/concord/public/surveys/${url.split('/').pop()}`, { body: { csat: 3 } });
+    expect(answered.status).toBe(200);
+    const row = await testDb()('cc_survey_responses').where('survey', handedSurvey).first('channel', 'handled_by');
+    expect(row).toMatchObject({ channel: 'handed_link', handled_by: staff.id });
+  });
+
+  it('an answer recorded by staff in Studio says so, and who recorded it; nobody writes the channel', async () => {
+    const recordedSurvey = (await rawAdmin<{ id: number }>('POST', '/items/cc_surveys', { kind: 'csat', title: '录入测试' })).id;
+    const forged = await http('POST', '/items/cc_survey_responses', { token: await tokenOf(staff), body: { survey: recordedSurvey, csat: 4, channel: 'email_link' } });
+    expect(code(forged)).toBe('MANAGED_FIELD');
+    const recorded = await http('POST', '/items/cc_survey_responses', { token: await tokenOf(staff), body: { survey: recordedSurvey, csat: 4 } });
+    expect(recorded.status).toBe(200);
+    const row = await testDb()('cc_survey_responses').where('survey', recordedSurvey).first('channel', 'handled_by');
+    expect(row).toMatchObject({ channel: 'staff_entry', handled_by: staff.id });
   });
 });
 

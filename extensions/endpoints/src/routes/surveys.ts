@@ -1,17 +1,20 @@
 import type { Request, Response } from 'express';
-import { InvalidPayloadError, InvalidSurveyLinkError, NotFoundError, SurveyAnsweredError } from '../../../../src/errors.ts';
+import { InvalidPayloadError, InvalidSurveyLinkError, MissingCapabilityError, NotFoundError, SurveyAnsweredError } from '../../../../src/errors.ts';
+import { userCapabilities, userDepartment } from '../../../../src/organisation/authority-store.ts';
+import { emailSurveyLink } from '../../../../src/surveys/invitations.ts';
 import { readBody, settleBody, SURVEY_BODY_LIMIT } from '../../../../src/http/request-body.ts';
 import { renderRefusal } from '../../../../src/i18n/refusals.ts';
 import { fromDbTime, toDbTime } from '../../../../src/db-time.ts';
 import { linkDays, signSurveyToken, surveyUrl, verifySurveyToken } from '../../../../src/surveys/links.ts';
 import { pageLanguage, problemMessage, problemPage, surveyFormPage, thanksPage, type PageLanguage } from '../../../../src/surveys/page.ts';
 import { answerCsat, loadSurvey } from '../../../../src/surveys/responses.ts';
-import { positiveId, wrap, type RouteContext } from './context.ts';
+import { jsonBody, positiveId, wrap, type RouteContext } from './context.ts';
 
 /**
  * Customers answer CSAT surveys through a signed public link (no login): GET shows the page, POST
  * stores the answer (the page's form post, or JSON for other clients). Nothing else is reachable
- * through a token. Staff who can read a case get a link to send by hand.
+ * through a token. Staff who can read a case may have the link e-mailed to the customer's contact
+ * address; only holders of feedback.collect are handed the link itself (the answer records who).
  */
 export function registerSurveyRoutes({ router, services, getSchema, database, env }: RouteContext): void {
   const secret = String(env['SECRET'] ?? '');
@@ -22,21 +25,36 @@ export function registerSurveyRoutes({ router, services, getSchema, database, en
     '/surveys/:id/link',
     wrap(async (req, res) => {
       const id = positiveId(req.params['id'], 'id');
+      const deliver = jsonBody(req)['deliver'] ?? 'url';
+      if (deliver !== 'url' && deliver !== 'email') throw new InvalidPayloadError({ field: 'deliver', reason: { 'zh-CN': '应为 "email"(发给客户)或 "url"(交给你转交)', 'en-US': '"email" (sent to the customer) or "url" (for you to hand out)' } });
       const schema = await getSchema();
       const accountability = req.accountability ?? null;
       const [survey] = await new services.ItemsService('cc_surveys', { schema, accountability }).readByQuery({ filter: { id: { _eq: id } }, fields: ['id', 'kind', 'case'], limit: 1 });
       if (!survey) throw new NotFoundError({ collection: 'cc_surveys', id: String(id) });
       if (survey['kind'] !== 'csat' || survey['case'] === null) throw new InvalidPayloadError({ field: 'id', reason: { 'zh-CN': '只有针对事项的客户满意度调查才有客户链接', 'en-US': 'only a customer (CSAT) survey about a case has a customer link' } });
-      // Whoever may read the case may send its survey.
+      // Whoever may read the case may have the link sent to the customer; only feedback.collect hands it out.
       const cases = await new services.ItemsService('cc_cases', { schema, accountability }).readByQuery({ filter: { id: { _eq: survey['case'] } }, fields: ['id'], limit: 1 });
       if (cases.length === 0) throw new NotFoundError({ collection: 'cc_surveys', id: String(id) });
+      const user = accountability?.user ?? null;
+      if (deliver === 'url' && !accountability?.admin && (user === null || !(await userCapabilities(database, user)).has('feedback.collect'))) {
+        throw new MissingCapabilityError({
+          capability: 'feedback.collect',
+          department: user === null ? null : await userDepartment(database, user),
+          action: { 'zh-CN': '领取客户的调查链接(可改为 {"deliver":"email"} 发给客户)', 'en-US': 'Taking a customer\'s survey link (send {"deliver":"email"} to have it e-mailed to the customer instead)' },
+        });
+      }
       if (await database('cc_survey_responses').first('id').where('survey', id)) throw new SurveyAnsweredError({ survey: id });
       const now = new Date();
       const expiresAt = new Date(now.getTime() + days * 86_400_000);
       const current = await database('cc_surveys').first('expires_at').where('id', id);
       const open = fromDbTime(current?.expires_at);
       if (!open || open.getTime() < expiresAt.getTime()) await database('cc_surveys').where('id', id).update({ expires_at: toDbTime(database, expiresAt) });
-      res.json({ data: { url: surveyUrl(publicUrl, signSurveyToken(secret, id, expiresAt)), expires_at: expiresAt.toISOString() } });
+      if (deliver === 'email') {
+        await emailSurveyLink({ db: database, secret, publicUrl, mailer: () => new services.MailService({ schema }) }, id, expiresAt);
+        res.json({ data: { delivered: 'email', expires_at: expiresAt.toISOString() } });
+        return;
+      }
+      res.json({ data: { delivered: 'url', url: surveyUrl(publicUrl, signSurveyToken(secret, id, expiresAt, user)), expires_at: expiresAt.toISOString() } });
     }),
   );
 
@@ -91,11 +109,12 @@ export function registerSurveyRoutes({ router, services, getSchema, database, en
       let answer: Record<string, unknown> = {};
       try {
         // The link first: a body is read only for a valid, unexpired link, and within SURVEY_BODY_LIMIT.
-        const { survey } = linkOf(req);
+        const { survey, issuedBy } = linkOf(req);
         const body = await readBody(req, res, { limit: SURVEY_BODY_LIMIT, accept: ['json', 'form'] });
         if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidPayloadError({ field: 'body', reason: { 'zh-CN': '请发送 { "csat": 1–5, "nps": 0–10, "comment": "…" }', 'en-US': 'send { "csat": 1–5, "nps": 0–10, "comment": "…" }' } });
         answer = body as Record<string, unknown>;
-        const stored = await answerCsat(database, survey, { csat: answer['csat'], nps: answer['nps'], comment: answer['comment'] });
+        const arrival = issuedBy === null ? ({ channel: 'email_link', handled_by: null } as const) : ({ channel: 'handed_link', handled_by: issuedBy } as const);
+        const stored = await answerCsat(database, survey, { csat: answer['csat'], nps: answer['nps'], comment: answer['comment'] }, arrival);
         if (json) res.set('Cache-Control', 'no-store').json({ data: stored });
         else html(res, 200, thanksPage(language));
       } catch (error) {
