@@ -36,8 +36,10 @@ type Deferred = IncomingMessage & { _body?: boolean; body?: unknown };
 
 const RECEIVING = Symbol.for('concord.request-body.receiving');
 const DEFERRED = Symbol.for('concord.request-body.deferred');
+/** Set once Concord has stopped reading a body (too slow, or more than it reads off): it is not waited for again. */
+const GIVEN_UP = Symbol.for('concord.request-body.given-up');
 
-type Tracked = Deferred & { [RECEIVING]?: Promise<BodyOutcome>; [DEFERRED]?: true };
+type Tracked = Deferred & { [RECEIVING]?: Promise<BodyOutcome>; [DEFERRED]?: true; [GIVEN_UP]?: true };
 
 /** Whether the request carries a body at all (a declared length above 0, or chunks). */
 export function hasBody(req: IncomingMessage): boolean {
@@ -94,6 +96,7 @@ function consume(req: IncomingMessage, take: (chunk: Buffer) => boolean): Promis
       req.off('close', onClose);
       req.off('error', onCutOff);
       if (how !== 'ended') req.pause();
+      if (how === 'too_slow') (req as Tracked)[GIVEN_UP] = true;
       resolve(how);
     };
     const onData = (chunk: Buffer) => {
@@ -147,9 +150,10 @@ export function receiveBody(req: IncomingMessage, limit: number): Promise<BodyOu
 export async function settleBody(req: IncomingMessage, res: ServerResponse): Promise<void> {
   if (req.complete || req.readableEnded || req.destroyed || !hasBody(req)) return;
   const declared = declaredLength(req);
-  if (declared === null || declared <= DRAIN_LIMIT) {
+  if (!(req as Tracked)[GIVEN_UP] && (declared === null || declared <= DRAIN_LIMIT)) {
     let drained = 0;
     await consume(req, (chunk) => (drained += chunk.length) <= DRAIN_LIMIT);
+    (req as Tracked)[GIVEN_UP] = true;
   }
   if (!req.complete && !res.headersSent) res.setHeader('Connection', 'close');
 }

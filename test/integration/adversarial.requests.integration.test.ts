@@ -204,6 +204,23 @@ describe('every /concord route survives requests no client should send', () => {
     expect(await testDb()('cc_survey_responses').where('survey', openSurvey).first('id')).toBeUndefined();
   }, 180_000);
 
+  it('a body that stops arriving (the client stays connected) is given up on, and nobody waits for it meanwhile', async () => {
+    const validToken = signSurveyToken(concord().secret, openSurvey, new Date(Date.now() + 86_400_000));
+    const started = Date.now();
+    const stalled = [
+      raw({ method: 'POST', path: '/concord/teams/composition/preview', headers: { 'content-type': 'application/json', authorization: `Bearer ${staffToken}` }, declare: 2000, body: json('{"members":'), ending: 'wait' }, 40_000),
+      raw({ method: 'POST', path: `/concord/public/surveys/${validToken}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, declare: 2000, body: json('csat=5&comm'), ending: 'wait' }, 40_000),
+    ];
+    await serverStillServes();
+    expect(Date.now() - started).toBeLessThan(10_000);
+    const outcomes = await Promise.all(stalled);
+    expect(outcomes.map((o) => [o.error, o.status])).toEqual([
+      [null, 400],
+      [null, 400],
+    ]);
+    await serverStillServes();
+  }, 60_000);
+
   it('after all of it, a real answer through the survey link still works', async () => {
     const token = signSurveyToken(concord().secret, openSurvey, new Date(Date.now() + 86_400_000));
     const response = await fetch(`${concord().url}/concord/public/surveys/${token}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'csat=4&nps=8&comment=%E4%B8%8D%E9%94%99' });
