@@ -448,3 +448,30 @@ export const DuplicateTeamNameError = defineRefusal<{ name: string }>('DUPLICATE
     message: ({ name }) => `There is already a team named "${name}": choose another name (add the customer or region, say), or open that team instead.`,
   },
 });
+
+/** Request bodies of the /concord routes (src/http/request-body.ts). */
+export const BodyTooLargeError = defineRefusal<{ limit: number }>('BODY_TOO_LARGE', 413, {
+  'zh-CN': { title: '请求内容太大', message: ({ limit }) => `请求内容超过了 ${Math.floor(limit / 1024)} KB 的上限,没有被处理。请只发送所需的字段。` },
+  'en-US': { title: 'Request too large', message: ({ limit }) => `The request body is larger than the ${Math.floor(limit / 1024)} KB limit and was not processed. Send only the fields needed.` },
+});
+
+export const UnreadableBodyError = defineRefusal<{ reason: Localized }>('UNREADABLE_BODY', 400, {
+  'zh-CN': { title: '无法读取请求内容', message: ({ reason }) => `无法读取请求内容:${reason['zh-CN']}。请检查后重新发送。` },
+  'en-US': { title: 'Request body unreadable', message: ({ reason }) => `The server could not read the request body: ${reason['en-US']}. Check it and send it again.` },
+});
+
+export const UnsupportedBodyError = defineRefusal<{ reason: Localized }>('UNSUPPORTED_BODY', 415, {
+  'zh-CN': { title: '不支持的请求格式', message: ({ reason }) => `不支持这种请求内容的格式:${reason['zh-CN']}。` },
+  'en-US': { title: 'Unsupported request format', message: ({ reason }) => `This kind of request body is not accepted: ${reason['en-US']}.` },
+});
+
+export const NoContactEmailError = defineRefusal<{ survey: number }>('NO_CONTACT_EMAIL', 409, {
+  'zh-CN': {
+    title: '客户没有联系邮箱',
+    message: ({ survey }) => `调查 #${survey} 的客户没有登记联系邮箱,链接无法发给客户。请先在客户资料中补充邮箱,或请具备“收集客户反馈”能力的同事转交链接。`,
+  },
+  'en-US': {
+    title: 'No contact e-mail',
+    message: ({ survey }) => `The customer of survey ${survey} has no contact e-mail on file, so the link cannot be sent to them. Add one to the customer first, or ask a colleague with the feedback.collect capability to hand out the link.`,
+  },
+});
