@@ -396,15 +396,25 @@ export const StateInUseError = defineRefusal<{ state: string; cases: number }>('
   },
 });
 
-export const WriterFieldError = defineRefusal<{ collection: string; field: string }>('SET_BY_SERVER', 400, {
+/** `kind`: who wrote it (the default), a creation or update stamp, or the place in the manual order. */
+export const WriterFieldError = defineRefusal<{ collection: string; field: string; kind?: 'writer' | 'stamp' | 'sort' | undefined }>('SET_BY_SERVER', 400, {
   'zh-CN': {
     title: '由系统填写的字段',
-    message: ({ collection, field }, names) => `「${names.field(collection, field)}」记录的是由谁填写,由系统按当前操作人自动填写;请不要提交它(不能填写他人,之后也不能修改)。`,
+    message: ({ collection, field, kind }, names) =>
+      kind === 'stamp'
+        ? `「${names.field(collection, field)}」记录的是新建或修改的时间(或操作人),由系统在保存时自动填写;请不要提交它(不能填写,也不能改早或改晚)。`
+        : kind === 'sort'
+          ? `「${names.field(collection, field)}」是「${names.collection(collection)}」的排列顺序,由系统维护;请在列表中拖动调整顺序,不要直接填写。`
+          : `「${names.field(collection, field)}」记录的是由谁填写,由系统按当前操作人自动填写;请不要提交它(不能填写他人,之后也不能修改)。`,
   },
   'en-US': {
     title: 'Set by the server',
-    message: ({ collection, field }, names) =>
-      `"${names.field(collection, field)}" of ${names.collection(collection)} records who wrote it and is set by the server from whoever writes; leave it out (it cannot name someone else, or be changed later).`,
+    message: ({ collection, field, kind }, names) =>
+      kind === 'stamp'
+        ? `"${names.field(collection, field)}" of ${names.collection(collection)} records when (or by whom) the item was created or changed and is set by the server on every save; leave it out (it cannot be set or back-dated).`
+        : kind === 'sort'
+          ? `"${names.field(collection, field)}" is the place of the item in the manual order of ${names.collection(collection)}, kept by the server; reorder by dragging in the list (POST /utils/sort/${collection}) instead of writing it.`
+          : `"${names.field(collection, field)}" of ${names.collection(collection)} records who wrote it and is set by the server from whoever writes; leave it out (it cannot name someone else, or be changed later).`,
   },
 });
 
