@@ -358,6 +358,61 @@ export const RestrictedQueryError = defineRefusal<{ collection: string; path: st
   },
 });
 
+const AGGREGATE_OPERATIONS: Record<string, { zh: string; en: string }> = {
+  count: { zh: '计数', en: 'counted' },
+  countDistinct: { zh: '去重计数', en: 'counted' },
+  sum: { zh: '求和', en: 'summed' },
+  sumDistinct: { zh: '求和', en: 'summed' },
+  avg: { zh: '求平均', en: 'averaged' },
+  avgDistinct: { zh: '求平均', en: 'averaged' },
+  min: { zh: '取最小值', en: 'used for a minimum' },
+  max: { zh: '取最大值', en: 'used for a maximum' },
+};
+const aggregateVerb = (use: string, operation: string | null, zh: boolean): string =>
+  use === 'group' ? (zh ? '分组' : 'grouped by') : zh ? (AGGREGATE_OPERATIONS[operation ?? '']?.zh ?? '汇总') : (AGGREGATE_OPERATIONS[operation ?? '']?.en ?? 'aggregated');
+
+export const UnsupportedAggregateError = defineRefusal<{
+  collection: string;
+  field: string;
+  use: 'aggregate' | 'group';
+  why: 'relation' | 'path' | 'type' | 'function';
+  operation: string | null;
+  type: string | null;
+}>('UNSUPPORTED_AGGREGATE', 400, {
+  'zh-CN': {
+    title: '不能按此字段汇总或分组',
+    message: ({ collection, field, use, why, operation, type }, names) => {
+      const subject = `「${names.collection(collection)}」的「${field === '*' ? '*' : names.field(collection, field)}」不能${aggregateVerb(use, operation, true)}`;
+      switch (why) {
+        case 'relation':
+          return `${subject}:它是关联记录的列表,不是本记录的值。请改为查询关联的集合,并按指向本集合的字段分组。`;
+        case 'path':
+          return `${subject}:汇总和分组不能跨越关联。请按本集合自己的字段(例如关联的编号)分组,或直接查询关联的集合。`;
+        case 'function':
+          return `${subject}:汇总只能用于本集合的字段本身,不能用于函数。请去掉函数,或改为按它分组。`;
+        default:
+          return `${subject}:${field === '*' ? '只有计数可以用 *' : `此类字段(${type ?? '未知'})不支持该运算`}。请改用计数,或选择数值或日期字段。`;
+      }
+    },
+  },
+  'en-US': {
+    title: 'Cannot aggregate or group by this field',
+    message: ({ collection, field, use, why, operation, type }, names) => {
+      const subject = `"${field === '*' ? '*' : names.field(collection, field)}" of ${names.collection(collection)} cannot be ${aggregateVerb(use, operation, false)}`;
+      switch (why) {
+        case 'relation':
+          return `${subject}: it lists related items rather than holding a value of the row. Query the related collection instead, grouped by its field that points here.`;
+        case 'path':
+          return `${subject}: aggregates and groups do not follow relations. Group by a field of the collection itself (such as the related item's key), or query the related collection.`;
+        case 'function':
+          return `${subject}: aggregates take a field of the collection itself, not a function. Leave the function out, or group by it instead.`;
+        default:
+          return `${subject}: ${field === '*' ? 'only count takes *' : `a ${type ?? 'field of this type'} field has no such aggregate`}. Count it instead, or choose a number or date field.`;
+      }
+    },
+  },
+});
+
 export const InUseError = defineRefusal<{ collection: string; id: string; referenced_by: string; field: string; count: number; instead: Localized }>('IN_USE', 409, {
   'zh-CN': {
     title: '仍在使用,不能删除',
