@@ -263,7 +263,7 @@ function normalise(spec: FieldSpec, value: unknown, refuse: (reason: Localized) 
     case 'dateTime':
     case 'timestamp': {
       const instant = value instanceof Date ? value.getTime() : typeof value === 'string' ? calendarInstant(value) : null;
-      if (instant === null || !withinDateRange(instant)) {
+      if (instant === null || (value instanceof Date && !withinDateRange(instant))) {
         return refuse(say(`a date and time from ${DATE_RANGE.from} to ${DATE_RANGE.to} such as 2026-03-31T09:30:00Z is needed, not ${shown(value)}`, `需要 ${DATE_RANGE.from} 至 ${DATE_RANGE.to} 之间的日期和时间(例如 2026-03-31T09:30:00Z),而不是 ${shown(value)}`));
       }
       return value;
@@ -315,8 +315,8 @@ function toNumber(value: unknown): number | null {
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](\d{2}):?(\d{2}))?)?$/;
 const RANGE_MS = { from: Date.parse(`${DATE_RANGE.from}T00:00:00Z`), to: Date.parse(`${DATE_RANGE.to}T23:59:59.999Z`) };
 
+/** For Date objects (other extensions' services): a day's slack either side, the range being of calendar dates in any zone. */
 function withinDateRange(instant: number): boolean {
-  // A day's slack either side: the range is of calendar dates, wherever the writer's zone is.
   return Number.isFinite(instant) && instant >= RANGE_MS.from - 86_400_000 && instant <= RANGE_MS.to + 86_400_000;
 }
 
@@ -332,8 +332,9 @@ function calendarInstant(text: string): number | null {
   if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return null;
   if (Number(match[4] ?? 0) > 23 || Number(match[5] ?? 0) > 59 || Number(match[6] ?? 0) > 59) return null;
   if (Number(match[8] ?? 0) > 14 || Number(match[9] ?? 0) > 59) return null;
-  const instant = date.getTime();
-  return withinDateRange(instant) ? instant : null;
+  // The calendar day as written, whatever the offset.
+  const written = `${match[1]}-${match[2]}-${match[3]}`;
+  return written >= DATE_RANGE.from && written <= DATE_RANGE.to ? date.getTime() : null;
 }
 
 /** The instant a date or timestamp stands for, however it is stored (epoch ms on SQLite, text, Date). */
