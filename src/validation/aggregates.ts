@@ -1,4 +1,5 @@
-import type { Query, SchemaOverview } from '@directus/types';
+import type { Query, Relation, SchemaOverview } from '@directus/types';
+import { getRelationInfo } from '@directus/utils';
 import { UnsupportedAggregateError } from '../errors.ts';
 
 /**
@@ -28,7 +29,25 @@ const OPERATION_TYPES: Record<string, (type: string) => boolean> = {
 const GROUPABLE = (type: string) => type !== 'json' && !type.startsWith('geometry');
 
 export function assertAggregatable(schema: SchemaOverview, collection: string, query: Query): void {
-  if (!query.aggregate && !query.group) return;
+  if (query.aggregate || query.group) assertLevel(schema, collection, query);
+  if (query.deep) assertDeep(schema, collection, query.deep as Record<string, unknown>, query.alias ?? {});
+}
+
+/** `deep[cases][_groupBy][]=events`: nested reads take aggregates and groups too, judged on the related collection. */
+function assertDeep(schema: SchemaOverview, collection: string, deep: Record<string, unknown>, alias: Record<string, string>): void {
+  for (const [key, nested] of Object.entries(deep)) {
+    if (key.startsWith('_') || typeof nested !== 'object' || nested === null || Array.isArray(nested)) continue;
+    const field = (alias[key] ?? key).split(':')[0] as string;
+    const { relation, relationType } = getRelationInfo(schema.relations as Relation[], collection, field);
+    const related = relationType === 'm2o' ? relation?.related_collection : relationType === 'o2m' ? relation?.collection : (alias[key] ?? key).split(':')[1];
+    if (!related || !schema.collections[related]) continue;
+    const level = nested as Record<string, unknown>;
+    assertLevel(schema, related, { aggregate: level['_aggregate'] as Query['aggregate'], group: level['_group'] as Query['group'] } as Query);
+    assertDeep(schema, related, level, {});
+  }
+}
+
+function assertLevel(schema: SchemaOverview, collection: string, query: Query): void {
   const fields = schema.collections[collection]?.fields;
   if (!fields) return;
   const refuse = (field: string, use: 'aggregate' | 'group', why: 'relation' | 'path' | 'type' | 'function', operation?: string): never => {
@@ -36,7 +55,7 @@ export function assertAggregatable(schema: SchemaOverview, collection: string, q
   };
   for (const [operation, list] of Object.entries(query.aggregate ?? {})) {
     const allowed = OPERATION_TYPES[operation];
-    for (const field of list ?? []) {
+    for (const field of Array.isArray(list) ? list : []) {
       if (field === '*') {
         if (operation !== 'count') refuse(field, 'aggregate', 'type', operation);
         continue;
@@ -49,7 +68,7 @@ export function assertAggregatable(schema: SchemaOverview, collection: string, q
       if (allowed && !allowed(type)) refuse(field, 'aggregate', 'type', operation);
     }
   }
-  for (const entry of query.group ?? []) {
+  for (const entry of Array.isArray(query.group) ? query.group : []) {
     // year(date_created), count(cases): Directus checks the function against the field's type itself.
     const inner = /^\w+\((.*)\)$/.exec(entry)?.[1];
     const field = (inner ?? entry).split(',')[0]?.trim() ?? entry;

@@ -39,6 +39,8 @@ describe('REST: fields that cannot be aggregated or grouped by are refused with 
     ['/items/cc_customers?aggregate[avg]=*', '*'],
     ['/users?aggregate[count]=id&groupBy[]=role.name', 'role.name'],
     ['/users?aggregate[count]=policies', 'policies'],
+    ['/items/cc_customers?fields=id,cases.id&deep[cases][_groupBy][]=events', 'events'],
+    ['/items/cc_customers?fields=id,cases.id&deep[cases][_aggregate][count]=customer.name', 'customer.name'],
   ])('%s', async (path, named) => {
     for (const [who, token] of tokens()) {
       const result = await http('GET', path, { token });

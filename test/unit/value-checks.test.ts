@@ -92,8 +92,9 @@ describe('aggregates and groups name columns of the collection itself', () => {
   const schema = {
     collections: {
       cc_cases: { fields: { id: field('integer'), title: field('string'), customer: field('integer', ['m2o']), events: field('alias', ['o2m']), extra: field('json'), urgent: field('boolean'), date_created: field('timestamp') } },
+      cc_case_events: { fields: { id: field('integer'), case: field('integer', ['m2o']), actors: field('alias', ['m2m']) } },
     },
-    relations: [],
+    relations: [{ collection: 'cc_case_events', field: 'case', related_collection: 'cc_cases', meta: { one_field: 'events' }, schema: null }],
   } as unknown as SchemaOverview;
   const refused = (query: Query) => {
     try {
@@ -115,6 +116,7 @@ describe('aggregates and groups name columns of the collection itself', () => {
     [{ aggregate: { avg: ['*'] } }, 'UNSUPPORTED_AGGREGATE * type'],
     [{ aggregate: { count: ['year(date_created)'] } }, 'UNSUPPORTED_AGGREGATE year(date_created) function'],
     [{ aggregate: { count: ['id'] }, group: ['extra'] }, 'UNSUPPORTED_AGGREGATE extra type'],
+    [{ deep: { events: { _group: ['actors'] } } } as unknown as Query, 'UNSUPPORTED_AGGREGATE actors relation'],
   ])('%j is refused', (query, expected) => {
     expect(refused(query)).toBe(expected);
   });
