@@ -269,7 +269,16 @@ function normalise(spec: FieldSpec, value: unknown, refuse: (reason: Localized) 
       return value;
     }
     case 'json': {
-      const problem = unholdableJson(value);
+      // Directus hands a string to the column as JSON text (PostgreSQL parses it), not as a JSON string.
+      let parsed = value;
+      if (typeof value === 'string') {
+        try {
+          parsed = JSON.parse(value);
+        } catch {
+          return refuse(say(`JSON such as {"key": "value"} is needed, not ${shown(value)}`, `需要 JSON(例如 {"key": "value"}),而不是 ${shown(value)}`));
+        }
+      }
+      const problem = unholdableJson(parsed);
       if (problem) refuse(problem);
       return value;
     }

@@ -65,6 +65,10 @@ describe('dates are real calendar dates and clock times within DATE_RANGE', () =
     expect(await codeOf(check({ note: 'a\u0000b' }))).toBe('INVALID_PAYLOAD note');
     expect(await codeOf(check({ extra: { a: [1, Infinity] } }))).toBe('INVALID_PAYLOAD extra');
     expect(await codeOf(check({ extra: { a: [1, 2] } }))).toBe('accepted');
+    // A string is JSON text to Directus: PostgreSQL refuses what does not parse.
+    expect(await codeOf(check({ extra: 'NaN' }))).toBe('INVALID_PAYLOAD extra');
+    expect(await codeOf(check({ extra: '' }))).toBe('INVALID_PAYLOAD extra');
+    expect(await codeOf(check({ extra: '{"a":1}' }))).toBe('accepted');
   });
 });
 
