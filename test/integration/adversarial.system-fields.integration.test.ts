@@ -114,6 +114,18 @@ describe('stamps are set by the server only', () => {
     expect(await testDb()('cc_budgets').where('note', `${TAG} stamped`)).toEqual([]);
   });
 
+  it('a batch update and a CSV import are held to the same rule', async () => {
+    const token = await demoToken('zhu.hong@example.com');
+    const before = await row('cc_budgets', budget);
+    const batch = await http('PATCH', '/items/cc_budgets', { token, body: { keys: [budget], data: { date_created: '1999-01-01T00:00:00Z' } } });
+    expect([batch.status, code(batch), field(batch)], batch.text).toEqual([400, 'SET_BY_SERVER', 'date_created']);
+    const form = new FormData();
+    form.append('file', new Blob([`id,note,date_created\n${budget},${TAG} imported,1999-01-01T00:00:00Z\n`], { type: 'text/csv' }), 'budgets.csv');
+    const imported = await http('POST', '/utils/import/cc_budgets', { token: admin(), form });
+    expect([imported.status, code(imported)], imported.text).toEqual([400, 'SET_BY_SERVER']);
+    expect(await row('cc_budgets', budget)).toEqual(before);
+  });
+
   it('GraphQL is held to the same rule', async () => {
     const token = await demoToken('zhu.hong@example.com');
     const result = await http('POST', '/graphql', { token, body: { query: `mutation { update_cc_budgets_item(id: ${budget}, data: { date_created: "1999-01-01T00:00:00Z" }) { id } }` } });
