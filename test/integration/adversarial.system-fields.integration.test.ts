@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { concord, http, rawAdmin, signIn, testDb, type Client, type HttpResult, type Json } from '../harness/concord.ts';
+import { concord, createStaff, http, rawAdmin, signIn, testDb, tokenOf, type Client, type HttpResult, type Json } from '../harness/concord.ts';
 
 /**
  * Fields the server keeps (issue 17, hole 7): creation and update stamps (`meta.special`
@@ -136,22 +136,32 @@ describe('stamps are set by the server only', () => {
 
 describe("a collection's manual sort is the server's", () => {
   it('a department head cannot write the sort of a duty; a new duty goes to the end; an admin may place one', async () => {
-    const token = await demoToken('zhang.wei@example.com');
-    const [duty] = await rawAdmin<Array<{ id: number; sort: number | null }>>('GET', '/items/cc_duties?filter[department][_eq]=sales&fields=id,sort&limit=1&sort=id');
-    const before = await row('cc_duties', duty!.id);
-    const moved = await http('PATCH', `/items/cc_duties/${duty!.id}`, { token, body: { sort: 99 } });
-    expect([moved.status, code(moved), field(moved)], moved.text).toEqual([400, 'SET_BY_SERVER', 'sort']);
-    const malformed = await rawPatch(`/items/cc_duties/${duty!.id}`, '{"sort":1e309}', token);
-    expect([malformed.status, code(malformed), field(malformed)], malformed.text).toEqual([400, 'INVALID_PAYLOAD', 'sort']);
-    expect(await row('cc_duties', duty!.id)).toEqual(before);
-
-    const max = Number(((await testDb()('cc_duties').max({ max: 'sort' })) as Array<{ max: number | null }>)[0]?.max ?? 0);
-    const created = await http('POST', '/items/cc_duties', { token, body: { department: 'sales', title_zh: `${TAG} 职责` } });
-    expect(created.status, created.text).toBe(200);
-    const id = (created.json?.data as { id: number }).id;
-    expect((await row('cc_duties', id))?.['sort']).toBe(max + 1);
-    const placed = await http('PATCH', `/items/cc_duties/${id}`, { token: admin(), body: { sort: 1 } });
-    expect(placed.status, placed.text).toBe(200);
-    await rawAdmin('DELETE', `/items/cc_duties/${id}`);
+    // A head of our own (other files appoint sales heads too), the demo's put back afterwards.
+    const { head: original } = await rawAdmin<{ head: string | null }>('GET', '/items/cc_departments/sales?fields=head');
+    const head = await createStaff('sales', { head: true, label: `${TAG}.head` });
+    try {
+      await sortIsTheServers(await tokenOf(head));
+    } finally {
+      await rawAdmin('PATCH', '/items/cc_departments/sales', { head: original });
+    }
   });
 });
+
+async function sortIsTheServers(token: string): Promise<void> {
+  const [duty] = await rawAdmin<Array<{ id: number; sort: number | null }>>('GET', '/items/cc_duties?filter[department][_eq]=sales&fields=id,sort&limit=1&sort=id');
+  const before = await row('cc_duties', duty!.id);
+  const moved = await http('PATCH', `/items/cc_duties/${duty!.id}`, { token, body: { sort: 99 } });
+  expect([moved.status, code(moved), field(moved)], moved.text).toEqual([400, 'SET_BY_SERVER', 'sort']);
+  const malformed = await rawPatch(`/items/cc_duties/${duty!.id}`, '{"sort":1e309}', token);
+  expect([malformed.status, code(malformed), field(malformed)], malformed.text).toEqual([400, 'INVALID_PAYLOAD', 'sort']);
+  expect(await row('cc_duties', duty!.id)).toEqual(before);
+
+  const max = Number(((await testDb()('cc_duties').max({ max: 'sort' })) as Array<{ max: number | null }>)[0]?.max ?? 0);
+  const created = await http('POST', '/items/cc_duties', { token, body: { department: 'sales', title_zh: `${TAG} 职责` } });
+  expect(created.status, created.text).toBe(200);
+  const id = (created.json?.data as { id: number }).id;
+  expect((await row('cc_duties', id))?.['sort']).toBe(max + 1);
+  const placed = await http('PATCH', `/items/cc_duties/${id}`, { token: admin(), body: { sort: 1 } });
+  expect(placed.status, placed.text).toBe(200);
+  await rawAdmin('DELETE', `/items/cc_duties/${id}`);
+}
