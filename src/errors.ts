@@ -362,6 +362,61 @@ export const RestrictedQueryError = defineRefusal<{ collection: string; path: st
   },
 });
 
+const AGGREGATE_OPERATIONS: Record<string, { zh: string; en: string }> = {
+  count: { zh: '计数', en: 'counted' },
+  countDistinct: { zh: '去重计数', en: 'counted' },
+  sum: { zh: '求和', en: 'summed' },
+  sumDistinct: { zh: '求和', en: 'summed' },
+  avg: { zh: '求平均', en: 'averaged' },
+  avgDistinct: { zh: '求平均', en: 'averaged' },
+  min: { zh: '取最小值', en: 'used for a minimum' },
+  max: { zh: '取最大值', en: 'used for a maximum' },
+};
+const aggregateVerb = (use: string, operation: string | null, zh: boolean): string =>
+  use === 'group' ? (zh ? '分组' : 'grouped by') : zh ? (AGGREGATE_OPERATIONS[operation ?? '']?.zh ?? '汇总') : (AGGREGATE_OPERATIONS[operation ?? '']?.en ?? 'aggregated');
+
+export const UnsupportedAggregateError = defineRefusal<{
+  collection: string;
+  field: string;
+  use: 'aggregate' | 'group';
+  why: 'relation' | 'path' | 'type' | 'function';
+  operation: string | null;
+  type: string | null;
+}>('UNSUPPORTED_AGGREGATE', 400, {
+  'zh-CN': {
+    title: '不能按此字段汇总或分组',
+    message: ({ collection, field, use, why, operation, type }, names) => {
+      const subject = `「${names.collection(collection)}」的「${field === '*' ? '*' : names.field(collection, field)}」不能${aggregateVerb(use, operation, true)}`;
+      switch (why) {
+        case 'relation':
+          return `${subject}:它是关联记录的列表,不是本记录的值。请改为查询关联的集合,并按指向本集合的字段分组。`;
+        case 'path':
+          return `${subject}:汇总和分组不能跨越关联。请按本集合自己的字段(例如关联的编号)分组,或直接查询关联的集合。`;
+        case 'function':
+          return `${subject}:汇总只能用于本集合的字段本身,不能用于函数。请去掉函数,或改为按它分组。`;
+        default:
+          return `${subject}:${field === '*' ? '只有计数可以用 *' : `此类字段(${type ?? '未知'})不支持该运算`}。请改用计数,或选择数值或日期字段。`;
+      }
+    },
+  },
+  'en-US': {
+    title: 'Cannot aggregate or group by this field',
+    message: ({ collection, field, use, why, operation, type }, names) => {
+      const subject = `"${field === '*' ? '*' : names.field(collection, field)}" of ${names.collection(collection)} cannot be ${aggregateVerb(use, operation, false)}`;
+      switch (why) {
+        case 'relation':
+          return `${subject}: it lists related items rather than holding a value of the row. Query the related collection instead, grouped by its field that points here.`;
+        case 'path':
+          return `${subject}: aggregates and groups do not follow relations. Group by a field of the collection itself (such as the related item's key), or query the related collection.`;
+        case 'function':
+          return `${subject}: aggregates take a field of the collection itself, not a function. Leave the function out, or group by it instead.`;
+        default:
+          return `${subject}: ${field === '*' ? 'only count takes *' : `a ${type ?? 'field of this type'} field has no such aggregate`}. Count it instead, or choose a number or date field.`;
+      }
+    },
+  },
+});
+
 export const InUseError = defineRefusal<{ collection: string; id: string; referenced_by: string; field: string; count: number; instead: Localized }>('IN_USE', 409, {
   'zh-CN': {
     title: '仍在使用,不能删除',
@@ -400,15 +455,25 @@ export const StateInUseError = defineRefusal<{ state: string; cases: number }>('
   },
 });
 
-export const WriterFieldError = defineRefusal<{ collection: string; field: string }>('SET_BY_SERVER', 400, {
+/** `kind`: who wrote it (the default), a creation or update stamp, or the place in the manual order. */
+export const WriterFieldError = defineRefusal<{ collection: string; field: string; kind?: 'writer' | 'stamp' | 'sort' | undefined }>('SET_BY_SERVER', 400, {
   'zh-CN': {
     title: '由系统填写的字段',
-    message: ({ collection, field }, names) => `「${names.field(collection, field)}」记录的是由谁填写,由系统按当前操作人自动填写;请不要提交它(不能填写他人,之后也不能修改)。`,
+    message: ({ collection, field, kind }, names) =>
+      kind === 'stamp'
+        ? `「${names.field(collection, field)}」记录的是新建或修改的时间(或操作人),由系统在保存时自动填写;请不要提交它(不能填写,也不能改早或改晚)。`
+        : kind === 'sort'
+          ? `「${names.field(collection, field)}」是「${names.collection(collection)}」的排列顺序,由系统维护;请在列表中拖动调整顺序,不要直接填写。`
+          : `「${names.field(collection, field)}」记录的是由谁填写,由系统按当前操作人自动填写;请不要提交它(不能填写他人,之后也不能修改)。`,
   },
   'en-US': {
     title: 'Set by the server',
-    message: ({ collection, field }, names) =>
-      `"${names.field(collection, field)}" of ${names.collection(collection)} records who wrote it and is set by the server from whoever writes; leave it out (it cannot name someone else, or be changed later).`,
+    message: ({ collection, field, kind }, names) =>
+      kind === 'stamp'
+        ? `"${names.field(collection, field)}" of ${names.collection(collection)} records when (or by whom) the item was created or changed and is set by the server on every save; leave it out (it cannot be set or back-dated).`
+        : kind === 'sort'
+          ? `"${names.field(collection, field)}" is the place of the item in the manual order of ${names.collection(collection)}, kept by the server; reorder by dragging in the list (POST /utils/sort/${collection}) instead of writing it.`
+          : `"${names.field(collection, field)}" of ${names.collection(collection)} records who wrote it and is set by the server from whoever writes; leave it out (it cannot name someone else, or be changed later).`,
   },
 });
 
