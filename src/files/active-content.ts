@@ -60,14 +60,26 @@ export function isSvg(file: { filename?: unknown; type?: unknown }): boolean {
   return typeEssence(file.type) === 'image/svg+xml' || extensionOf(file.filename) === 'svg';
 }
 
-/** Script, event handlers, scriptable links, embedded documents or styles in an SVG. */
+/** Character references decoded, as a browser reads attribute values. */
+function decodeReferences(text: string): string {
+  const char = (code: number) => (Number.isInteger(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : '');
+  return text
+    .replace(/&#x([0-9a-f]+);?/gi, (_, hex: string) => char(parseInt(hex, 16)))
+    .replace(/&#(\d+);?/g, (_, dec: string) => char(Number(dec)))
+    .replace(/&colon;/gi, ':')
+    .replace(/&(tab|newline);/gi, ' ');
+}
+
+/** Script, event handlers, scriptable links, embedded documents or entity tricks in an SVG. */
 export function svgIsActive(content: string): boolean {
-  const text = content.replace(/&#(x0*(3a|3c)|0*(58|60));?/gi, (m) => (/3a|58/i.test(m) ? ':' : '<'));
+  const text = decodeReferences(content);
+  // Browsers skip whitespace and control characters inside a URL's scheme ("java\tscript:").
+  const squashed = text.replace(/[\s\0]+/g, '');
   return (
-    /<\s*(script|foreignobject|iframe|embed|object|handler|use\b[^>]*href\s*=\s*["']?\s*(?!#))/i.test(text) ||
+    /<\s*(script|foreignobject|iframe|embed|object|handler|use\b[^>]*href\s*=\s*(["']\s*)?[^#"'\s])/i.test(text) ||
     /\son[a-z]+\s*=/i.test(text) ||
     /attributeName\s*=\s*["']?\s*(on|href|xlink:href)/i.test(text) ||
-    /(java|vb)script\s*:|data\s*:\s*text\/html/i.test(text) ||
+    /(java|vb)script:|data:text\/html/i.test(squashed) ||
     /<!ENTITY/i.test(text)
   );
 }
