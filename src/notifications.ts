@@ -9,12 +9,17 @@ import { LANGUAGES, languagesOfUsers, type Language } from './i18n/language.ts';
  * `markdownText`, so it reads as the characters typed: no element, link, emphasis or heading.
  */
 export function markdownText(value: unknown): string {
-  // Every character Markdown or HTML gives a meaning is backslash-escaped (CommonMark takes any
-  // escaped ASCII punctuation literally); line breaks would start blocks, so they become spaces.
+  // Characters that open markup anywhere in a line (emphasis, code, links, HTML, entities,
+  // strike-through, tables, autolinks) are backslash-escaped, as are those that open a block at a
+  // line's start; line breaks would start blocks, so they become spaces. CommonMark reads an
+  // escaped ASCII punctuation character as itself.
   return String(value ?? '')
     .replace(/\s*[\r\n]+\s*/g, ' ')
     .trim()
-    .replace(/[\\`*_{}[\]()#+\-.!|<>~&:=@"']/g, '\\$&');
+    .replace(/[\\`*_[\]<>&!~|:@]/g, '\\$&')
+    .replace(/(www)\./gi, '$1\\.')
+    .replace(/^(\d+)([.)])/, '$1\\$2')
+    .replace(/^([#+\-=])/, '\\$1');
 }
 
 /** Markdown a person wrote as Markdown (a notice's body): its formatting stays, raw HTML shows as text. */

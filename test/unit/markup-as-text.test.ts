@@ -24,7 +24,10 @@ describe('markdownText: notification text that Markdown and HTML read literally'
     const text = markdownText(`${MARKUP}\n# heading\n- [link](javascript:x) **b** _i_ \`c\` www.evil.example a@b.example`);
     expect(text).not.toMatch(/\n/);
     // Every markup character is preceded by a backslash, so none opens a tag, link, emphasis or heading.
-    expect(text.replace(/\\[\\`*_{}[\]()#+\-.!|<>~&:=@"']/g, '')).not.toMatch(/[<>[\]()*_`#&]/);
+    expect(text.replace(/\\[\\`*_[\]<>&!~|:@.#+\-=]/g, '')).not.toMatch(/[<>[\]*_`&:@]/);
+    expect(markdownText('# 1. x')).toBe('\\# 1. x');
+    expect(markdownText('1. x')).toBe('1\\. x');
+    expect(markdownText('studio-x 投诉 (2)')).toBe('studio-x 投诉 (2)');
     expect(markdownText('2025年3月')).toBe('2025年3月');
   });
 
