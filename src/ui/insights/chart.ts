@@ -49,8 +49,27 @@ type Formatter = (value: unknown, ...rest: unknown[]) => unknown;
 const objectAt = (options: Options, key: string): Options => (typeof options[key] === 'object' && options[key] !== null ? (options[key] as Options) : {});
 const formatterAt = (options: Options): Formatter | undefined => (typeof options['formatter'] === 'function' ? (options['formatter'] as Formatter) : undefined);
 
-/** A formatter whose result is text: the panel's own (if any) applied first, then escaped. */
+interface FormatterContext {
+  w?: { globals?: { isBarHorizontal?: boolean; xLabelFormatter?: Formatter; yLabelFormatters?: Formatter[] } };
+}
+
+/**
+ * The label ApexCharts itself would show for an x value: line charts turn categories into the
+ * numbers 1…n and map them back through the axis formatter; horizontal bars label the y axis.
+ */
+function categoryLabel(value: unknown, context: unknown): unknown {
+  const globals = (context as FormatterContext | undefined)?.w?.globals;
+  const format = globals?.isBarHorizontal ? globals.yLabelFormatters?.[0] : globals?.xLabelFormatter;
+  return typeof format === 'function' ? format(value, context) : value;
+}
+
+/** An x-value formatter whose result is text: the panel's own, or ApexCharts' label, escaped. */
 function textFormatter(own: Formatter | undefined): Formatter {
+  return (value, ...rest) => escapeHtml(own ? own(value, ...rest) : categoryLabel(value, rest[0]));
+}
+
+/** A series-name formatter whose result is text. */
+function escapedResult(own: Formatter | undefined): Formatter {
   return (value, ...rest) => escapeHtml(own ? own(value, ...rest) : value);
 }
 
@@ -80,7 +99,7 @@ export function textOnly(options: Options): Options {
   return {
     ...options,
     tooltip: { ...tooltip, x: { ...x, formatter: textFormatter(formatterAt(x)) }, y: Array.isArray(y) ? y.map((each) => seriesTitle(each as Options)) : seriesTitle(objectAt(tooltip, 'y')) },
-    legend: { ...legend, formatter: textFormatter(formatterAt(legend)), ...(hover ? { tooltipHoverFormatter: textFormatter(hover) } : {}) },
+    legend: { ...legend, formatter: escapedResult(formatterAt(legend)), ...(hover ? { tooltipHoverFormatter: escapedResult(hover) } : {}) },
     xaxis: { ...xaxis, tooltip: { ...xaxisTooltip, formatter: textFormatter(formatterAt(xaxisTooltip)) } },
   };
 }
