@@ -195,7 +195,6 @@ describe("an improvement action's scores, cycle, scope and dimension are the ser
     const attempts = [
       await http('POST', '/items/cc_improvement_actions', { token, body }),
       await http('POST', '/items/cc_improvement_actions', { token: admin(), body }),
-      await http('POST', '/graphql', { token, body: { query: `mutation { create_cc_improvement_actions_item(data: { cycle: ${action.cycle}, scope_kind: "department", dimension: "cohesion", category: "culture", title: "x" }) { id } }` } }),
       await http('POST', '/utils/import/cc_improvement_actions', { token: admin(), form: jsonFile([body]) }),
     ];
     expect(attempts.map(code)).toEqual(attempts.map(() => 'ACTION_MANAGED'));
