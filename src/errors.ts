@@ -540,3 +540,35 @@ export const NoContactEmailError = defineRefusal<{ survey: number }>('NO_CONTACT
     message: ({ survey }) => `The customer of survey ${survey} has no contact e-mail on file, so the link cannot be sent to them. Add one to the customer first, or ask a colleague with the feedback.collect capability to hand out the link.`,
   },
 });
+
+/** An improvement action's scores, cycle, scope and dimension are what publication proposed it for. */
+export const ActionManagedError = defineRefusal<{ fields: string[]; action: 'created' | 'changed' }>('ACTION_MANAGED', 403, {
+  'zh-CN': {
+    title: '改进措施由评估提出',
+    message: ({ fields, action }, names) =>
+      action === 'created'
+        ? '改进措施由评估发布时按低于阈值的维度自动提出,不能手工新建;请在已提出的措施上填写内容、负责人和进度。'
+        : `${listOf(fields.map((f) => quoted(names.field('cc_improvement_actions', f), 'zh-CN')), 'zh-CN')}由评估发布时确定(所属周期、部门或团队、维度及前后得分),不能修改;可以修改标题、说明、负责人、截止日期和状态。`,
+  },
+  'en-US': {
+    title: 'Proposed by the evaluation',
+    message: ({ fields, action }, names) =>
+      action === 'created'
+        ? 'Improvement actions are proposed by publishing an evaluation, one for each dimension under the threshold; they are not created by hand. Fill in the proposed ones: their description, owner and progress.'
+        : `${listOf(fields.map((f) => quoted(names.field('cc_improvement_actions', f), 'en-US')), 'en-US')} ${fields.length === 1 ? 'is' : 'are'} set when the evaluation is published (the cycle, department or team, dimension and the scores before and after) and cannot be changed; the title, description, owner, due date and status can.`,
+  },
+});
+
+/** Files that a browser could run as script or as a page are not taken (see src/files/active-content.ts). */
+export const ActiveFileError = defineRefusal<{ filename: string; type: string; reason: 'type' | 'extension' | 'content' }>('ACTIVE_FILE_TYPE', 415, {
+  'zh-CN': {
+    title: '不接受此类文件',
+    message: ({ filename, type, reason }) =>
+      `不能上传「${filename}」(${type}):${reason === 'content' ? '这个 SVG 图片含有脚本或事件处理' : reason === 'extension' ? '这种扩展名的文件' : '这种类型的文件'}可能在浏览器中作为脚本或网页运行。请上传 PNG、JPEG、PDF、CSV 等文件,或把它打包成 ZIP。`,
+  },
+  'en-US': {
+    title: 'File type not accepted',
+    message: ({ filename, type, reason }) =>
+      `"${filename}" (${type}) cannot be uploaded: ${reason === 'content' ? 'this SVG image carries script or event handlers, which' : reason === 'extension' ? 'a file with this extension' : 'a file of this type'} could run in a browser as a script or a page. Upload a PNG, JPEG, PDF, CSV or similar, or put it in a ZIP archive.`,
+  },
+});
