@@ -123,6 +123,9 @@ export function resolveSettings(raw: Record<string, string>, options: { dataDir?
     ...(dbClient === 'sqlite3' ? { DB_FILENAME: join(dataDir, 'concord.db') } : {}),
     STORAGE_LOCATIONS: 'local',
     STORAGE_LOCAL_ROOT: join(dataDir, 'uploads'),
+    // Directus writes the bundle of app extensions Studio loads under TEMP_PATH, by default inside
+    // node_modules: checkouts sharing one node_modules would serve each other's panels.
+    TEMP_PATH: join(dataDir, 'tmp'),
     ...(instances > 1 ? SHARED_STORES : {}),
     EXTENSIONS_PATH: EXTENSIONS_DIR,
     EXTENSIONS_MUST_LOAD: 'true',

@@ -362,6 +362,61 @@ export const RestrictedQueryError = defineRefusal<{ collection: string; path: st
   },
 });
 
+const AGGREGATE_OPERATIONS: Record<string, { zh: string; en: string }> = {
+  count: { zh: '计数', en: 'counted' },
+  countDistinct: { zh: '去重计数', en: 'counted' },
+  sum: { zh: '求和', en: 'summed' },
+  sumDistinct: { zh: '求和', en: 'summed' },
+  avg: { zh: '求平均', en: 'averaged' },
+  avgDistinct: { zh: '求平均', en: 'averaged' },
+  min: { zh: '取最小值', en: 'used for a minimum' },
+  max: { zh: '取最大值', en: 'used for a maximum' },
+};
+const aggregateVerb = (use: string, operation: string | null, zh: boolean): string =>
+  use === 'group' ? (zh ? '分组' : 'grouped by') : zh ? (AGGREGATE_OPERATIONS[operation ?? '']?.zh ?? '汇总') : (AGGREGATE_OPERATIONS[operation ?? '']?.en ?? 'aggregated');
+
+export const UnsupportedAggregateError = defineRefusal<{
+  collection: string;
+  field: string;
+  use: 'aggregate' | 'group';
+  why: 'relation' | 'path' | 'type' | 'function';
+  operation: string | null;
+  type: string | null;
+}>('UNSUPPORTED_AGGREGATE', 400, {
+  'zh-CN': {
+    title: '不能按此字段汇总或分组',
+    message: ({ collection, field, use, why, operation, type }, names) => {
+      const subject = `「${names.collection(collection)}」的「${field === '*' ? '*' : names.field(collection, field)}」不能${aggregateVerb(use, operation, true)}`;
+      switch (why) {
+        case 'relation':
+          return `${subject}:它是关联记录的列表,不是本记录的值。请改为查询关联的集合,并按指向本集合的字段分组。`;
+        case 'path':
+          return `${subject}:汇总和分组不能跨越关联。请按本集合自己的字段(例如关联的编号)分组,或直接查询关联的集合。`;
+        case 'function':
+          return `${subject}:汇总只能用于本集合的字段本身,不能用于函数。请去掉函数,或改为按它分组。`;
+        default:
+          return `${subject}:${field === '*' ? '只有计数可以用 *' : `此类字段(${type ?? '未知'})不支持该运算`}。请改用计数,或选择数值或日期字段。`;
+      }
+    },
+  },
+  'en-US': {
+    title: 'Cannot aggregate or group by this field',
+    message: ({ collection, field, use, why, operation, type }, names) => {
+      const subject = `"${field === '*' ? '*' : names.field(collection, field)}" of ${names.collection(collection)} cannot be ${aggregateVerb(use, operation, false)}`;
+      switch (why) {
+        case 'relation':
+          return `${subject}: it lists related items rather than holding a value of the row. Query the related collection instead, grouped by its field that points here.`;
+        case 'path':
+          return `${subject}: aggregates and groups do not follow relations. Group by a field of the collection itself (such as the related item's key), or query the related collection.`;
+        case 'function':
+          return `${subject}: aggregates take a field of the collection itself, not a function. Leave the function out, or group by it instead.`;
+        default:
+          return `${subject}: ${field === '*' ? 'only count takes *' : `a ${type ?? 'field of this type'} field has no such aggregate`}. Count it instead, or choose a number or date field.`;
+      }
+    },
+  },
+});
+
 export const InUseError = defineRefusal<{ collection: string; id: string; referenced_by: string; field: string; count: number; instead: Localized }>('IN_USE', 409, {
   'zh-CN': {
     title: '仍在使用,不能删除',
@@ -400,15 +455,25 @@ export const StateInUseError = defineRefusal<{ state: string; cases: number }>('
   },
 });
 
-export const WriterFieldError = defineRefusal<{ collection: string; field: string }>('SET_BY_SERVER', 400, {
+/** `kind`: who wrote it (the default), a creation or update stamp, or the place in the manual order. */
+export const WriterFieldError = defineRefusal<{ collection: string; field: string; kind?: 'writer' | 'stamp' | 'sort' | undefined }>('SET_BY_SERVER', 400, {
   'zh-CN': {
     title: '由系统填写的字段',
-    message: ({ collection, field }, names) => `「${names.field(collection, field)}」记录的是由谁填写,由系统按当前操作人自动填写;请不要提交它(不能填写他人,之后也不能修改)。`,
+    message: ({ collection, field, kind }, names) =>
+      kind === 'stamp'
+        ? `「${names.field(collection, field)}」记录的是新建或修改的时间(或操作人),由系统在保存时自动填写;请不要提交它(不能填写,也不能改早或改晚)。`
+        : kind === 'sort'
+          ? `「${names.field(collection, field)}」是「${names.collection(collection)}」的排列顺序,由系统维护;请在列表中拖动调整顺序,不要直接填写。`
+          : `「${names.field(collection, field)}」记录的是由谁填写,由系统按当前操作人自动填写;请不要提交它(不能填写他人,之后也不能修改)。`,
   },
   'en-US': {
     title: 'Set by the server',
-    message: ({ collection, field }, names) =>
-      `"${names.field(collection, field)}" of ${names.collection(collection)} records who wrote it and is set by the server from whoever writes; leave it out (it cannot name someone else, or be changed later).`,
+    message: ({ collection, field, kind }, names) =>
+      kind === 'stamp'
+        ? `"${names.field(collection, field)}" of ${names.collection(collection)} records when (or by whom) the item was created or changed and is set by the server on every save; leave it out (it cannot be set or back-dated).`
+        : kind === 'sort'
+          ? `"${names.field(collection, field)}" is the place of the item in the manual order of ${names.collection(collection)}, kept by the server; reorder by dragging in the list (POST /utils/sort/${collection}) instead of writing it.`
+          : `"${names.field(collection, field)}" of ${names.collection(collection)} records who wrote it and is set by the server from whoever writes; leave it out (it cannot name someone else, or be changed later).`,
   },
 });
 
@@ -446,5 +511,64 @@ export const DuplicateTeamNameError = defineRefusal<{ name: string }>('DUPLICATE
   'en-US': {
     title: 'Team name taken',
     message: ({ name }) => `There is already a team named "${name}": choose another name (add the customer or region, say), or open that team instead.`,
+  },
+});
+
+/** Request bodies of the /concord routes (src/http/request-body.ts). */
+export const BodyTooLargeError = defineRefusal<{ limit: number }>('BODY_TOO_LARGE', 413, {
+  'zh-CN': { title: '请求内容太大', message: ({ limit }) => `请求内容超过了 ${Math.floor(limit / 1024)} KB 的上限,没有被处理。请只发送所需的字段。` },
+  'en-US': { title: 'Request too large', message: ({ limit }) => `The request body is larger than the ${Math.floor(limit / 1024)} KB limit and was not processed. Send only the fields needed.` },
+});
+
+export const UnreadableBodyError = defineRefusal<{ reason: Localized }>('UNREADABLE_BODY', 400, {
+  'zh-CN': { title: '无法读取请求内容', message: ({ reason }) => `无法读取请求内容:${reason['zh-CN']}。请检查后重新发送。` },
+  'en-US': { title: 'Request body unreadable', message: ({ reason }) => `The server could not read the request body: ${reason['en-US']}. Check it and send it again.` },
+});
+
+export const UnsupportedBodyError = defineRefusal<{ reason: Localized }>('UNSUPPORTED_BODY', 415, {
+  'zh-CN': { title: '不支持的请求格式', message: ({ reason }) => `不支持这种请求内容的格式:${reason['zh-CN']}。` },
+  'en-US': { title: 'Unsupported request format', message: ({ reason }) => `This kind of request body is not accepted: ${reason['en-US']}.` },
+});
+
+export const NoContactEmailError = defineRefusal<{ survey: number }>('NO_CONTACT_EMAIL', 409, {
+  'zh-CN': {
+    title: '客户没有联系邮箱',
+    message: ({ survey }) => `调查 #${survey} 的客户没有登记联系邮箱,链接无法发给客户。请先在客户资料中补充邮箱,或请具备“收集客户反馈”能力的同事转交链接。`,
+  },
+  'en-US': {
+    title: 'No contact e-mail',
+    message: ({ survey }) => `The customer of survey ${survey} has no contact e-mail on file, so the link cannot be sent to them. Add one to the customer first, or ask a colleague with the feedback.collect capability to hand out the link.`,
+  },
+});
+
+/** An improvement action's scores, cycle, scope and dimension are what publication proposed it for. */
+export const ActionManagedError = defineRefusal<{ fields: string[]; action: 'created' | 'changed' }>('ACTION_MANAGED', 403, {
+  'zh-CN': {
+    title: '改进措施由评估提出',
+    message: ({ fields, action }, names) =>
+      action === 'created'
+        ? '改进措施由评估发布时按低于阈值的维度自动提出,不能手工新建;请在已提出的措施上填写内容、负责人和进度。'
+        : `${listOf(fields.map((f) => quoted(names.field('cc_improvement_actions', f), 'zh-CN')), 'zh-CN')}由评估发布时确定(所属周期、部门或团队、维度及前后得分),不能修改;可以修改标题、说明、负责人、截止日期和状态。`,
+  },
+  'en-US': {
+    title: 'Proposed by the evaluation',
+    message: ({ fields, action }, names) =>
+      action === 'created'
+        ? 'Improvement actions are proposed by publishing an evaluation, one for each dimension under the threshold; they are not created by hand. Fill in the proposed ones: their description, owner and progress.'
+        : `${listOf(fields.map((f) => quoted(names.field('cc_improvement_actions', f), 'en-US')), 'en-US')} ${fields.length === 1 ? 'is' : 'are'} set when the evaluation is published (the cycle, department or team, dimension and the scores before and after) and cannot be changed; the title, description, owner, due date and status can.`,
+  },
+});
+
+/** Files that a browser could run as script or as a page are not taken (see src/files/active-content.ts). */
+export const ActiveFileError = defineRefusal<{ filename: string; type: string; reason: 'type' | 'extension' | 'content' }>('ACTIVE_FILE_TYPE', 415, {
+  'zh-CN': {
+    title: '不接受此类文件',
+    message: ({ filename, type, reason }) =>
+      `不能上传「${filename}」(${type}):${reason === 'content' ? '这个 SVG 图片含有脚本或事件处理' : reason === 'extension' ? '这种扩展名的文件' : '这种类型的文件'}可能在浏览器中作为脚本或网页运行。请上传 PNG、JPEG、PDF、CSV 等文件,或把它打包成 ZIP。`,
+  },
+  'en-US': {
+    title: 'File type not accepted',
+    message: ({ filename, type, reason }) =>
+      `"${filename}" (${type}) cannot be uploaded: ${reason === 'content' ? 'this SVG image carries script or event handlers, which' : reason === 'extension' ? 'a file with this extension' : 'a file of this type'} could run in a browser as a script or a page. Upload a PNG, JPEG, PDF, CSV or similar, or put it in a ZIP archive.`,
   },
 });

@@ -2,6 +2,31 @@ import type { Knex } from 'knex';
 import type { ServiceContext } from './directus-services.ts';
 import { LANGUAGES, languagesOfUsers, type Language } from './i18n/language.ts';
 
+/**
+ * Studio shows a notification's `message` as Markdown (marked, then DOMPurify) and e-mails it the
+ * same way; its `subject` is shown as text. Whatever a person wrote that goes into a message — a
+ * case title, a cycle, team, state or department name, an error's text — goes in through
+ * `markdownText`, so it reads as the characters typed: no element, link, emphasis or heading.
+ */
+export function markdownText(value: unknown): string {
+  // Characters that open markup anywhere in a line (emphasis, code, links, HTML, entities,
+  // strike-through, tables, autolinks) are backslash-escaped, as are those that open a block at a
+  // line's start; line breaks would start blocks, so they become spaces. CommonMark reads an
+  // escaped ASCII punctuation character as itself.
+  return String(value ?? '')
+    .replace(/\s*[\r\n]+\s*/g, ' ')
+    .trim()
+    .replace(/[\\`*_[\]<>&!~|:@]/g, '\\$&')
+    .replace(/(www)\./gi, '$1\\.')
+    .replace(/^(\d+)([.)])/, '$1\\$2')
+    .replace(/^([#+\-=])/, '\\$1');
+}
+
+/** Markdown a person wrote as Markdown (a notice's body): its formatting stays, raw HTML shows as text. */
+export function markdownWithoutHtml(value: unknown): string {
+  return String(value ?? '').replace(/</g, '&lt;');
+}
+
 export interface NotificationContent {
   subject: string;
   message: string;

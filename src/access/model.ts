@@ -146,7 +146,7 @@ export const CAPABILITY_GRANTS: Record<string, PermissionRule[]> = {
   'feedback.collect': [
     { collection: 'cc_surveys', action: 'create', fields: ALL },
     read('cc_surveys'),
-    read('cc_survey_responses', ['id', 'survey', 'csat', 'nps', 'comment', 'responded_at', 'department'], { survey: { kind: { _eq: 'csat' } } }),
+    read('cc_survey_responses', ['id', 'survey', 'csat', 'nps', 'comment', 'responded_at', 'department', 'channel', 'handled_by'], { survey: { kind: { _eq: 'csat' } } }),
   ],
   'team.build': [
     { collection: 'cc_teams', action: 'create', fields: ALL },
@@ -184,7 +184,7 @@ export function staffPolicy(): PolicyDefinition {
       read('cc_sla_breaches', ALL, { case: CASE_SCOPE }),
       // Customer surveys of the cases they see; the pulse surveys of their own teams.
       read('cc_surveys', ALL, { _or: [{ _and: [{ kind: { _eq: 'csat' } }, { case: CASE_SCOPE }] }, { _and: [{ kind: { _eq: 'pulse' } }, { team: MY_TEAMS }] }] }),
-      read('cc_survey_responses', ['id', 'survey', 'csat', 'nps', 'pulse', 'comment', 'responded_at', 'department', 'respondent'], {
+      read('cc_survey_responses', ['id', 'survey', 'csat', 'nps', 'pulse', 'comment', 'responded_at', 'department', 'respondent', 'channel'], {
         _or: [{ survey: { _and: [{ kind: { _eq: 'csat' } }, { case: CASE_SCOPE }] } }, { respondent: { _eq: '$CURRENT_USER' } }],
       }),
       // Team members answer their team's pulse survey. The survey hook decides every other field (who,
@@ -192,7 +192,7 @@ export function staffPolicy(): PolicyDefinition {
       {
         collection: 'cc_survey_responses',
         action: 'create',
-        fields: ['survey', 'pulse', 'comment', 'respondent', 'csat', 'nps', 'department', 'responded_at', 'response_key'],
+        fields: ['survey', 'pulse', 'comment', 'respondent', 'csat', 'nps', 'department', 'responded_at', 'response_key', 'channel', 'handled_by'],
         presets: { respondent: '$CURRENT_USER' },
       },
       read('cc_notices', ALL, NOTICE_AUDIENCE),

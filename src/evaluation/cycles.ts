@@ -100,7 +100,10 @@ export async function assertMayEvaluate(db: Knex, accountability: Accountability
 // ---- generic writes (hooks) ----
 
 const PERIOD_FIELDS = ['period_kind', 'starts_on', 'ends_on'];
-const FROZEN_FIELDS = [...PERIOD_FIELDS, 'weights', 'targets'];
+/** What a draft's scores are computed from: changing one discards them. */
+const COMPUTED_FROM = [...PERIOD_FIELDS, 'weights', 'targets'];
+/** What publication freezes: the name too, which scorecards, charts and feedback show. */
+const FROZEN_FIELDS = [...COMPUTED_FROM, 'name'];
 const SERVER_FIELDS = ['published_at', 'computed_at', 'period_key'];
 
 /** A new cycle: a draft whose end, key and default name follow from its kind and first day. */
@@ -129,7 +132,7 @@ function assertEndsOn(given: unknown, period: Period): void {
 
 /**
  * Changes to cycles: status is the run/publish endpoints' to set; a published cycle keeps its
- * period, weights and targets; a draft's new period brings its new end and key.
+ * name, period, weights and targets; a draft's new period brings its new end and key.
  */
 export async function guardCycleUpdate(db: Knex, keys: readonly Key[], payload: Payload, settings: EvaluationSettings): Promise<Payload> {
   const managed = SERVER_FIELDS.filter((field) => payload[field] !== undefined);
@@ -181,7 +184,7 @@ function safeParse(text: string): unknown {
 
 /** After a draft's period, weights or targets change, its draft scores no longer describe it. */
 export async function discardStaleDraftScores(db: Knex, keys: readonly Key[], payload: Payload): Promise<void> {
-  if (!FROZEN_FIELDS.some((field) => payload[field] !== undefined)) return;
+  if (!COMPUTED_FROM.some((field) => payload[field] !== undefined)) return;
   const drafts = db('cc_evaluation_cycles').select('id').whereIn('id', keys.map(Number)).andWhere('status', 'draft');
   await db.transaction(async (trx) => {
     await trx('cc_evaluation_scores').whereIn('cycle', drafts.clone()).delete();

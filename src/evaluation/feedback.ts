@@ -1,3 +1,4 @@
+import { markdownText as md } from '../notifications.ts';
 import { DIMENSION_NAMES } from './improvement.ts';
 import type { Period } from './period.ts';
 import { SCORE_DIMENSIONS, type ScoreDimension } from './settings.ts';
@@ -53,8 +54,8 @@ export function scorecardNotification(f: ScorecardFeedback): { subject: string; 
     return `| ${low ? `**${label}**` : label} | ${value ?? na} | ${delta ?? '—'} |`;
   });
   const intro = zh
-    ? `${f.cycle.name}(${f.cycle.starts_on} 至 ${f.cycle.ends_on} 前)的跨部门协同评估已发布。${scopeName}的评分卡:`
-    : `The collaboration evaluation for ${f.cycle.name} (${f.cycle.starts_on} up to ${f.cycle.ends_on}) is published. The scorecard of ${scopeName}:`;
+    ? `${md(f.cycle.name)}(${f.cycle.starts_on} 至 ${f.cycle.ends_on} 前)的跨部门协同评估已发布。${md(scopeName)}的评分卡:`
+    : `The collaboration evaluation for ${md(f.cycle.name)} (${f.cycle.starts_on} up to ${f.cycle.ends_on}) is published. The scorecard of ${md(scopeName)}:`;
   const outro = zh
     ? `${f.previous ? '' : '这是该类周期的第一次评估,暂无上期对比。'}低于 ${f.threshold} 分的维度(加粗)已提出改进措施,由您负责跟进。[查看评分卡](${f.link})`
     : `${f.previous ? '' : 'This is the first evaluation of its kind, so there is no change to show. '}Dimensions under ${f.threshold} (bold) have proposed improvement actions for you to follow up. [Open the scorecard](${f.link})`;

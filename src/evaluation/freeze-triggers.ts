@@ -7,7 +7,8 @@ import { CyclePublishedError, ScoreFrozenError } from '../errors.ts';
  * clear message, but hooks run outside Directus's write transaction (a write can slip between a
  * hook's check and a concurrent publication) and not at all for writes made with events turned off
  * (a Flow's "Update Data" without "Emit Events"). These triggers make the rule hold for every
- * writer: a published cycle keeps its status, period, weights and targets and cannot be deleted;
+ * writer: a published cycle keeps its status, name, period, weights and targets and cannot be
+ * deleted;
  * scores of a published cycle cannot be inserted, changed or deleted.
  *
  * Schema snapshots do not carry triggers, and rebuilding a SQLite table drops them, so they are
@@ -17,7 +18,7 @@ import { CyclePublishedError, ScoreFrozenError } from '../errors.ts';
 const CYCLE_MARK = 'CONCORD_CYCLE_PUBLISHED';
 const SCORE_MARK = 'CONCORD_SCORE_FROZEN';
 
-const FROZEN_CYCLE_COLUMNS = ['status', 'period_kind', 'starts_on', 'ends_on', 'weights', 'targets', 'period_key'];
+const FROZEN_CYCLE_COLUMNS = ['status', 'name', 'period_kind', 'starts_on', 'ends_on', 'weights', 'targets', 'period_key'];
 
 function sqliteStatements(): string[] {
   const changed = FROZEN_CYCLE_COLUMNS.map((c) => `NEW.${c} IS NOT OLD.${c}`).join(' OR ');

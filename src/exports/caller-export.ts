@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import { appendFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { markdownText } from '../notifications.ts';
 
 /**
  * Exports for callers who are not administrators (POST /utils/export/:collection, as Studio sends
@@ -104,7 +105,7 @@ export async function exportForCaller(services: ExportServices, options: Options
     if (user) {
       await new services.NotificationsService({ schema: options.schema, accountability: null }).createOne({
         recipient: user, sender: user, subject: `Your export of ${request.collection} failed`,
-        message: `It stopped with: ${error instanceof Error ? error.message : String(error)}`,
+        message: `It stopped with: ${markdownText(error instanceof Error ? error.message : String(error))}`,
       });
     }
   } finally {

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { isoDayOf } from '../organisation/composition.ts';
 import { toDbTime } from '../db-time.ts';
 import type { ServiceContext } from '../directus-services.ts';
-import { notifyUsers } from '../notifications.ts';
+import { markdownText, markdownWithoutHtml, notifyUsers } from '../notifications.ts';
 
 /**
  * Delivers a notice once: one Directus notification per person in its audience (members of the
@@ -20,7 +20,8 @@ export async function fanOutNotice(ctx: Pick<ServiceContext, 'services' | 'schem
       recipients,
       {
         subject: `${notice.level === 'urgent' ? '【紧急】' : notice.level === 'reminder' ? '【提醒】' : '【通知】'}${notice.title}`,
-        message: String(notice.body ?? notice.title),
+        // The body is Markdown by design (its field is a Markdown editor); a title alone is text.
+        message: notice.body ? markdownWithoutHtml(notice.body) : markdownText(notice.title),
         collection: 'cc_notices',
         item: String(notice.id),
         sender: (notice.author as string | null) ?? null,

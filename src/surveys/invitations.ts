@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { fromDbTime, toDbTime } from '../db-time.ts';
 import type { MailServiceLike } from '../directus-services.ts';
+import { NoContactEmailError } from '../errors.ts';
 import { DEFAULT_LINK_DAYS, signSurveyToken, surveyUrl } from './links.ts';
 
 /**
@@ -84,6 +85,21 @@ export async function sendPendingInvitations(ctx: InvitationContext, onlySurvey?
     }
   }
   return sent;
+}
+
+/**
+ * Sends the survey's link to the customer's contact address on request (a member of staff asking
+ * for it again, say): the customer gets their own link; whoever asked never sees it.
+ */
+export async function emailSurveyLink(ctx: InvitationContext, survey: number, expiresAt: Date): Promise<void> {
+  const invitation: PendingInvitation | undefined = await ctx.db('cc_surveys as s')
+    .join('cc_cases as c', 'c.id', 's.case')
+    .join('cc_customers as cu', 'cu.id', 'c.customer')
+    .first('s.id as survey', 'c.id as case', 'c.title as title', 'cu.contact_email as email', 's.expires_at as expires_at')
+    .where('s.id', survey);
+  if (!invitation || typeof invitation.email !== 'string' || invitation.email.trim() === '') throw new NoContactEmailError({ survey });
+  await ctx.mailer().send(invitationMail(invitation, surveyUrl(ctx.publicUrl, signSurveyToken(ctx.secret, survey, expiresAt)), expiresAt));
+  await ctx.db('cc_surveys').where('id', survey).update({ sent_at: toDbTime(ctx.db, ctx.now?.() ?? new Date()) });
 }
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);

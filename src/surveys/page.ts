@@ -136,6 +136,11 @@ export function problemMessage(language: PageLanguage, code: string | undefined,
       return zh ? '此链接已过期。如仍想评价,请联系我们获取新的链接。' : fallback;
     case 'SURVEY_ANSWERED':
       return zh ? '此调查已经提交过了,感谢您的反馈!' : 'This survey has already been answered. Thank you for your feedback!';
+    case 'UNREADABLE_BODY':
+    case 'UNSUPPORTED_BODY':
+      return zh ? '我们无法读取您提交的答卷。请回到调查页面,重新选择分数后再提交。' : 'We could not read your answer. Please go back to the survey page, choose your scores again and submit.';
+    case 'BODY_TOO_LARGE':
+      return zh ? '您提交的内容太长了。留言请不超过 2000 字,然后重新提交。' : 'Your answer is too long. Please keep the comment to 2000 characters and submit again.';
     case 'INVALID_PAYLOAD':
       return zh ? '请选择 1 到 5 分的满意度(推荐度为 0 到 10 分),留言不超过 2000 字。' : 'Please choose a satisfaction score from 1 to 5 (and a recommendation score from 0 to 10); comments are at most 2000 characters.';
     default:

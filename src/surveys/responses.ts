@@ -35,6 +35,16 @@ export interface CsatAnswer {
   comment?: unknown;
 }
 
+/**
+ * How an answer reached Concord, recorded with it: the customer's e-mailed link, a link a member
+ * of staff handed out (who), an answer staff entered (who), or a team member's own pulse answer.
+ */
+export type ResponseChannel = 'email_link' | 'handed_link' | 'staff_entry' | 'team_member';
+export interface Arrival {
+  channel: ResponseChannel;
+  handled_by: string | null;
+}
+
 function wholeNumber(value: unknown, field: string, min: number, max: number, required: boolean): number | null {
   if (value === undefined || value === null || value === '') {
     if (required) throw new InvalidPayloadError({ field, reason: { 'zh-CN': `请选择 ${min} 到 ${max} 分`, 'en-US': `choose a score from ${min} to ${max}` } });
@@ -67,7 +77,7 @@ export async function resolvingDepartment(db: Knex, caseId: number | null): Prom
 }
 
 /** The values a customer's answer is stored with; refuses what is out of range or already answered. */
-export async function csatResponse(db: Knex, survey: SurveyRow, answer: CsatAnswer, now: Date): Promise<Record<string, unknown>> {
+export async function csatResponse(db: Knex, survey: SurveyRow, answer: CsatAnswer, now: Date, arrival: Arrival): Promise<Record<string, unknown>> {
   if (survey.kind !== 'csat') throw new InvalidSurveyLinkError({});
   const csat = wholeNumber(answer.csat, 'csat', 1, 5, true);
   const nps = wholeNumber(answer.nps, 'nps', 0, 10, false);
@@ -83,20 +93,22 @@ export async function csatResponse(db: Knex, survey: SurveyRow, answer: CsatAnsw
     department: await resolvingDepartment(db, survey.case),
     responded_at: toDbTime(db, now),
     response_key: `csat:${survey.id}`,
+    channel: arrival.channel,
+    handled_by: arrival.handled_by,
   };
 }
 
-/** Stores a customer's answer; a concurrent second answer loses on the unique key. */
-export async function answerCsat(db: Knex, surveyId: number, answer: CsatAnswer, now: Date = new Date()): Promise<{ survey: number; responded_at: string }> {
+/** Stores a customer's answer given through a link; a concurrent second answer loses on the unique key. */
+export async function answerCsat(db: Knex, surveyId: number, answer: CsatAnswer, arrival: Arrival, now: Date = new Date()): Promise<{ survey: number; responded_at: string }> {
   const survey = await loadSurvey(db, surveyId);
   if (!survey) throw new InvalidSurveyLinkError({});
-  const row = await csatResponse(db, survey, answer, now);
+  const row = await csatResponse(db, survey, answer, now, arrival);
   const inserted = await db('cc_survey_responses').insert(row).onConflict('response_key').ignore().returning('id');
   if (inserted.length === 0) throw new SurveyAnsweredError({ survey: survey.id });
   return { survey: survey.id, responded_at: now.toISOString() };
 }
 
-const SERVER_SET = ['respondent', 'department', 'response_key'];
+const SERVER_SET = ['respondent', 'department', 'response_key', 'channel', 'handled_by'];
 
 /**
  * A response created through Directus (Studio, REST, GraphQL, import): a pulse answer becomes the
@@ -117,7 +129,7 @@ export async function prepareResponseCreate(db: Knex, accountability: Accountabi
     if (payload['pulse'] !== undefined && payload['pulse'] !== null) throw new InvalidPayloadError({ field: 'pulse', reason: { 'zh-CN': '客户调查只收满意度(csat)和推荐度(nps),不收 pulse', 'en-US': 'a customer survey takes csat and nps, not pulse' } });
     const at = payload['responded_at'] === undefined || payload['responded_at'] === null ? now : new Date(String(payload['responded_at']));
     if (Number.isNaN(at.getTime()) || at.getTime() > now.getTime() + 60_000) throw new InvalidPayloadError({ field: 'responded_at', reason: { 'zh-CN': '应为已经过去的时间', 'en-US': 'a time that has passed' } });
-    const row = await csatResponse(db, survey, { csat: payload['csat'], nps: payload['nps'], comment: payload['comment'] }, at);
+    const row = await csatResponse(db, survey, { csat: payload['csat'], nps: payload['nps'], comment: payload['comment'] }, at, { channel: 'staff_entry', handled_by: accountability?.user ?? null });
     return { ...payload, ...row, survey: survey.id, responded_at: at.toISOString() };
   }
   const user = accountability?.user;
@@ -137,6 +149,8 @@ export async function prepareResponseCreate(db: Knex, accountability: Accountabi
     department: await userDepartment(db, user),
     responded_at: now.toISOString(),
     response_key: `pulse:${survey.id}:${user}`,
+    channel: 'team_member',
+    handled_by: null,
   };
 }
 

@@ -1,9 +1,9 @@
 import type { SchemaOverview } from '@directus/types';
 import type { Knex } from 'knex';
-import { InvalidPayloadError } from '../errors.ts';
+import { InvalidPayloadError, WriterFieldError } from '../errors.ts';
 import type { Localized } from '../i18n/language.ts';
 import type { UpdateJudge, UpdateRequest } from '../integrity/judged-updates.ts';
-import { DATE_ORDER, FIELD_RULES, type DateOrderRule, type FieldRule } from './rules.ts';
+import { DATE_ORDER, DATE_RANGE, FIELD_RULES, type DateOrderRule, type FieldRule } from './rules.ts';
 
 /**
  * Values checked against the schema before Directus writes them. SQLite enforces no types, lengths
@@ -28,10 +28,17 @@ export interface FieldSpec {
   choices: string[] | null;
   min: number | null;
   max: number | null;
-  /** The collection a many-to-one field points at. */
-  related: { collection: string; primary: string } | null;
-  /** Directus sets it (creation and update stamps) or it is a relational alias: not the writer's value. */
+  /** The collection a many-to-one field points at (`uuid`: its key is a uuid column, which PostgreSQL compares only with uuids). */
+  related: { collection: string; primary: string; uuid: boolean } | null;
+  /** A relational alias or presentation field: no column, Directus reads the nested payload itself. */
   managed: boolean;
+  /**
+   * Set by the server, never by a person: a creation or update stamp (`meta.special`
+   * date-created, user-created, date-updated, user-updated, role-created, role-updated), or the
+   * collection's manual sort field (`meta.sort_field`), which Directus keeps through
+   * `POST /utils/sort/:collection` and Concord places at the end on create.
+   */
+  setByServer: 'stamp' | 'sort' | null;
   /** A field Directus itself defines (on its own collections); only rules.ts speaks for those. */
   system: boolean;
   /** Left to the guard named in rules.ts. */
@@ -54,7 +61,8 @@ export interface FieldSources {
   services: { FieldsService: new (options: { schema: SchemaOverview; knex: Knex; accountability: null }) => { readAll(): Promise<unknown> } };
 }
 
-const MANAGED_SPECIALS = ['date-created', 'date-updated', 'user-created', 'user-updated', 'o2m', 'm2m', 'm2a', 'files', 'translations', 'alias', 'no-data', 'group'];
+const MANAGED_SPECIALS = ['o2m', 'm2m', 'm2a', 'files', 'translations', 'alias', 'no-data', 'group'];
+const STAMP_SPECIALS = ['date-created', 'date-updated', 'user-created', 'user-updated', 'role-created', 'role-updated'];
 const INTEGER_RANGE = { integer: [-2147483648, 2147483647], bigInteger: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER] } as const;
 /** Directus creates a float field as `real` on PostgreSQL (Concord widens its own to double; an admin's stays real). */
 const FLOAT_LIMIT = 3.4e38;
@@ -85,7 +93,10 @@ async function readFieldSpecs({ db, schema, services }: FieldSources): Promise<F
     const special = Array.isArray(row.meta?.special) ? row.meta.special : typeof row.meta?.special === 'string' ? row.meta.special.split(',') : [];
     const rule = rules.get(`${row.collection}.${row.field}`);
     const relation = schema.relations.find((r) => r.collection === row.collection && r.field === row.field && r.related_collection);
-    const related = relation?.related_collection ? { collection: relation.related_collection, primary: schema.collections[relation.related_collection]?.primary ?? 'id' } : null;
+    const relatedPrimary = relation?.related_collection ? (schema.collections[relation.related_collection]?.primary ?? 'id') : null;
+    const related = relation?.related_collection && relatedPrimary
+      ? { collection: relation.related_collection, primary: relatedPrimary, uuid: schema.collections[relation.related_collection]?.fields[relatedPrimary]?.type === 'uuid' }
+      : null;
     const choices = Array.isArray(options['choices']) && options['allowOther'] !== true
       ? (options['choices'] as Array<{ value?: unknown }>).map((choice) => String(choice.value))
       : null;
@@ -104,6 +115,7 @@ async function readFieldSpecs({ db, schema, services }: FieldSources): Promise<F
       max: rule?.max ?? numberOption(options['max']),
       related,
       managed: row.type === 'alias' || special.some((s) => MANAGED_SPECIALS.includes(s)),
+      setByServer: special.some((s) => STAMP_SPECIALS.includes(s)) ? 'stamp' : schema.collections[row.collection]?.sortField === row.field ? 'sort' : null,
       system: row.meta?.system === true || (row.meta === null && row.collection.startsWith('directus_')),
       delegated: rule?.checkedBy !== undefined,
     };
@@ -119,22 +131,48 @@ function numberOption(value: unknown): number | null {
   return Number.isFinite(n) ? n : null;
 }
 
+/** Who writes: a person (admin or not), or the server itself (no user: Concord's own writes, seeds). */
+export interface Writer {
+  person: boolean;
+  admin: boolean;
+}
+
+const RULED = new Set(FIELD_RULES.map((rule) => rule.field));
+
 /**
  * Checks every value of `payload` for `collection` and returns it with numbers and booleans that
  * arrived as text (CSV imports) turned into numbers and booleans. Throws INVALID_PAYLOAD naming
- * the first field that is wrong. `db` is the write's own transaction where there is one.
+ * the first field that is wrong, and SET_BY_SERVER for a well-formed value a person may not give
+ * (see FieldSpec.setByServer). `db` is the write's own transaction where there is one.
  */
-export async function validateValues(db: Knex, specs: FieldSpecs, collection: string, payload: Payload): Promise<Payload> {
+export async function validateValues(db: Knex, specs: FieldSpecs, collection: string, payload: Payload, writer: Writer | null = null): Promise<Payload> {
   const fields = specs.get(collection);
   if (!fields) return payload;
-  const ruled = new Set(FIELD_RULES.map((rule) => rule.field));
   const result: Payload = { ...payload };
   for (const [field, value] of Object.entries(payload)) {
     const spec = fields.get(field);
-    if (!spec || spec.managed || spec.delegated || (spec.system && !ruled.has(`${collection}.${field}`))) continue;
+    if (!spec || spec.managed || spec.delegated || (spec.system && !RULED.has(`${collection}.${field}`))) continue;
     result[field] = await checkValue(db, spec, value);
+    if (writer?.person && mayNotSet(spec, writer)) throw new WriterFieldError({ collection, field, kind: spec.setByServer ?? undefined });
   }
   return result;
+}
+
+/**
+ * Stamps are facts about the write itself: Directus sets them on create for every caller, admins
+ * included, and an update that back-dates one would make it lie, so nobody sets them. An admin may
+ * place an item in the manual order (recreating a row where it was); everyone else reorders
+ * through Directus's sort endpoint.
+ */
+function mayNotSet(spec: FieldSpec, writer: Writer): boolean {
+  return spec.setByServer === 'stamp' || (spec.setByServer === 'sort' && !writer.admin);
+}
+
+/** The next place in a collection's manual order, for an item created without one. */
+export async function nextSortValue(db: Knex, collection: string, sortField: string): Promise<number> {
+  const row = (await db(collection).max({ last: sortField }).first()) as { last: number | string | null } | undefined;
+  const last = Number(row?.last ?? 0);
+  return (Number.isFinite(last) ? Math.trunc(last) : 0) + 1;
 }
 
 async function checkValue(db: Knex, spec: FieldSpec, value: unknown): Promise<unknown> {
@@ -160,14 +198,24 @@ async function checkValue(db: Knex, spec: FieldSpec, value: unknown): Promise<un
     if (spec.max !== null && normalised > spec.max) refuse(say(`it cannot be more than ${spec.max}`, `不能大于 ${spec.max}`));
   }
   if (spec.related && (typeof normalised === 'string' || typeof normalised === 'number')) {
+    if (spec.related.uuid && !(typeof normalised === 'string' && UUID.test(normalised))) refuse(say(`an id such as 3f2a…-… is needed, not ${shown(normalised)}`, `需要形如 3f2a…-… 的编号,而不是 ${shown(normalised)}`));
     const exists = await db(spec.related.collection).first(spec.related.primary).where(spec.related.primary, normalised);
     if (!exists) refuse(say(`there is no ${spec.related.collection} item with id "${String(normalised)}"`, `没有编号为“${String(normalised)}”的 ${spec.related.collection} 记录`));
   }
   return normalised;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A value as a person would recognise it in a message, cut short. */
+function shown(value: unknown): string {
+  if (typeof value === 'string') return `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
+  if (typeof value === 'number') return String(value);
+  const json = JSON.stringify(value) ?? String(value);
+  return json.length > 40 ? `${json.slice(0, 40)}…` : json;
+}
+
 function normalise(spec: FieldSpec, value: unknown, refuse: (reason: Localized) => never): unknown {
-  const shown = (v: unknown) => (typeof v === 'string' ? `"${v.length > 40 ? `${v.slice(0, 40)}…` : v}"` : JSON.stringify(v) ?? String(v));
   switch (spec.type) {
     case 'string':
     case 'text':
@@ -177,11 +225,13 @@ function normalise(spec: FieldSpec, value: unknown, refuse: (reason: Localized) 
       // A unique key compares text as written: "华东团队 " and "华东团队" would be two teams that look like one.
       const text = spec.unique ? given.trim() : given;
       if (spec.unique && text === '') refuse(say('it cannot be blank', '不能为空白'));
+      // PostgreSQL text cannot hold U+0000.
+      if (text.includes('\u0000')) refuse(say('it contains a NUL character (U+0000)', '含有空字符(U+0000)'));
       if (spec.maxLength !== null && text.length > spec.maxLength) refuse(say(`at most ${spec.maxLength} characters (this has ${text.length})`, `最多 ${spec.maxLength} 个字符(当前 ${text.length} 个)`));
       return text;
     }
     case 'uuid': {
-      if (typeof value !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) refuse(say(`an id such as 3f2a…-… is needed, not ${shown(value)}`, `需要形如 3f2a…-… 的编号,而不是 ${shown(value)}`));
+      if (typeof value !== 'string' || !UUID.test(value)) refuse(say(`an id such as 3f2a…-… is needed, not ${shown(value)}`, `需要形如 3f2a…-… 的编号,而不是 ${shown(value)}`));
       return value;
     }
     case 'integer':
@@ -210,16 +260,37 @@ function normalise(spec: FieldSpec, value: unknown, refuse: (reason: Localized) 
       return refuse(say(`true or false is needed, not ${shown(value)}`, `需要 true 或 false,而不是 ${shown(value)}`));
     }
     case 'date': {
-      if (typeof value !== 'string' || !isCalendarDate(value.slice(0, 10)) || !/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value)) {
-        return refuse(say(`a date such as 2026-03-31 is needed, not ${shown(value)}`, `需要日期(例如 2026-03-31),而不是 ${shown(value)}`));
+      if (typeof value !== 'string' || calendarInstant(value) === null) {
+        return refuse(say(`a date from ${DATE_RANGE.from} to ${DATE_RANGE.to} such as 2026-03-31 is needed, not ${shown(value)}`, `需要 ${DATE_RANGE.from} 至 ${DATE_RANGE.to} 之间的日期(例如 2026-03-31),而不是 ${shown(value)}`));
       }
       return value;
     }
     case 'dateTime':
     case 'timestamp': {
-      if (value instanceof Date && !Number.isNaN(value.getTime())) return value;
-      if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value) || Number.isNaN(Date.parse(value)) || !isCalendarDate(value.slice(0, 10))) {
-        return refuse(say(`a date and time such as 2026-03-31T09:30:00Z is needed, not ${shown(value)}`, `需要日期和时间(例如 2026-03-31T09:30:00Z),而不是 ${shown(value)}`));
+      const instant = value instanceof Date ? value.getTime() : typeof value === 'string' ? calendarInstant(value) : null;
+      if (instant === null || (value instanceof Date && !withinDateRange(instant))) {
+        return refuse(say(`a date and time from ${DATE_RANGE.from} to ${DATE_RANGE.to} such as 2026-03-31T09:30:00Z is needed, not ${shown(value)}`, `需要 ${DATE_RANGE.from} 至 ${DATE_RANGE.to} 之间的日期和时间(例如 2026-03-31T09:30:00Z),而不是 ${shown(value)}`));
+      }
+      return value;
+    }
+    case 'json': {
+      // Directus hands a string to the column as JSON text (PostgreSQL parses it), not as a JSON string.
+      let parsed = value;
+      if (typeof value === 'string') {
+        try {
+          parsed = JSON.parse(value);
+        } catch {
+          return refuse(say(`JSON such as {"key": "value"} is needed, not ${shown(value)}`, `需要 JSON(例如 {"key": "value"}),而不是 ${shown(value)}`));
+        }
+      }
+      const problem = unholdableJson(parsed);
+      if (problem) refuse(problem);
+      return value;
+    }
+    case 'csv': {
+      const list = typeof value === 'string' ? [value] : Array.isArray(value) ? value : null;
+      if (!list || list.some((item) => typeof item !== 'string' && !(typeof item === 'number' && Number.isFinite(item)))) {
+        return refuse(say(`a list of text values is needed, not ${shown(value)}`, `需要文本列表,而不是 ${shown(value)}`));
       }
       return value;
     }
@@ -232,6 +303,19 @@ function normalise(spec: FieldSpec, value: unknown, refuse: (reason: Localized) 
   }
 }
 
+/** Why a JSON value cannot be stored as written (JSON has no Infinity; PostgreSQL text has no U+0000), or null. */
+function unholdableJson(value: unknown, depth = 0): Localized | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? null : say('it contains a number JSON cannot hold', '含有 JSON 无法保存的数字');
+  if (typeof value === 'string') return value.includes('\u0000') ? say('it contains a NUL character (U+0000)', '含有空字符(U+0000)') : null;
+  if (typeof value !== 'object' || value === null) return null;
+  if (depth > 32) return say('it is nested too deeply', '嵌套层级过深');
+  for (const item of Array.isArray(value) ? value : Object.values(value)) {
+    const problem = unholdableJson(item, depth + 1);
+    if (problem) return problem;
+  }
+  return null;
+}
+
 function toNumber(value: unknown): number | null {
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
   // CSV imports deliver numbers as text.
@@ -242,12 +326,29 @@ function toNumber(value: unknown): number | null {
   return null;
 }
 
-function isCalendarDate(text: string): boolean {
-  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
-  if (!match) return false;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](\d{2}):?(\d{2}))?)?$/;
+const RANGE_MS = { from: Date.parse(`${DATE_RANGE.from}T00:00:00Z`), to: Date.parse(`${DATE_RANGE.to}T23:59:59.999Z`) };
+
+/** For Date objects (other extensions' services): a day's slack either side, the range being of calendar dates in any zone. */
+function withinDateRange(instant: number): boolean {
+  return Number.isFinite(instant) && instant >= RANGE_MS.from - 86_400_000 && instant <= RANGE_MS.to + 86_400_000;
+}
+
+/**
+ * The instant of an ISO date or date-time that names a real calendar day and clock time within
+ * DATE_RANGE (2026-02-30, 25:00, +275760-09-13 and "" are not), or null.
+ */
+function calendarInstant(text: string): number | null {
+  const match = DATE_TIME.exec(text);
+  if (!match) return null;
   const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
   const date = new Date(Date.UTC(year, month - 1, day));
-  return year >= 1000 && date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return null;
+  if (Number(match[4] ?? 0) > 23 || Number(match[5] ?? 0) > 59 || Number(match[6] ?? 0) > 59) return null;
+  if (Number(match[8] ?? 0) > 14 || Number(match[9] ?? 0) > 59) return null;
+  // The calendar day as written, whatever the offset.
+  const written = `${match[1]}-${match[2]}-${match[3]}`;
+  return written >= DATE_RANGE.from && written <= DATE_RANGE.to ? date.getTime() : null;
 }
 
 /** The instant a date or timestamp stands for, however it is stored (epoch ms on SQLite, text, Date). */

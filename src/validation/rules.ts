@@ -31,6 +31,13 @@ export interface DateOrderRule {
 
 const MONEY = { precision: 14, scale: 2 };
 
+/**
+ * Every date and time a person writes falls within these calendar days (inclusive): the range
+ * every supported database and JavaScript hold alike, and wide enough for any record a company
+ * keeps. A typo such as 20266-01-01 or 0202-01-01 is refused rather than stored.
+ */
+export const DATE_RANGE = { from: '1900-01-01', to: '2999-12-31' } as const;
+
 export const FIELD_RULES: readonly FieldRule[] = [
   // Money: the kind of a transaction says whether it is income or expense, so amounts are not negative;
   // yuan to the fen, up to a company's books (decimal(14,2) in snapshots/schema.yaml).

@@ -12,7 +12,7 @@ import {
   TransitionLeavesScopeError,
 } from '../errors.ts';
 import { userCapabilities, userDepartment } from '../organisation/authority-store.ts';
-import { notifyUsersInTheirLanguage, type NotificationContent } from '../notifications.ts';
+import { markdownText as md, notifyUsersInTheirLanguage, type NotificationContent } from '../notifications.ts';
 import type { Language, Localized } from '../i18n/language.ts';
 import { loadDepartmentLabels } from '../organisation/composition-store.ts';
 import { listCapabilities } from '../organisation/capability-catalogue.ts';
@@ -333,12 +333,12 @@ export function handoffNotice(
     const department = owner?.name_zh ?? target.owner_department;
     return {
       subject: `事项 #${row.id} 已转交${department}:${row.title}`,
-      message: `「${row.title}」经「${transition.name_zh}」进入「${target.name_zh}」,现由${department}负责。`,
+      message: `「${md(row.title)}」经「${md(transition.name_zh)}」进入「${md(target.name_zh)}」,现由${md(department)}负责。`,
     };
   }
   const department = owner?.name_en ?? owner?.name_zh ?? target.owner_department;
   return {
     subject: `Case #${row.id} handed over to ${department}: ${row.title}`,
-    message: `"${row.title}" moved to "${target.name_en ?? target.name_zh}" by "${transition.name_en ?? transition.name_zh}"; ${department} now owns it.`,
+    message: `"${md(row.title)}" moved to "${md(target.name_en ?? target.name_zh)}" by "${md(transition.name_en ?? transition.name_zh)}"; ${md(department)} now owns it.`,
   };
 }

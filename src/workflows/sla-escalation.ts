@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { fromDbTime, toDbTime } from '../db-time.ts';
 import type { ServiceContext } from '../directus-services.ts';
 import type { Language } from '../i18n/language.ts';
-import { notifyUsersInTheirLanguage, type NotificationContent } from '../notifications.ts';
+import { markdownText as md, notifyUsersInTheirLanguage, type NotificationContent } from '../notifications.ts';
 
 /**
  * SLA escalation: a case still in a state past that state's response SLA, or unresolved past its
@@ -137,20 +137,20 @@ export function escalationNotice(language: Language, candidate: Pick<Candidate, 
     return candidate.kind === 'response'
       ? {
           subject: `事项 #${candidate.case} 响应超时:${candidate.title}`,
-          message: `「${candidate.title}」进入「${candidate.state_name}」已超过 ${candidate.sla_hours} 小时的响应时限(应于 ${due} 前处理),请跟进。`,
+          message: `「${md(candidate.title)}」进入「${md(candidate.state_name)}」已超过 ${candidate.sla_hours} 小时的响应时限(应于 ${due} 前处理),请跟进。`,
         }
       : {
           subject: `事项 #${candidate.case} 解决超时:${candidate.title}`,
-          message: `「${candidate.title}」自受理起已超过 ${candidate.sla_hours} 小时的解决时限(应于 ${due} 前解决),目前处于「${candidate.state_name}」,请跟进。`,
+          message: `「${md(candidate.title)}」自受理起已超过 ${candidate.sla_hours} 小时的解决时限(应于 ${due} 前解决),目前处于「${md(candidate.state_name)}」,请跟进。`,
         };
   }
   return candidate.kind === 'response'
     ? {
         subject: `Case #${candidate.case} past its response SLA: ${candidate.title}`,
-        message: `"${candidate.title}" has been in "${stateEn}" past its ${candidate.sla_hours}-hour response SLA (due ${due}); please follow it up.`,
+        message: `"${md(candidate.title)}" has been in "${md(stateEn)}" past its ${candidate.sla_hours}-hour response SLA (due ${due}); please follow it up.`,
       }
     : {
         subject: `Case #${candidate.case} past its resolution SLA: ${candidate.title}`,
-        message: `"${candidate.title}" is still unresolved ${candidate.sla_hours} hours after it was opened (due ${due}) and is now in "${stateEn}"; please follow it up.`,
+        message: `"${md(candidate.title)}" is still unresolved ${candidate.sla_hours} hours after it was opened (due ${due}) and is now in "${md(stateEn)}"; please follow it up.`,
       };
 }

@@ -107,9 +107,12 @@ describe('refusals in the caller’s language', () => {
   it('answers callers who are not signed in in the project’s language', async () => {
     const result = await http('GET', '/concord/public/surveys/not-a-token');
     expect(result.status).toBe(400);
-    const json = await http('POST', '/concord/cases/abc/transitions', { body: { to: 1 } });
-    expect(json.json?.errors?.[0]?.extensions?.['code']).toBe('INVALID_PAYLOAD');
-    expect(json.json?.errors?.[0]?.message).toBe('「id」的值无效:编号须为正整数。');
+    // Routes for signed-in people turn anyone else away before reading their request.
+    const anonymous = await http('POST', '/concord/cases/abc/transitions', { body: { to: 1 } });
+    expect([anonymous.status, anonymous.json?.errors?.[0]?.extensions?.['code']]).toEqual([403, 'FORBIDDEN']);
+    const json = await http('POST', '/concord/public/surveys/not-a-token', { body: { csat: 5 } });
+    expect(json.json?.errors?.[0]?.extensions?.['code']).toBe('INVALID_SURVEY_LINK');
+    expect(json.json?.errors?.[0]?.message).toBe('此链接无效。请使用邮件中的完整链接,或联系我们获取新的链接。');
   });
 });
 

@@ -117,6 +117,7 @@ describe('resolveSettings', () => {
         DB_FILENAME: join('/tmp/concord-data', 'concord.db'),
         STORAGE_LOCATIONS: 'local',
         STORAGE_LOCAL_ROOT: join('/tmp/concord-data', 'uploads'),
+        TEMP_PATH: join('/tmp/concord-data', 'tmp'),
         EXTENSIONS_PATH: EXTENSIONS_DIR,
         EXTENSIONS_MUST_LOAD: 'true',
         EXTENSIONS_AUTO_RELOAD: 'false',

@@ -1,6 +1,6 @@
 import { defineEndpoint } from '@directus/extensions-sdk';
 import type { DirectusServices } from '../../../src/directus-services.ts';
-import type { RouteContext } from './routes/context.ts';
+import { callerThenBody, type RouteContext } from './routes/context.ts';
 import { registerCaseRoutes } from './routes/cases.ts';
 import { registerCustomerRoutes } from './routes/customers.ts';
 import { registerEvaluationRoutes } from './routes/evaluation.ts';
@@ -12,6 +12,7 @@ import { registerSurveyRoutes } from './routes/surveys.ts';
 export default defineEndpoint({
   id: 'concord',
   handler: (router, { services, getSchema, database, env, logger }) => {
+    router.use(callerThenBody);
     // The host's service classes satisfy the slice Concord declares.
     const context: RouteContext = { router, services: services as DirectusServices, database, getSchema: () => getSchema(), env, logger };
     registerOrganisationRoutes(context);

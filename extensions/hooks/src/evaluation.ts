@@ -7,6 +7,7 @@ import {
   prepareCycleCreate,
   refuseScoreWrite,
 } from '../../../src/evaluation/cycles.ts';
+import { guardActionUpdate, refuseActionCreate } from '../../../src/evaluation/improvement-guards.ts';
 import { concordRefusal } from '../../../src/database-refusals.ts';
 import { runScheduledEvaluation } from '../../../src/evaluation/schedule.ts';
 import { evaluationSettings } from '../../../src/evaluation/settings.ts';
@@ -14,7 +15,7 @@ import { evaluationSettings } from '../../../src/evaluation/settings.ts';
 type Payload = Record<string, unknown>;
 type Keys = Array<number | string>;
 
-/** Evaluation cycles and their frozen scores on every write path; the monthly evaluation schedule. */
+/** Evaluation cycles, their frozen scores and their improvement actions on every write path; the monthly evaluation schedule. */
 export default defineHook(({ filter, action, init }, { database, env, logger }) => {
   const settings = evaluationSettings(env);
 
@@ -35,6 +36,9 @@ export default defineHook(({ filter, action, init }, { database, env, logger }) 
   filter('cc_evaluation_scores.items.create', (_payload, _meta, { database: db }) => refuseScoreWrite(db, 'created'));
   filter('cc_evaluation_scores.items.update', (_payload, meta, { database: db }) => refuseScoreWrite(db, 'changed', meta['keys'] as Keys));
   filter<Keys>('cc_evaluation_scores.items.delete', (keys, _meta, { database: db }) => refuseScoreWrite(db, 'deleted', keys));
+
+  filter('cc_improvement_actions.items.create', () => refuseActionCreate());
+  filter<Payload>('cc_improvement_actions.items.update', (payload, meta, { database: db }) => guardActionUpdate(db, meta['keys'] as Keys, payload));
 
   // Freeze triggers and race-settling unique keys become the refusals they stand for.
   filter('database.error', (error) => concordRefusal(error));

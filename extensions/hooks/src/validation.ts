@@ -1,20 +1,28 @@
 import { defineHook } from '@directus/extensions-sdk';
-import type { EventContext } from '@directus/types';
-import { assertDateOrder, loadFieldSpecs, validateValues, type FieldSources } from '../../../src/validation/field-values.ts';
+import type { Accountability, EventContext } from '@directus/types';
+import { assertDateOrder, loadFieldSpecs, nextSortValue, validateValues, type FieldSources, type Writer } from '../../../src/validation/field-values.ts';
 
 type Payload = Record<string, unknown>;
 type Keys = Array<number | string>;
 
-/** Every value written to a collection is checked against the live schema and rules.ts, on every write path. */
+const writerOf = (accountability: Accountability | null | undefined): Writer => ({ person: Boolean(accountability?.user), admin: accountability?.admin === true });
+
+/**
+ * Every value written to a collection is checked against the live schema and rules.ts, on every
+ * write path; fields the server sets (stamps, the manual sort) are refused from people, and an item
+ * created without a place in its collection's manual order goes to the end of it.
+ */
 export default defineHook(({ filter }, { services }) => {
   // The host's service classes satisfy the slice the validator declares.
   const { FieldsService } = services as FieldSources['services'];
 
-  const check = async (collection: string, payload: Payload, keys: Keys | null, { database, schema }: EventContext): Promise<Payload> => {
+  const check = async (collection: string, payload: Payload, keys: Keys | null, { database, schema, accountability }: EventContext): Promise<Payload> => {
     if (!schema || typeof payload !== 'object' || payload === null || Array.isArray(payload)) return payload;
     const specs = await loadFieldSpecs({ db: database, schema, services: { FieldsService } });
-    const checked = await validateValues(database, specs, collection, payload);
+    const checked = await validateValues(database, specs, collection, payload, writerOf(accountability));
     assertDateOrder(collection, checked, keys === null);
+    const sortField = schema.collections[collection]?.sortField;
+    if (keys === null && sortField && checked[sortField] === undefined) checked[sortField] = await nextSortValue(database, collection, sortField);
     return checked;
   };
 

@@ -1,5 +1,6 @@
 import ApexCharts from 'apexcharts';
 import { onBeforeUnmount, watch, type Ref } from 'vue';
+import { escapeHtml } from '../escape.ts';
 
 /**
  * ApexCharts (what Directus's own chart panels use) dressed in Studio's theme: colours, text and grid
@@ -42,15 +43,76 @@ export function baseOptions(el: HTMLElement, height: number): Record<string, unk
   };
 }
 
+type Options = Record<string, unknown>;
+type Formatter = (value: unknown, ...rest: unknown[]) => unknown;
+
+const objectAt = (options: Options, key: string): Options => (typeof options[key] === 'object' && options[key] !== null ? (options[key] as Options) : {});
+const formatterAt = (options: Options): Formatter | undefined => (typeof options['formatter'] === 'function' ? (options['formatter'] as Formatter) : undefined);
+
+interface FormatterContext {
+  w?: { globals?: { isBarHorizontal?: boolean; xLabelFormatter?: Formatter; yLabelFormatters?: Formatter[] } };
+}
+
+/**
+ * The label ApexCharts itself would show for an x value: line charts turn categories into the
+ * numbers 1…n and map them back through the axis formatter; horizontal bars label the y axis.
+ */
+function categoryLabel(value: unknown, context: unknown): unknown {
+  const globals = (context as FormatterContext | undefined)?.w?.globals;
+  const format = globals?.isBarHorizontal ? globals.yLabelFormatters?.[0] : globals?.xLabelFormatter;
+  return typeof format === 'function' ? format(value, context) : value;
+}
+
+/** An x-value formatter whose result is text: the panel's own, or ApexCharts' label, escaped. */
+function textFormatter(own: Formatter | undefined): Formatter {
+  return (value, ...rest) => escapeHtml(own ? own(value, ...rest) : categoryLabel(value, rest[0]));
+}
+
+/** A series-name formatter whose result is text. */
+function escapedResult(own: Formatter | undefined): Formatter {
+  return (value, ...rest) => escapeHtml(own ? own(value, ...rest) : value);
+}
+
+function seriesTitle(y: Options): Options {
+  const title = objectAt(y, 'title');
+  const own = formatterAt(title);
+  // ApexCharts' default title is "name: ".
+  return { ...y, title: { ...title, formatter: (name: unknown, ...rest: unknown[]) => (own ? escapeHtml(own(name, ...rest)) : name ? `${escapeHtml(name)}: ` : '') } };
+}
+
+/**
+ * ApexCharts writes tooltip titles, series names in tooltips, the x-axis tooltip and legends as
+ * HTML, while axis labels, annotations and data labels are SVG text. Every HTML place gets an
+ * escaping formatter here, so categories and series names go in as the plain strings people wrote
+ * (the SVG shows them as they are) and come out as text everywhere. A chart cannot opt out: a
+ * custom HTML tooltip is refused.
+ */
+export function textOnly(options: Options): Options {
+  const tooltip = objectAt(options, 'tooltip');
+  if (tooltip['custom'] !== undefined) throw new Error('Concord charts take no custom HTML tooltip: give formatters that return text');
+  const x = objectAt(tooltip, 'x');
+  const y = tooltip['y'];
+  const legend = objectAt(options, 'legend');
+  const hover = typeof legend['tooltipHoverFormatter'] === 'function' ? (legend['tooltipHoverFormatter'] as Formatter) : undefined;
+  const xaxis = objectAt(options, 'xaxis');
+  const xaxisTooltip = objectAt(xaxis, 'tooltip');
+  return {
+    ...options,
+    tooltip: { ...tooltip, x: { ...x, formatter: textFormatter(formatterAt(x)) }, y: Array.isArray(y) ? y.map((each) => seriesTitle(each as Options)) : seriesTitle(objectAt(tooltip, 'y')) },
+    legend: { ...legend, formatter: escapedResult(formatterAt(legend)), ...(hover ? { tooltipHoverFormatter: escapedResult(hover) } : {}) },
+    xaxis: { ...xaxis, tooltip: { ...xaxisTooltip, formatter: textFormatter(formatterAt(xaxisTooltip)) } },
+  };
+}
+
 /** Keeps one chart in `el`, rebuilt whenever `options` change, destroyed with the component. */
-export function useChart(el: Ref<HTMLElement | null>, options: () => Record<string, unknown> | null): void {
+export function useChart(el: Ref<HTMLElement | null>, options: () => Options | null): void {
   let chart: ApexCharts | null = null;
   const render = async () => {
     const next = options();
     chart?.destroy();
     chart = null;
     if (!el.value || !next) return;
-    chart = new ApexCharts(el.value, next);
+    chart = new ApexCharts(el.value, textOnly(next));
     await chart.render();
   };
   watch([el, () => JSON.stringify(options())], render, { flush: 'post' });
