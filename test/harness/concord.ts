@@ -117,22 +117,26 @@ export interface HttpResult {
   text: string;
 }
 
-/** A raw HTTP call to the server under test, for what the SDK does not express (imports, odd payloads). */
-export async function http(method: string, path: string, options: { token?: string | null; body?: unknown; form?: FormData } = {}): Promise<HttpResult> {
+/**
+ * A raw HTTP call to the server under test, for what the SDK does not express (imports, odd payloads).
+ * `json` is a JSON body as written, for values JSON.stringify cannot produce (`1e309`).
+ */
+export async function http(method: string, path: string, options: { token?: string | null; body?: unknown; json?: string; form?: FormData } = {}): Promise<HttpResult> {
+  const text = options.json ?? (options.body !== undefined ? JSON.stringify(options.body) : undefined);
   const response = await fetch(concord().url + path, {
     method,
     headers: {
       ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
-      ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(text === undefined ? {} : { 'content-type': 'application/json' }),
     },
-    ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : options.form ? { body: options.form } : {}),
+    ...(text !== undefined ? { body: text } : options.form ? { body: options.form } : {}),
   });
-  const text = await response.text();
+  const answer = await response.text();
   let json: Json | undefined;
   try {
-    json = text ? (JSON.parse(text) as Json) : undefined;
+    json = answer ? (JSON.parse(answer) as Json) : undefined;
   } catch {
     json = undefined;
   }
-  return { status: response.status, headers: response.headers, json, text };
+  return { status: response.status, headers: response.headers, json, text: answer };
 }

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PEOPLE } from '../../src/organisation/demo-organisation.ts';
 import { DATE_RANGE } from '../../src/validation/rules.ts';
-import { concord, createStaff, rawAdmin, signIn, testDb, type Client, type Json } from '../harness/concord.ts';
+import { concord, createStaff, http, rawAdmin, signIn, testDb, type Client, type Json } from '../harness/concord.ts';
 
 /**
  * Schema-driven fuzzing of every write (issue 17): reads the live schema (GET /fields as admin) and
@@ -114,21 +114,7 @@ async function tokenOfClient(client: Client): Promise<string> {
   return token;
 }
 
-async function send(method: string, path: string, token: string, body?: string): Promise<{ status: number; json: Json | undefined; text: string }> {
-  const response = await fetch(concord().url + path, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body }),
-  });
-  const text = await response.text();
-  let json: Json | undefined;
-  try {
-    json = text ? (JSON.parse(text) as Json) : undefined;
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, json, text };
-}
+const send = (method: string, path: string, token: string, body?: string) => http(method, path, { token, ...(body === undefined ? {} : { json: body }) });
 
 /** Singletons (cc_installation) are written without a key. */
 const singletons = new Set<string>();

@@ -22,17 +22,7 @@ async function tokenOfClient(client: Client): Promise<string> {
 const demoToken = async (email: string) => tokenOfClient(await signIn(email, concord().staffPassword));
 
 /** A JSON body as written, for values JSON.stringify cannot produce (1e309 reads as Infinity on the server). */
-async function rawPatch(path: string, body: string, token: string): Promise<HttpResult> {
-  const response = await fetch(concord().url + path, { method: 'PATCH', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
-  const text = await response.text();
-  let json: Json | undefined;
-  try {
-    json = text ? (JSON.parse(text) as Json) : undefined;
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, headers: response.headers, json, text };
-}
+const rawPatch = (path: string, body: string, token: string): Promise<HttpResult> => http('PATCH', path, { token, json: body });
 
 const primaries = new Map<string, string>();
 const row = (collection: string, id: number | string) => testDb()(collection).where(primaries.get(collection) ?? 'id', id).first();
