@@ -87,7 +87,8 @@ describe('values are checked against the schema and rules.ts on every write path
     const valid = await rawAdmin<{ id: number }>('POST', '/items/cc_transactions', { ...base, note: `${note}-ok`, amount: 7 });
     const gql = await post('/graphql', { query: `mutation { update_cc_transactions_item(id: ${valid.id}, data: { amount: -1 }) { id } }` });
     expect(code(gql), gql.text).toBe('INVALID_PAYLOAD');
-    expect((await rawAdmin<{ amount: number }>('GET', `/items/cc_transactions/${valid.id}?fields=amount`)).amount).toBe(7);
+    // Money is a decimal: Directus answers PostgreSQL's text ("7.00") and SQLite's number.
+    expect(Number((await rawAdmin<{ amount: number | string }>('GET', `/items/cc_transactions/${valid.id}?fields=amount`)).amount)).toBe(7);
     const form = new FormData();
     form.append('file', new Blob([`kind,department,occurred_on,note,amount\nexpense,finance,2026-02-01,${note},12\nexpense,finance,2026-02-01,${note},abc\n`], { type: 'text/csv' }), 'tx.csv');
     const imported = await http('POST', '/utils/import/cc_transactions', { token: admin(), form });
