@@ -1,4 +1,3 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -6,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import concordEndpoint from '../../extensions/endpoints/src/concord.ts';
 import { signSurveyToken } from '../../src/surveys/links.ts';
 import { concord, createStaff, http, rawAdmin, signIn, testDb, tokenOf, type Json, type StaffUser } from '../harness/concord.ts';
+import { surveyTokenMailedTo, waitFor } from '../harness/mail-catcher.ts';
 
 /**
  * Requests no client should send, sent on purpose to every /concord route, signed in and not:
@@ -231,26 +231,7 @@ describe('every /concord route survives requests no client should send', () => {
   });
 });
 
-/** The survey link in the newest mail sent to `address`. */
-function linkMailedTo(address: string): string | null {
-  const dir = concord().mailDir;
-  for (const file of readdirSync(dir).sort().reverse()) {
-    const text = readFileSync(join(dir, file), 'utf8').replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-    if (!text.startsWith(`X-Envelope-To: ${address}`)) continue;
-    const match = /\/concord\/public\/surveys\/([0-9a-f.-]+\.[A-Za-z0-9_-]{43})/.exec(text);
-    if (match) return match[1] as string;
-  }
-  return null;
-}
-
-async function waitFor<T>(probe: () => T | null, what: string): Promise<T> {
-  for (let i = 0; i < 50; i += 1) {
-    const value = probe();
-    if (value !== null) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`Timed out waiting for ${what}`);
-}
+const linkMailedTo = (address: string) => surveyTokenMailedTo(concord().mailDir, address);
 
 describe('hole 3: staff do not answer as the customer', () => {
   let email: string;

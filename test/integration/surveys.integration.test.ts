@@ -1,8 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signSurveyToken } from '../../src/surveys/links.ts';
 import { concord, createStaff, http, rawAdmin, type Json, type StaffUser } from '../harness/concord.ts';
+import { surveyTokenMailedTo, waitFor } from '../harness/mail-catcher.ts';
 
 /**
  * Customers answer through a signed public link: a resolution opens a CSAT survey and e-mails its
@@ -19,27 +18,7 @@ async function tokenOf(user: StaffUser): Promise<string> {
   return token;
 }
 
-/** The survey link in the mail sent to `address` (quoted-printable undone). */
-function linkMailedTo(address: string): string | null {
-  const dir = concord().mailDir;
-  for (const file of readdirSync(dir).sort().reverse()) {
-    const raw = readFileSync(join(dir, file), 'utf8');
-    if (!raw.startsWith(`X-Envelope-To: ${address}`)) continue;
-    const text = raw.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-    const match = /\/concord\/public\/surveys\/(\d+\.\d+\.[A-Za-z0-9_-]{43})/.exec(text);
-    if (match) return match[1] as string;
-  }
-  return null;
-}
-
-async function waitFor<T>(probe: () => T | null, what: string): Promise<T> {
-  for (let i = 0; i < 50; i += 1) {
-    const value = probe();
-    if (value !== null) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`Timed out waiting for ${what}`);
-}
+const linkMailedTo = (address: string) => surveyTokenMailedTo(concord().mailDir, address);
 
 let agent: StaffUser;
 let email: string;

@@ -7,7 +7,7 @@ import { describeFindings } from '../../src/diagnostics/findings.ts';
 import { pingPong } from '../../src/diagnostics/ping-pong.ts';
 import { EVERYTHING, type Restriction } from '../../src/diagnostics/restriction.ts';
 import { cyclePeriod, zoned } from '../../src/evaluation/period.ts';
-import { at, day, disposeMetricsDatabase, metricsDatabase } from './evaluation-fixture.ts';
+import { at, day, disposeMetricsDatabase, insertWorkflow, metricsDatabase, STATE } from './evaluation-fixture.ts';
 
 /**
  * Each diagnostic of metrics.md "Diagnostics (v2)" against a few hand-built rows in a real database,
@@ -17,7 +17,6 @@ import { at, day, disposeMetricsDatabase, metricsDatabase } from './evaluation-f
 const OCTOBER = cyclePeriod('monthly', '2026-10-01');
 const P = zoned(OCTOBER, 'Asia/Shanghai');
 const COMPANY: Restriction = { scope: { kind: 'company' }, ...EVERYTHING };
-const STATE = { received: 1, escalated: 2, resolved: 3, closed: 4, sales: 5 };
 
 let db: Knex;
 
@@ -28,14 +27,7 @@ beforeEach(async () => {
     { code: 'tech', name_zh: '技术部', sort: 2 },
     { code: 'sales', name_zh: '销售部', sort: 3 },
   ]);
-  await db('cc_workflows').insert({ id: 1, resolution_sla_hours: 48 });
-  await db('cc_workflow_states').insert([
-    { id: STATE.received, workflow: 1, owner_department: 'service', response_sla_hours: 4 },
-    { id: STATE.escalated, workflow: 1, owner_department: 'tech', response_sla_hours: 8 },
-    { id: STATE.resolved, workflow: 1, owner_department: 'service', response_sla_hours: null },
-    { id: STATE.closed, workflow: 1, owner_department: 'service', response_sla_hours: 0, is_terminal: true },
-    { id: STATE.sales, workflow: 1, owner_department: 'sales', response_sla_hours: 24 },
-  ]);
+  await insertWorkflow(db);
 });
 
 afterEach(async () => {

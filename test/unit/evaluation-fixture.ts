@@ -176,3 +176,17 @@ export const at = (text: string): number | Date => {
 export const day = (iso: string): number | string => (onPostgres ? iso : Date.parse(`${iso}T00:00:00Z`));
 
 export const hours = (n: number): number => n * 3_600_000;
+
+/** The one workflow both metric suites use: received (service, 4 h) → escalated (tech, 8 h) → resolved → closed, and a sales state. */
+export const STATE = { received: 1, escalated: 2, resolved: 3, closed: 4, sales: 5 };
+
+export async function insertWorkflow(db: Knex): Promise<void> {
+  await db('cc_workflows').insert({ id: 1, resolution_sla_hours: 48 });
+  await db('cc_workflow_states').insert([
+    { id: STATE.received, workflow: 1, owner_department: 'service', response_sla_hours: 4 },
+    { id: STATE.escalated, workflow: 1, owner_department: 'tech', response_sla_hours: 8 },
+    { id: STATE.resolved, workflow: 1, owner_department: 'service', response_sla_hours: null },
+    { id: STATE.closed, workflow: 1, owner_department: 'service', response_sla_hours: 0, is_terminal: true },
+    { id: STATE.sales, workflow: 1, owner_department: 'sales', response_sla_hours: 24 },
+  ]);
+}

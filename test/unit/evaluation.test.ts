@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { evaluatePeriod, overallResult, type ScoreRow } from '../../src/evaluation/evaluate.ts';
 import { cyclePeriod } from '../../src/evaluation/period.ts';
 import { DEFAULT_TARGETS, type EvaluationSettings, type Weights } from '../../src/evaluation/settings.ts';
-import { at, day, disposeMetricsDatabase, hours, metricsDatabase } from './evaluation-fixture.ts';
+import { at, day, disposeMetricsDatabase, insertWorkflow, STATE, hours, metricsDatabase } from './evaluation-fixture.ts';
 
 /**
  * Each formula of metrics.md against a few hand-built rows in a real (in-memory SQLite) database,
@@ -18,7 +18,6 @@ const OCTOBER = cyclePeriod('monthly', '2026-10-01');
 let db: Knex;
 
 /** Workflow 1 (resolution SLA 48 h): received (service, 4 h) → escalated (tech, 8 h) → resolved (service, no SLA) → closed (terminal). */
-const STATE = { received: 1, escalated: 2, resolved: 3, closed: 4, sales: 5 };
 const TRANSITION = { resolve: 10, reopen: 11, other: 12 };
 
 beforeEach(async () => {
@@ -40,14 +39,7 @@ beforeEach(async () => {
     { id: 1, name: 'East', status: 'active', lead: 'k1' },
     { id: 2, name: 'Forming', status: 'forming', lead: 'k1' },
   ]);
-  await db('cc_workflows').insert({ id: 1, resolution_sla_hours: 48 });
-  await db('cc_workflow_states').insert([
-    { id: STATE.received, workflow: 1, owner_department: 'service', response_sla_hours: 4 },
-    { id: STATE.escalated, workflow: 1, owner_department: 'tech', response_sla_hours: 8 },
-    { id: STATE.resolved, workflow: 1, owner_department: 'service', response_sla_hours: null },
-    { id: STATE.closed, workflow: 1, owner_department: 'service', response_sla_hours: 0, is_terminal: true },
-    { id: STATE.sales, workflow: 1, owner_department: 'sales', response_sla_hours: 24 },
-  ]);
+  await insertWorkflow(db);
   await db('cc_workflow_transitions').insert([
     { id: TRANSITION.resolve, is_resolution: true },
     { id: TRANSITION.reopen, is_reopen: true },
