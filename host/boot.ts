@@ -15,7 +15,7 @@ import { seedDemoHistory } from './seed-demo-history.ts';
 import { connectDatabase } from './database.ts';
 import { withStartLock } from './start-lock.ts';
 import { assertSchemaPreconditions } from './schema-preconditions.ts';
-import { installDatabaseExtras } from '../src/database-extras.ts';
+import { installDatabaseExtras } from '../src/directus/database-extras.ts';
 import { evaluationSettings } from '../src/evaluation/settings.ts';
 import { seedEvaluatedHistory } from './seed-evaluations.ts';
 import { readSnapshot, runMigrations, widenNumberColumns } from './migrations.ts';

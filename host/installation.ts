@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
-import { toDbTime } from '../src/db-time.ts';
+import { toDbTime } from '../src/directus/time.ts';
 import { SettingError, type ConcordSettings } from './env.ts';
 
 /**

@@ -4,7 +4,7 @@ import { DEPARTMENTS } from '../src/organisation/reference-data.ts';
 import { DEMO_PEOPLE, DEMO_TEAMS } from '../src/organisation/demo-organisation.ts';
 import { ROLE_IDS } from '../src/access/model.ts';
 import { stableId } from '../src/access/stable-id.ts';
-import { toDbTime } from '../src/db-time.ts';
+import { toDbTime } from '../src/directus/time.ts';
 
 /**
  * Departments, Table 1 rules and Table 2 duties/authorities: each department is seeded the first

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { toDbTime } from '../src/db-time.ts';
+import { toDbTime } from '../src/directus/time.ts';
 import { WORKFLOWS } from '../src/workflows/reference-workflows.ts';
 
 /**

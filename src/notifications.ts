@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { ServiceContext } from './directus-services.ts';
+import type { ServiceContext } from './directus/services.ts';
 import { LANGUAGES, languagesOfUsers, type Language } from './i18n/language.ts';
 
 /**

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import type { ItemsServiceLike, ServiceOptions } from '../directus-services.ts';
-import { relationKey } from '../relation-key.ts';
+import type { ItemsServiceLike, ServiceOptions } from '../directus/services.ts';
+import { relationKey } from '../directus/relation-key.ts';
 import { POLICY_IDS, ROLE_IDS } from './model.ts';
 import { stableId } from './stable-id.ts';
 

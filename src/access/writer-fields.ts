@@ -2,7 +2,7 @@ import type { Accountability } from '@directus/types';
 import type { Knex } from 'knex';
 import { WriterFieldError } from '../errors.ts';
 import { userDepartment } from '../organisation/authority-store.ts';
-import { relationKey } from '../relation-key.ts';
+import { relationKey } from '../directus/relation-key.ts';
 
 /**
  * "Who did this" fields: set by the server from the writer on every write path, never taken from

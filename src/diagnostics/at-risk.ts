@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { isSqlite } from '../db-time.ts';
+import { isSqlite } from '../directus/time.ts';
 import { count, dialectOf, num, rows } from '../evaluation/sql.ts';
 import { timedHandoffs } from './handoffs.ts';
 import { visibleConditions, type Restriction } from './restriction.ts';

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { ServiceContext } from '../directus-services.ts';
+import type { ServiceContext } from '../directus/services.ts';
 import { zoned } from '../evaluation/period.ts';
 import type { EvaluationSettings } from '../evaluation/settings.ts';
 import { callerLanguage } from '../i18n/language.ts';

@@ -1,7 +1,7 @@
 import type { Accountability } from '@directus/types';
 import type { Knex } from 'knex';
-import { toDbTime } from '../db-time.ts';
-import type { ServiceContext } from '../directus-services.ts';
+import { toDbTime } from '../directus/time.ts';
+import type { ServiceContext } from '../directus/services.ts';
 import {
   CycleChangedError,
   CycleNotRunError,

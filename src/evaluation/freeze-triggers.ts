@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { isSqlite } from '../db-time.ts';
+import { isSqlite } from '../directus/time.ts';
 import { CyclePublishedError, ScoreFrozenError } from '../errors.ts';
 
 /**

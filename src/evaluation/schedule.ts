@@ -1,4 +1,4 @@
-import { toDbTime } from '../db-time.ts';
+import { toDbTime } from '../directus/time.ts';
 import { runCycle, type EvaluationContext, type RunReport } from './cycles.ts';
 import { periodKey, periodName, periodsJustEnded } from './period.ts';
 import { dialectOf } from './sql.ts';

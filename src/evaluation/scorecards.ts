@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Item, ServiceContext } from '../directus-services.ts';
+import type { Item, ServiceContext } from '../directus/services.ts';
 import { InvalidPayloadError, NotFoundError } from '../errors.ts';
 import { assertMayEvaluate } from './cycles.ts';
 import type { ScoreRow } from './evaluate.ts';

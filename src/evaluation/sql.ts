@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { isSqlite, toDbTime } from '../db-time.ts';
+import { isSqlite, toDbTime } from '../directus/time.ts';
 import type { ZonedPeriod } from './period.ts';
 
 /**

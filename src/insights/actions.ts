@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Item, ServiceContext } from '../directus-services.ts';
+import type { Item, ServiceContext } from '../directus/services.ts';
 import { count, num } from '../evaluation/sql.ts';
 import type { InsightQuery } from './query.ts';
 

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Item, ServiceContext } from '../directus-services.ts';
+import type { Item, ServiceContext } from '../directus/services.ts';
 import { daysBetween, monthsOfPeriod } from '../evaluation/period.ts';
 import { bucketOf, dateOf, dialectOf, inIds, num, rows } from '../evaluation/sql.ts';
 import { visibleRows } from './visibility.ts';

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { ServiceContext } from '../directus-services.ts';
+import type { ServiceContext } from '../directus/services.ts';
 import { monthsOfPeriod, zonedMidnight } from '../evaluation/period.ts';
 import type { EvaluationSettings } from '../evaluation/settings.ts';
 import { bucketOf, count, dialectOf, inIds, rows } from '../evaluation/sql.ts';

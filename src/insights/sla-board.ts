@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Item, ServiceContext } from '../directus-services.ts';
+import type { Item, ServiceContext } from '../directus/services.ts';
 import { zoned } from '../evaluation/period.ts';
 import type { EvaluationSettings } from '../evaluation/settings.ts';
 import { count, num } from '../evaluation/sql.ts';

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Item, ServiceContext } from '../directus-services.ts';
+import type { Item, ServiceContext } from '../directus/services.ts';
 import { InvalidPayloadError } from '../errors.ts';
 import { PERIOD_KINDS } from '../evaluation/period.ts';
 import { SCORE_DIMENSIONS } from '../evaluation/settings.ts';

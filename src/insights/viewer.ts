@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { ServiceContext } from '../directus-services.ts';
+import type { ServiceContext } from '../directus/services.ts';
 
 /**
  * Who is looking, in Concord's terms, so a panel set to "my department" or "my team" knows which

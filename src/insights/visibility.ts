@@ -1,6 +1,6 @@
 import type { Accountability } from '@directus/types';
 import type { Knex } from 'knex';
-import type { ServiceContext } from '../directus-services.ts';
+import type { ServiceContext } from '../directus/services.ts';
 
 /**
  * What an Insights figure may be computed from: exactly the rows the viewer can read through the

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { isoDayOf } from '../organisation/composition.ts';
-import { toDbTime } from '../db-time.ts';
-import type { ServiceContext } from '../directus-services.ts';
+import { toDbTime } from '../directus/time.ts';
+import type { ServiceContext } from '../directus/services.ts';
 import { markdownText, markdownWithoutHtml, notifyUsers } from '../notifications.ts';
 
 /**

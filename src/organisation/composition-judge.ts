@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
 import { CompositionBelowMinimumError } from '../errors.ts';
 import type { UpdateJudge, UpdateRequest } from '../integrity/judged-updates.ts';
-import { relationKey } from '../relation-key.ts';
-import { lockRows } from '../row-locks.ts';
+import { relationKey } from '../directus/relation-key.ts';
+import { lockRows } from '../directus/row-locks.ts';
 import { firstWorsenedDay, type CompositionRule, type DatedComposition, type DepartmentLabel, type MembershipChanges, type MembershipRow } from './composition.ts';
 import { isoDay, loadDatedComposition, loadDepartmentLabels, loadRules, teamStatus } from './composition-store.ts';
 

@@ -1,4 +1,4 @@
-import { relationKey } from '../relation-key.ts';
+import { relationKey } from '../directus/relation-key.ts';
 
 /**
  * Table 1 as a rule: a cross-department team may be *active* only while every department with a

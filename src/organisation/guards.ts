@@ -4,7 +4,7 @@ import { isCapabilityKey } from './capabilities.ts';
 import { NEW_TEAM, nestedMembershipChanges, type MembershipChanges } from './composition.ts';
 import { firstCompositionGap, isoDay } from './composition-store.ts';
 import { judgeTeam, noteMembershipRemovals, teamState } from './composition-judge.ts';
-import { relationKey } from '../relation-key.ts';
+import { relationKey } from '../directus/relation-key.ts';
 import { departmentsHeadedBy, teamsLedBy, userCapabilities, userDepartment } from './authority-store.ts';
 import { assertTeamNameFree } from './team-names.ts';
 import {

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { relationKey } from '../relation-key.ts';
+import { relationKey } from '../directus/relation-key.ts';
 
 /** Fixed preset ids of the bookmarks people land on (applied by host/apply-presentation.ts). */
 export const BOOKMARKS = {

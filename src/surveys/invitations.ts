@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import { fromDbTime, toDbTime } from '../db-time.ts';
-import type { MailServiceLike } from '../directus-services.ts';
+import { fromDbTime, toDbTime } from '../directus/time.ts';
+import type { MailServiceLike } from '../directus/services.ts';
 import { NoContactEmailError } from '../errors.ts';
 import { DEFAULT_LINK_DAYS, signSurveyToken, surveyUrl } from './links.ts';
 

@@ -1,9 +1,9 @@
 import type { Accountability } from '@directus/types';
 import type { Knex } from 'knex';
-import { toDbTime } from '../db-time.ts';
+import { toDbTime } from '../directus/time.ts';
 import { InvalidPayloadError, InvalidSurveyLinkError, ManagedFieldError, MissingCapabilityError, NotTeamMemberError, SurveyAnsweredError } from '../errors.ts';
 import { userCapabilities, userDepartment } from '../organisation/authority-store.ts';
-import { relationKey } from '../relation-key.ts';
+import { relationKey } from '../directus/relation-key.ts';
 
 /**
  * Survey answers. A customer's CSAT answer (1–5, NPS 0–10 when the survey asks, a comment) is

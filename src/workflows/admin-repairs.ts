@@ -1,6 +1,6 @@
 import type { Accountability } from '@directus/types';
 import type { Knex } from 'knex';
-import { toDbTime } from '../db-time.ts';
+import { toDbTime } from '../directus/time.ts';
 import { AdminOnlyError, InvalidPayloadError, NotFoundError } from '../errors.ts';
 import { validateValues, type FieldSpecs } from '../validation/field-values.ts';
 import type { Localized } from '../i18n/language.ts';

@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
-import { toDbTime } from '../db-time.ts';
+import { toDbTime } from '../directus/time.ts';
 import { HistoryAppendOnlyError, IllegalTransitionError, InvalidPayloadError, ManagedFieldError, MixedTransitionPayloadError } from '../errors.ts';
 import { userDepartment } from '../organisation/authority-store.ts';
-import { relationKey } from '../relation-key.ts';
+import { relationKey } from '../directus/relation-key.ts';
 import { stateRef, transitionCase, type TransitionFields, type WorkflowContext } from './case-workflow.ts';
 import { claimCase } from './state-audit.ts';
 import { MANAGED_CASE_FIELDS, TRANSITION_FIELDS } from './transition-rules.ts';

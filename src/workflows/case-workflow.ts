@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import { toDbTime } from '../db-time.ts';
-import type { ServiceContext } from '../directus-services.ts';
+import { toDbTime } from '../directus/time.ts';
+import type { ServiceContext } from '../directus/services.ts';
 import {
   IllegalTransitionError,
   InvalidPayloadError,

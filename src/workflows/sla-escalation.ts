@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import { fromDbTime, toDbTime } from '../db-time.ts';
-import type { ServiceContext } from '../directus-services.ts';
+import { fromDbTime, toDbTime } from '../directus/time.ts';
+import type { ServiceContext } from '../directus/services.ts';
 import type { Language } from '../i18n/language.ts';
 import { markdownText as md, notifyUsersInTheirLanguage, type NotificationContent } from '../notifications.ts';
 

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { toDbTime } from '../db-time.ts';
+import { toDbTime } from '../directus/time.ts';
 
 /**
  * Directus runs no hooks for writes made with events turned off (a Flow's "Update Data" operation

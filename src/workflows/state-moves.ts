@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { StateInUseError } from '../errors.ts';
 import type { Key, UpdateJudge, UpdateRequest } from '../integrity/judged-updates.ts';
-import { lockRows } from '../row-locks.ts';
+import { lockRows } from '../directus/row-locks.ts';
 
 /**
  * A state moved to another workflow takes its cases with it into a workflow they do not follow.

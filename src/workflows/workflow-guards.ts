@@ -2,7 +2,7 @@ import type { SchemaOverview } from '@directus/types';
 import type { Knex } from 'knex';
 import { InvalidCapabilityError, InvalidPayloadError, InvalidWorkflowError, type WorkflowProblem } from '../errors.ts';
 import { isCapabilityKey } from '../organisation/capabilities.ts';
-import { relationKey } from '../relation-key.ts';
+import { relationKey } from '../directus/relation-key.ts';
 import type { StateDef } from './transition-rules.ts';
 import { completenessProblems, requirableCaseFields, transitionProblems, type StateLabel, type TransitionDraft } from './workflow-validation.ts';
 import { loadWorkflowDefinition } from './workflow-store.ts';

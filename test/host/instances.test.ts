@@ -9,7 +9,7 @@ import { connectDatabase } from '../../host/database.ts';
 import { freePort } from '../../host/directus.ts';
 import { resolveSettings } from '../../host/env.ts';
 import { POLICY_IDS, ROLE_IDS } from '../../src/access/model.ts';
-import { toDbTime } from '../../src/db-time.ts';
+import { toDbTime } from '../../src/directus/time.ts';
 import { startPostgres, type PostgresServer } from '../harness/postgres.ts';
 import { startRedis } from '../harness/redis.ts';
 

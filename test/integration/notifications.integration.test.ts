@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createItem, readItems } from '@directus/sdk';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { toDbTime } from '../../src/db-time.ts';
+import { toDbTime } from '../../src/directus/time.ts';
 import { adminClient, concord, createStaff, rawAdmin, refusal, testDb, type StaffUser } from '../harness/concord.ts';
 
 /** Notices fan out once per recipient; SLA breaches escalate once, however often the schedule runs. */

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { relationKey } from '../../src/relation-key.ts';
+import { relationKey } from '../../src/directus/relation-key.ts';
 
 describe('relationKey', () => {
   it('returns bare numeric and string keys as they are', () => {

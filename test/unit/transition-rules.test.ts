@@ -11,7 +11,7 @@ import {
   type TransitionDef,
   type WorkflowDefinition,
 } from '../../src/workflows/transition-rules.ts';
-import { fromDbTime } from '../../src/db-time.ts';
+import { fromDbTime } from '../../src/directus/time.ts';
 
 const state = (id: number, key: string, owner: string, extra: Partial<StateDef> = {}): StateDef => ({
   id, workflow: 1, key, name_zh: key, name_en: key, owner_department: owner, response_sla_hours: 4, resolution_sla_hours: null, is_initial: false, is_terminal: false, ...extra,

@@ -1,5 +1,5 @@
 import { defineEndpoint } from '@directus/extensions-sdk';
-import type { DirectusServices } from '../../../src/directus-services.ts';
+import type { DirectusServices } from '../../../src/directus/services.ts';
 import { callerThenBody, type RouteContext } from './routes/context.ts';
 import { registerCaseRoutes } from './routes/cases.ts';
 import { registerCustomerRoutes } from './routes/customers.ts';

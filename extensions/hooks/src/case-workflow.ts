@@ -1,5 +1,5 @@
 import { defineHook } from '@directus/extensions-sdk';
-import type { DirectusServices } from '../../../src/directus-services.ts';
+import type { DirectusServices } from '../../../src/directus/services.ts';
 import { guardCaseCreate, guardCaseUpdate, recordCaseOpened, refuseHistoryWrite } from '../../../src/workflows/case-guards.ts';
 
 type Payload = Record<string, unknown>;

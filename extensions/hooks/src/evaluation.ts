@@ -8,7 +8,7 @@ import {
   refuseScoreWrite,
 } from '../../../src/evaluation/cycles.ts';
 import { guardActionUpdate, refuseActionCreate } from '../../../src/evaluation/improvement-guards.ts';
-import { concordRefusal } from '../../../src/database-refusals.ts';
+import { concordRefusal } from '../../../src/directus/refusals.ts';
 import { runScheduledEvaluation } from '../../../src/evaluation/schedule.ts';
 import { evaluationSettings } from '../../../src/evaluation/settings.ts';
 

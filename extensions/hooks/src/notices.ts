@@ -1,5 +1,5 @@
 import { defineHook } from '@directus/extensions-sdk';
-import type { DirectusServices } from '../../../src/directus-services.ts';
+import type { DirectusServices } from '../../../src/directus/services.ts';
 import { fanOutNotice } from '../../../src/notices/fan-out.ts';
 
 type Payload = Record<string, unknown>;

@@ -1,7 +1,7 @@
 import { defineHook } from '@directus/extensions-sdk';
 import type { EventContext } from '@directus/types';
 import type { PermissionSources } from '../../../src/access/caller-permissions.ts';
-import { lockRows } from '../../../src/row-locks.ts';
+import { lockRows } from '../../../src/directus/row-locks.ts';
 import { assertCascadesPermitted, assertDeletable, assertUserHasNoHistory } from '../../../src/validation/references.ts';
 
 type Keys = Array<number | string>;

@@ -1,5 +1,5 @@
 import { defineHook } from '@directus/extensions-sdk';
-import type { DirectusServices } from '../../../src/directus-services.ts';
+import type { DirectusServices } from '../../../src/directus/services.ts';
 import { escalateSlaBreaches } from '../../../src/workflows/sla-escalation.ts';
 import { recordUnrecordedStateChanges } from '../../../src/workflows/state-audit.ts';
 

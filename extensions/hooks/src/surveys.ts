@@ -1,5 +1,5 @@
 import { defineHook } from '@directus/extensions-sdk';
-import type { DirectusServices } from '../../../src/directus-services.ts';
+import type { DirectusServices } from '../../../src/directus/services.ts';
 import { sendPendingInvitations } from '../../../src/surveys/invitations.ts';
 import { guardResponseUpdate, prepareResponseCreate } from '../../../src/surveys/responses.ts';
 

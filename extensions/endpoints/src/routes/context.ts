@@ -1,7 +1,7 @@
 import type { Accountability, SchemaOverview } from '@directus/types';
 import type { NextFunction, Request, Response, Router } from 'express';
 import type { Knex } from 'knex';
-import type { DirectusServices } from '../../../../src/directus-services.ts';
+import type { DirectusServices } from '../../../../src/directus/services.ts';
 import { ForbiddenError } from '@directus/errors';
 import { InvalidPayloadError } from '../../../../src/errors.ts';
 import { BODY_LIMIT, readBody, settleBody } from '../../../../src/http/request-body.ts';

@@ -4,7 +4,7 @@ import { userCapabilities, userDepartment } from '../../../../src/organisation/a
 import { emailSurveyLink } from '../../../../src/surveys/invitations.ts';
 import { readBody, settleBody, SURVEY_BODY_LIMIT } from '../../../../src/http/request-body.ts';
 import { renderRefusal } from '../../../../src/i18n/refusals.ts';
-import { fromDbTime, toDbTime } from '../../../../src/db-time.ts';
+import { fromDbTime, toDbTime } from '../../../../src/directus/time.ts';
 import { linkDays, signSurveyToken, surveyUrl, verifySurveyToken } from '../../../../src/surveys/links.ts';
 import { pageLanguage, problemMessage, problemPage, surveyFormPage, thanksPage, type PageLanguage } from '../../../../src/surveys/page.ts';
 import { answerCsat, loadSurvey } from '../../../../src/surveys/responses.ts';

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { isSqlite } from './db-time.ts';
+import { isSqlite } from './time.ts';
 
 /**
  * Locks rows for the rest of the transaction, in key order so two writers cannot deadlock:

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { installFreezeTriggers } from './evaluation/freeze-triggers.ts';
+import { installFreezeTriggers } from '../evaluation/freeze-triggers.ts';
 
 /**
  * What a schema snapshot cannot carry, installed on every start right after the snapshot is applied

@@ -1,5 +1,5 @@
-import { DuplicateCycleError, DuplicateTeamNameError, SurveyAnsweredError } from './errors.ts';
-import { frozenRefusal } from './evaluation/freeze-triggers.ts';
+import { DuplicateCycleError, DuplicateTeamNameError, SurveyAnsweredError } from '../errors.ts';
+import { frozenRefusal } from '../evaluation/freeze-triggers.ts';
 
 /**
  * Database errors that stand for a Concord rule, turned into that rule's refusal: the freeze
