@@ -17,8 +17,14 @@ import { callerPermissions, type CallerPermission, type PermissionSources } from
  * - sorting, aggregating or grouping through a field readable on some rows only is refused.
  *
  * It works from the schema and the reader's resolved permissions alone, so it covers every
- * collection, present and future, and every relation kind (m2o, o2m, m2m, m2a), on every path that
- * reads through Directus's items services (REST, GraphQL, exports, `deep`, `meta=filter_count`).
+ * governed collection, present and future, and every relation kind (m2o, o2m, m2m, m2a), on every
+ * path that reads through Directus's items services (REST, GraphQL, exports, `deep`,
+ * `meta=filter_count`).
+ *
+ * Only governed collections (src/access/governed-collections.ts) are limited: a host project's own
+ * collection is read as Directus reads it, but a filter, sort or `deep` that reaches a governed
+ * collection from it (a host collection's m2o into cc_customers, filtered by `customer.name`) is
+ * limited from there on, with the governed collection's rules.
  */
 
 const limited = new WeakSet<object>();
@@ -27,12 +33,18 @@ const limited = new WeakSet<object>();
  * Limits a read query to what the caller may read (see ReadScope), in place: Directus counts
  * `meta=filter_count` from the same query object. Admins and the system read everything.
  */
-export async function limitReadQuery(sources: PermissionSources, accountability: Accountability | null, collection: string, query: Query): Promise<Query> {
+export async function limitReadQuery(
+  sources: PermissionSources,
+  accountability: Accountability | null,
+  collection: string,
+  query: Query,
+  governs: (collection: string) => boolean = () => true,
+): Promise<Query> {
   if (!accountability || accountability.admin || limited.has(query)) return query;
   if (!query.filter && !query.sort && !query.aggregate && !query.group && !query.deep) return query;
   // A share link reads one item; nothing related to it counts as readable for filters.
   const permissions = accountability.share ? [] : await callerPermissions(sources, accountability, ['read']);
-  new ReadScope(sources.schema, permissions).limitQuery(collection, query);
+  new ReadScope(sources.schema, permissions, governs).limitQuery(collection, query);
   limited.add(query);
   return query;
 }
@@ -49,9 +61,12 @@ const PRESENCE = new Set(['_null', '_nnull', '_empty', '_nempty']);
 export class ReadScope {
   private readonly byCollection = new Map<string, CallerPermission[]>();
   private readonly schema: SchemaOverview;
+  private readonly governs: (collection: string) => boolean;
 
-  constructor(schema: SchemaOverview, readPermissions: readonly CallerPermission[]) {
+  /** `governs`: the collections whose rules limit a query (the others are Directus's alone); all by default. */
+  constructor(schema: SchemaOverview, readPermissions: readonly CallerPermission[], governs: (collection: string) => boolean = () => true) {
     this.schema = schema;
+    this.governs = governs;
     for (const permission of readPermissions) {
       if (permission.action !== 'read') continue;
       const list = this.byCollection.get(permission.collection) ?? [];
@@ -94,6 +109,8 @@ export class ReadScope {
   /** A filter value relative to `collection`, reached from the query's root by `path`. */
   private value(collection: string, filter: unknown, path: readonly string[]): Filter {
     if (!isRecord(filter)) return {};
+    // Within ungoverned collections, a condition that reaches no governed one is Directus's, as written.
+    if (!this.governs(collection) && !this.reaches(collection, filter)) return nest(path, filter);
     const parts: Filter[] = [];
     for (const [key, value] of Object.entries(filter)) {
       if (LOGIC.has(key)) {
@@ -107,6 +124,21 @@ export class ReadScope {
       }
     }
     return and(parts);
+  }
+
+  /** Whether `filter` (on `collection`) depends on a value of a governed collection. */
+  private reaches(collection: string, filter: unknown): boolean {
+    if (!isRecord(filter)) return false;
+    if (this.governs(collection)) return true;
+    return Object.entries(filter).some(([key, value]) => {
+      if (LOGIC.has(key)) return (Array.isArray(value) ? value : []).some((entry) => this.reaches(collection, entry));
+      if (key.startsWith('_')) return false;
+      const hop = this.hop(collection, key);
+      if (!hop) return false;
+      if (this.governs(hop.related)) return true;
+      if (!isRecord(value)) return false;
+      return Object.entries(value).some(([sub, nested]) => (QUANTIFIERS.has(sub) ? this.reaches(hop.related, nested) : !sub.startsWith('_') || LOGIC.has(sub) ? this.reaches(hop.related, { [sub]: nested }) : false));
+    });
   }
 
   private entry(collection: string, key: string, value: unknown, path: readonly string[]): Filter {
@@ -168,6 +200,7 @@ export class ReadScope {
 
   /** The condition, on the row at `path`, under which the reader may read `field` there; null if none is needed. */
   private guard(collection: string, field: string, path: readonly string[]): Filter | null {
+    if (!this.governs(collection)) return null;
     const condition = this.fieldCondition(collection, field);
     if (condition === null || condition === true) return null;
     // At the root, Directus already limits rows to the readable ones; only a field some rules leave out needs more.
@@ -186,8 +219,9 @@ export class ReadScope {
     return anyOf(granting);
   }
 
-  /** Rows of `collection` the reader may read at all. */
+  /** Rows of `collection` the reader may read at all (all, as far as Concord is concerned, of an ungoverned one). */
   rowCondition(collection: string): Filter | true {
+    if (!this.governs(collection)) return true;
     // No rule at all: no row (Directus refuses such a path itself; this keeps the filter honest regardless).
     return anyOf(this.rules(collection)) ?? ({ [this.schema.collections[collection]?.primary ?? 'id']: { _null: true } } as Filter);
   }
@@ -208,10 +242,12 @@ export class ReadScope {
     parts.forEach((part, index) => {
       const { fn, field } = parseKey(part);
       const atRoot = index === 0;
-      const uniform = atRoot ? this.grantedByEveryRule(current, field) : this.fieldCondition(current, field) === true;
-      const known = this.fieldCondition(current, field) !== null;
-      // Fields the reader may not read at all are Directus's to refuse, with its own error.
-      if (known && !uniform) throw new RestrictedQueryError({ collection, path: dotted, use });
+      if (this.governs(current)) {
+        const uniform = atRoot ? this.grantedByEveryRule(current, field) : this.fieldCondition(current, field) === true;
+        const known = this.fieldCondition(current, field) !== null;
+        // Fields the reader may not read at all are Directus's to refuse, with its own error.
+        if (known && !uniform) throw new RestrictedQueryError({ collection, path: dotted, use });
+      }
       const hop = this.hop(current, part);
       if (fn === 'count' && hop && this.rowCondition(hop.related) !== true) throw new RestrictedQueryError({ collection, path: dotted, use });
       if (index < parts.length - 1) {
@@ -279,6 +315,7 @@ function and(parts: ReadonlyArray<Filter | null>): Filter {
 
 /** Directus freezes the request's query (not what it holds), and reads its filter again for meta counts. */
 function replaceContents(target: Filter, source: Filter): void {
+  if (target === source) return;
   for (const key of Object.keys(target)) delete target[key];
   Object.assign(target, source);
 }

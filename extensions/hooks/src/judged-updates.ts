@@ -1,5 +1,6 @@
 import { defineHook } from '@directus/extensions-sdk';
 import type { EventContext } from '@directus/types';
+import { governedCollections } from '../../../src/access/governed-collections.ts';
 import { judgedUpdate, type JudgedUpdateContext, type Key, type UpdateJudge } from '../../../src/integrity/judged-updates.ts';
 import { compositionJudge } from '../../../src/organisation/composition-judge.ts';
 import { teamNameJudge } from '../../../src/organisation/team-names.ts';
@@ -11,11 +12,12 @@ type Payload = Record<string, unknown>;
 /** Every rule that reads the database to decide on an update, judged on the state the update leaves, in its own transaction. */
 const JUDGES: readonly UpdateJudge[] = [compositionJudge, teamNameJudge, dateOrderJudge, stateMoveJudge] as readonly UpdateJudge[];
 
-export default defineHook(({ filter }, { services, emitter }) => {
+export default defineHook(({ filter }, { services, emitter, env }) => {
+  const { governs } = governedCollections(env);
   // The host's service classes satisfy the slice the judged update declares.
   const directus = services as JudgedUpdateContext['services'];
   const judged = (collection: string, payload: Payload, keys: Key[], { database, schema, accountability }: EventContext) =>
-    schema
+    schema && governs(collection)
       ? judgedUpdate(
           { db: database, schema, accountability, services: directus, emitAction: (event, meta, context) => emitter.emitAction(event, meta, context) },
           JUDGES,

@@ -1,6 +1,7 @@
 import { defineHook } from '@directus/extensions-sdk';
 import type { EventContext } from '@directus/types';
 import type { PermissionSources } from '../../../src/access/caller-permissions.ts';
+import { governedCollections } from '../../../src/access/governed-collections.ts';
 import { lockRows } from '../../../src/directus/row-locks.ts';
 import { assertCascadesPermitted, assertDeletable, assertUserHasNoHistory } from '../../../src/validation/references.ts';
 
@@ -9,13 +10,14 @@ type Keys = Array<number | string>;
 /**
  * A delete the database would refuse for the rows still using it is refused first, with IN_USE; so
  * is one that would carry on (SET NULL, CASCADE) to rows the deleter could not change, and any
- * delete of a person with history.
+ * delete of a person with history. Deletes in collections Concord does not govern are Directus's.
  */
-export default defineHook(({ filter }, { services }) => {
+export default defineHook(({ filter }, { services, env }) => {
+  const { governs } = governedCollections(env);
   // The host's service classes satisfy the slice the checks declare.
   const directus = services as Parameters<typeof assertCascadesPermitted>[0]['services'];
   const judge = async (collection: string, keys: Keys, { database, schema, accountability }: EventContext) => {
-    if (!schema) return;
+    if (!schema || !governs(collection)) return;
     // Nested in another write, the delete runs in this transaction: holding its rows keeps new
     // references from arriving between the judgement and the delete. A top-level delete's filter
     // runs before Directus opens its transaction, so there the judgement comes just before it.

@@ -1,5 +1,6 @@
 import { defineHook } from '@directus/extensions-sdk';
 import type { Accountability, EventContext } from '@directus/types';
+import { governedCollections } from '../../../src/access/governed-collections.ts';
 import { assertDateOrder, loadFieldSpecs, nextSortValue, validateValues, type FieldSources, type Writer } from '../../../src/validation/field-values.ts';
 
 type Payload = Record<string, unknown>;
@@ -8,16 +9,17 @@ type Keys = Array<number | string>;
 const writerOf = (accountability: Accountability | null | undefined): Writer => ({ person: Boolean(accountability?.user), admin: accountability?.admin === true });
 
 /**
- * Every value written to a collection is checked against the live schema and rules.ts, on every
+ * Every value written to a governed collection is checked against the live schema and rules.ts, on every
  * write path; fields the server sets (stamps, the manual sort) are refused from people, and an item
  * created without a place in its collection's manual order goes to the end of it.
  */
-export default defineHook(({ filter }, { services }) => {
+export default defineHook(({ filter }, { services, env }) => {
+  const { governs } = governedCollections(env);
   // The host's service classes satisfy the slice the validator declares.
   const { FieldsService } = services as FieldSources['services'];
 
   const check = async (collection: string, payload: Payload, keys: Keys | null, { database, schema, accountability }: EventContext): Promise<Payload> => {
-    if (!schema || typeof payload !== 'object' || payload === null || Array.isArray(payload)) return payload;
+    if (!schema || !governs(collection) || typeof payload !== 'object' || payload === null || Array.isArray(payload)) return payload;
     const specs = await loadFieldSpecs({ db: database, schema, services: { FieldsService } });
     const checked = await validateValues(database, specs, collection, payload, writerOf(accountability));
     assertDateOrder(collection, checked, keys === null);
