@@ -144,7 +144,7 @@ describe.each(['sqlite', 'pg'] as const)('starting Concord on %s', (vendor) => {
     await stopAll();
   }, 300_000);
 
-  it("keeps what an admin built in Studio across a restart, with its data: their collection related to 客户, their field on 客户, their policy's row rule, their dashboard", async () => {
+  it("keeps what an admin built in Studio across a restart, with its data: their collection related to 客户, their field on 客户, their policy's row rules (on their collection and on 客户), their dashboard with its panel", async () => {
     let url = (await boot()).server.url;
     const login = (await (await fetch(`${url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@example.com', password: 'concord-admin' }) })).json()) as {
       data: { access_token: string };
@@ -157,6 +157,7 @@ describe.each(['sqlite', 'pg'] as const)('starting Concord on %s', (vendor) => {
     };
     await call('POST', '/fields/cc_customers', { field: 'wechat_id', type: 'string', meta: { note: '微信号', interface: 'input' } });
     const customer = await call<{ id: number }>('POST', '/items/cc_customers', { name: '星河贸易', wechat_id: 'xinghe-2026' });
+    await call('POST', '/items/cc_customers', { name: '别家公司', wechat_id: 'other-2026' });
     await call('PATCH', '/fields/cc_customers/name', { meta: { note: '客户全称(管理员的说明)' } });
     await call('POST', '/collections', {
       collection: 'my_things',
@@ -173,11 +174,30 @@ describe.each(['sqlite', 'pg'] as const)('starting Concord on %s', (vendor) => {
     for (const [name, owner] of [['扳手', 'li'], ['钳子', 'li'], ['锤子', 'wang']]) await call('POST', '/items/my_things', { name, owner, customer: customer.id });
     const policy = await call<{ id: string }>('POST', '/policies', { name: 'My things of Li', app_access: false, admin_access: false });
     await call('POST', '/permissions', { policy: policy.id, collection: 'my_things', action: 'read', fields: ['*'], permissions: { owner: { _eq: 'li' } } });
+    // A row rule of the admin's own on one of Concord's collections, next to the rules Concord generates for it.
+    await call('POST', '/permissions', { policy: policy.id, collection: 'cc_customers', action: 'read', fields: ['id', 'name', 'wechat_id'], permissions: { wechat_id: { _eq: 'xinghe-2026' } } });
     const role = await call<{ id: string }>('POST', '/roles', { name: 'Li', policies: { create: [{ policy: policy.id }] } });
     const li = await call<{ id: string }>('POST', '/users', { email: 'li@example.com', password: 'li-password-1', role: role.id, token: 'li-static-token-123' });
     const dashboard = await call<{ id: string }>('POST', '/dashboards', { name: '我的看板', icon: 'dashboard' });
-    const readAsLi = async () => (await call<Array<{ name: string }>>('GET', '/items/my_things?fields=name&sort=id', undefined, 'li-static-token-123')).map((t) => t.name);
-    expect(await readAsLi()).toEqual(['扳手', '钳子']);
+    const panel = await call<{ id: string }>('POST', '/panels', {
+      dashboard: dashboard.id,
+      name: '我的物品',
+      type: 'metric',
+      position_x: 1,
+      position_y: 1,
+      width: 8,
+      height: 6,
+      options: { collection: 'my_things', field: 'id', function: 'count' },
+    });
+    const readAsLi = async () => ({
+      things: (await call<Array<{ name: string }>>('GET', '/items/my_things?fields=name&sort=id', undefined, 'li-static-token-123')).map((t) => t.name),
+      customers: (await call<Array<{ name: string }>>('GET', '/items/cc_customers?fields=name&sort=id', undefined, 'li-static-token-123')).map((c) => c.name),
+    });
+    const readDashboard = () => call<{ name: string; panels: Array<{ id: string; name: string; options: unknown }> }>('GET', `/dashboards/${dashboard.id}?fields=name,panels.id,panels.name,panels.options`);
+    const liReads = { things: ['扳手', '钳子'], customers: ['星河贸易'] };
+    const ownDashboard = { name: '我的看板', panels: [{ id: panel.id, name: '我的物品', options: { collection: 'my_things', field: 'id', function: 'count' } }] };
+    expect(await readAsLi()).toEqual(liReads);
+    expect(await readDashboard()).toEqual(ownDashboard);
     await stopAll();
 
     const again = await boot();
@@ -193,7 +213,12 @@ describe.each(['sqlite', 'pg'] as const)('starting Concord on %s', (vendor) => {
     expect(await db('directus_relations').where({ many_collection: 'my_things', many_field: 'customer' }).first('one_collection')).toEqual({ one_collection: 'cc_customers' });
     expect(await db('directus_dashboards').where('id', dashboard.id).first('name')).toEqual({ name: '我的看板' });
     expect(await db('directus_users').where('id', li.id).first('role')).toEqual({ role: role.id });
-    expect(await readAsLi()).toEqual(['扳手', '钳子']);
+    expect(await readAsLi()).toEqual(liReads);
+    expect(await readDashboard()).toEqual(ownDashboard);
+    expect(await db('directus_permissions').where('policy', policy.id).orderBy('collection').select('collection', 'action')).toEqual([
+      { collection: 'cc_customers', action: 'read' },
+      { collection: 'my_things', action: 'read' },
+    ]);
     await stopAll();
   }, 600_000);
 
