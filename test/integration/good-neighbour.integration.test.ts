@@ -51,6 +51,8 @@ beforeAll(async () => {
   });
   await rawAdmin('POST', `/fields/${HOST}`, { field: 'customer', type: 'integer', meta: { interface: 'select-dropdown-m2o' } });
   await rawAdmin('POST', '/relations', { collection: HOST, field: 'customer', related_collection: 'cc_customers', schema: { on_delete: 'SET NULL' } });
+  await rawAdmin('POST', `/fields/${HOST}`, { field: 'parent', type: 'integer', meta: { interface: 'select-dropdown-m2o' } });
+  await rawAdmin('POST', '/relations', { collection: HOST, field: 'parent', related_collection: HOST, schema: { on_delete: 'NO ACTION' } });
 
   visibleCustomer = (await rawAdmin<{ id: number }>('POST', '/items/cc_customers', { name: VISIBLE, tier: 'standard' })).id;
   hiddenCustomer = (await rawAdmin<{ id: number }>('POST', '/items/cc_customers', { name: HIDDEN, tier: 'standard' })).id;
@@ -106,6 +108,15 @@ describe('writes to a host collection are Directus-normal', () => {
     expect([created.status, (created.json?.data as { owner: string } | undefined)?.owner]).toEqual([200, 'wang']);
     const control = await as('POST', '/items/cc_customers', { name: `${TAG} elsewhere`, tier: 'standard' });
     expect([control.status, code(control)]).toEqual([403, 'CREATE_OUT_OF_SCOPE']);
+  });
+});
+
+describe('deletes in a host collection are Directus-normal', () => {
+  it('deleting a row another row still points at is answered by Directus and its database, not refused by Concord as IN_USE', async () => {
+    const parent = (await rawAdmin<{ id: number }>('POST', `/items/${HOST}`, { name: 'parent', owner: 'wang' })).id;
+    await rawAdmin('POST', `/items/${HOST}`, { name: 'child', owner: 'wang', parent });
+    const deleted = await asAdmin('DELETE', `/items/${HOST}/${parent}`);
+    expect(code(deleted), deleted.text).not.toBe('IN_USE');
   });
 });
 
