@@ -12,8 +12,9 @@ import { assertAggregatable } from '../../../src/validation/aggregates.ts';
  * by what the database can (admins included). Reads of other collections are Directus's, except
  * where their filters reach a governed collection.
  */
-export default defineHook(({ filter }, { services, env }) => {
-  const { governs } = governedCollections(env);
+export default defineHook(({ filter }, { services, env, logger }) => {
+  const { governs, optedIn } = governedCollections(env);
+  if (optedIn.length > 0) logger.info(`Concord: its rules also govern ${optedIn.join(', ')} (CONCORD_GOVERNED_COLLECTIONS)`);
   // The host's service classes satisfy the slice the permission resolver declares.
   const readers = services as PermissionSources['services'];
   const limit = (query: Query, meta: Record<string, unknown>, { database, schema, accountability }: EventContext) => {
