@@ -199,6 +199,7 @@ const EXTENSION_SETTINGS = [
   'CONCORD_EVALUATION_CRON',
   'CONCORD_EVALUATION_ENABLED',
   'CONCORD_SURVEY_LINK_DAYS',
+  'CONCORD_GOVERNED_COLLECTIONS',
 ];
 
 function passThrough(raw: Record<string, string>): Record<string, string> {
