@@ -110,7 +110,14 @@ export async function diagnose(ctx: Ctx, query: InsightQuery, now: Date = new Da
 }
 
 /** The statistics of a diagnosis over the rows `access` allows, one query after another. */
-export async function diagnosisStats(db: Knex, settings: EvaluationSettings, query: InsightQuery, access: DiagnosisAccess, now: Date = new Date()): Promise<DiagnosisStats> {
+export async function diagnosisStats(
+  db: Knex,
+  settings: EvaluationSettings,
+  query: Pick<InsightQuery, 'period' | 'scope'>,
+  access: DiagnosisAccess,
+  now: Date = new Date(),
+  options: { atRisk?: boolean } = {},
+): Promise<DiagnosisStats> {
   const period = zoned(query.period, settings.timeZone);
   const scope = query.scope;
   const inPeriod = { scope, events: access.periodEvents, cases: access.cases };
@@ -120,7 +127,7 @@ export async function diagnosisStats(db: Knex, settings: EvaluationSettings, que
     bottlenecks: await bottlenecks(db, period, inPeriod),
     ping_pong: await pingPong(db, period, inPeriod),
     anomalies: await anomalies(db, query.period, scope, access.scores),
-    at_risk: await atRisk(db, now, { scope, events: access.recentEvents, cases: access.openCases }),
+    at_risk: options.atRisk === false ? [] : await atRisk(db, now, { scope, events: access.recentEvents, cases: access.openCases }),
     late_tasks: await lateTasks(db, period, rowsAccess, now),
     reopens: await reopensByResolver(db, period, rowsAccess),
     csat: await csatGroups(db, period, rowsAccess),

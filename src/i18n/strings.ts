@@ -43,6 +43,7 @@ export const TRANSLATION_STRINGS: Record<string, { 'zh-CN': string; 'en-US': str
   'cc.note.transition_capability': { 'zh-CN': '执行此转换的人员所在部门须具备此能力', 'en-US': "The actor's department must hold this capability" },
   'cc.note.required_fields': { 'zh-CN': '执行此转换前必须填写的事项字段', 'en-US': 'Case fields that must be filled before this transition' },
   'cc.note.resolution_note': { 'zh-CN': '解决时必填', 'en-US': 'Required when resolving' },
+  'cc.note.diagnosis': { 'zh-CN': '发布周期时由系统写入的诊断:本维度的主要原因及其依据,随周期冻结', 'en-US': 'The diagnosis written when the cycle was published: the main causes in this dimension and their evidence, frozen with the cycle' },
   'cc.note.case_state': { 'zh-CN': '只能通过流程转换改变', 'en-US': 'Changes only through a workflow transition' },
   'cc.note.cases': { 'zh-CN': '跨部门处理的客户事项:需求、投诉、咨询', 'en-US': 'Customer matters handled across departments: requirements, complaints, inquiries' },
   'cc.note.handoff': { 'zh-CN': '进入由其他部门负责的状态', 'en-US': 'Entered a state owned by another department' },
