@@ -28,6 +28,10 @@ export const LISTED_FROM = 0.5;
 
 /** The open cases with their comparable counts, before the null and 0.5 rules (exposed for tests). */
 export interface AtRiskCandidate extends Omit<AtRisk, 'breach_probability'> {
+  /** When the case entered its state, as the database holds it. */
+  entered_at: unknown;
+  /** #T: the handoffs into the state in the 90 days before now. */
+  comparable: number;
   over_sla: number;
   over_elapsed: number;
   breach_probability: number | null;
@@ -53,7 +57,7 @@ export async function atRiskCandidates(db: Knex, now: Date, restriction: Restric
   const found = await rows(
     db,
     `with open_cases as materialized (
-      select c.id as case_id, c.state as state, st.owner_department as department, st.response_sla_hours as sla,
+      select c.id as case_id, c.state as state, c.state_entered_at as entered_at, st.owner_department as department, st.response_sla_hours as sla,
         ${dialect.hours(isSqlite(db) ? '?' : 'cast(? as timestamptz)', 'c.state_entered_at')} as elapsed
       from cc_cases c join cc_workflow_states st on st.id = c.state
       where st.is_terminal is not true and st.response_sla_hours > 0 and c.state_entered_at is not null
@@ -62,7 +66,8 @@ export async function atRiskCandidates(db: Knex, now: Date, restriction: Restric
     history as materialized (
       select to_state, hours from (${history.sql}) h where to_state in (select state from open_cases where elapsed < sla)
     )
-    select o.case_id, o.state, o.department, o.sla, o.elapsed,
+    select o.case_id, o.state, o.entered_at, o.department, o.sla, o.elapsed,
+      (select count(*) from history t where t.to_state = o.state) as comparable,
       (select count(*) from history t where t.to_state = o.state and t.hours > o.sla) as over_sla,
       (select count(*) from history t where t.to_state = o.state and t.hours > o.elapsed) as over_elapsed
     from open_cases o
@@ -78,6 +83,8 @@ export async function atRiskCandidates(db: Knex, now: Date, restriction: Restric
       department: String(row['department']),
       hours_in_state: num(row['elapsed']) as number,
       sla_hours: num(row['sla']) as number,
+      entered_at: row['entered_at'],
+      comparable: count(row['comparable']),
       over_sla: overSla,
       over_elapsed: overElapsed,
       breach_probability: overElapsed < MIN_COMPARABLE ? null : overSla / overElapsed,

@@ -128,6 +128,7 @@ export const TRANSLATION_STRINGS: Record<string, { 'zh-CN': string; 'en-US': str
   'cc.note.overrides': { 'zh-CN': '管理员对事项状态与历史的每次纠正', 'en-US': 'Every admin correction of a case state or its history' },
   'cc.breach_kind.response': { 'zh-CN': '响应超期', 'en-US': 'Response' },
   'cc.breach_kind.resolution': { 'zh-CN': '解决超期', 'en-US': 'Resolution' },
+  'cc.breach_kind.at_risk': { 'zh-CN': '超时预警', 'en-US': 'At risk (warned)' },
   'cc.override_kind.state_override': { 'zh-CN': '状态纠正', 'en-US': 'State override' },
   'cc.override_kind.history_update': { 'zh-CN': '历史修正', 'en-US': 'History correction' },
   'cc.override_kind.history_delete': { 'zh-CN': '历史删除', 'en-US': 'History removal' },

@@ -1,5 +1,7 @@
+import { createItem, readItems } from '@directus/sdk';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { concord, createStaff, http, rawAdmin, type Json, type StaffUser } from '../harness/concord.ts';
+import { toDbTime } from '../../src/directus/time.ts';
+import { adminClient, concord, createStaff, http, rawAdmin, testDb, type Json, type StaffUser } from '../harness/concord.ts';
 
 /**
  * GET /concord/insights/diagnostics on the demo company: the documented shape for a department head,
@@ -144,5 +146,54 @@ describe('the diagnosis on an improvement action', () => {
       expect(refused.json?.errors?.[0]?.extensions?.['code']).toBe('ACTION_MANAGED');
     }
     expect(await read()).toEqual(action);
+  });
+});
+
+describe('the early warning', () => {
+  it('tells the owning head once, before the breach, why a case is at risk, however often and concurrently the schedule runs', async () => {
+    const techHead = await createStaff('tech', { head: true, label: 'diag.techhead' });
+    const admin = adminClient();
+    const customer = await admin.request(createItem('cc_customers', { name: '预警客户' } as never));
+    const [complaint] = (await admin.request(readItems('cc_workflows', { filter: { key: { _eq: 'complaint' } }, fields: ['id'] } as never))) as Array<{ id: number }>;
+    const states = (await admin.request(readItems('cc_workflow_states' as never, { filter: { workflow: { _eq: complaint!.id } }, fields: ['id', 'key', 'response_sla_hours', 'owner_department', 'is_terminal'] } as never))) as Array<{
+      id: number;
+      key: string;
+      response_sla_hours: number;
+      owner_department: string;
+      is_terminal: boolean;
+    }>;
+    const escalated = states.find((s) => s.key === 'escalated')!;
+    const closed = states.find((s) => s.is_terminal)!;
+    expect(escalated.owner_department).toBe('tech');
+    const sla = Number(escalated.response_sla_hours);
+    expect(sla).toBeGreaterThan(1);
+    const db = testDb();
+    const hour = 3_600_000;
+    const newCase = async (title: string) => ((await admin.request(createItem('cc_cases', { title, workflow: complaint!.id, customer: customer.id } as never))) as { id: number }).id;
+
+    // The past: 12 closed cases each handed to tech 20 days ago and answered 10 h after the SLA.
+    const past = Date.now() - 20 * 24 * hour;
+    for (let i = 0; i < 12; i += 1) {
+      const id = await newCase(`预警历史 ${i}`);
+      await db('cc_case_events').insert([
+        { case: id, to_state: escalated.id, actor_department: 'service', occurred_at: toDbTime(db, new Date(past + i * hour)), is_handoff: true, is_override: false },
+        { case: id, to_state: escalated.id, actor_department: 'tech', occurred_at: toDbTime(db, new Date(past + i * hour + (sla + 10) * hour)), is_handoff: false, is_override: false },
+      ]);
+      await db('cc_cases').where('id', id).update({ state: closed.id });
+    }
+    // Now: a case with tech for an hour less than the SLA.
+    const caseId = await newCase('预警事项');
+    const entered = toDbTime(db, new Date(Date.now() - (sla - 1) * hour));
+    await db('cc_cases').where('id', caseId).update({ state: escalated.id, state_entered_at: entered, opened_at: entered });
+
+    const run = () => rawAdmin<{ checked: number; escalated: number; warned: number }>('POST', '/concord/sla/escalate', {});
+    await Promise.all([run(), run()]);
+    await run();
+    const claims = await rawAdmin<Array<{ kind: string; notified: string[] }>>('GET', `/items/cc_sla_breaches?filter[case][_eq]=${caseId}&fields=kind,notified`);
+    expect(claims).toEqual([{ kind: 'at_risk', notified: [techHead.id] }]);
+    const notes = await rawAdmin<Array<{ subject: string; message: string }>>('GET', `/notifications?filter[recipient][_eq]=${techHead.id}&filter[collection][_eq]=cc_cases&filter[item][_eq]=${caseId}&limit=-1`);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.subject).toContain('可能超时');
+    expect(notes[0]!.message).toMatch(new RegExp(`已 \\d+(\\.\\d)? 小时;过去 90 天这一状态的交接有 \\d+% 超过 ${sla} 小时时限`));
   });
 });

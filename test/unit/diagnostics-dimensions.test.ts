@@ -253,3 +253,16 @@ describe('findings per dimension', () => {
     expect(causeLine([], 'en-US')).toBeNull();
   });
 });
+
+describe('early warning text', () => {
+  it('says how long the case has waited, how often this state ran over, and the chance it breaches, with the title as text', async () => {
+    const { warningNotice } = await import('../../src/diagnostics/early-warning.ts');
+    const c = { case: 12, title: '<b>主板</b>故障', state_name: '已升级技术部', state_name_en: 'Escalated', hours_in_state: 5, sla_hours: 8, comparable: 50, over_sla: 39, breach_probability: 0.8 };
+    const zh = warningNotice('zh-CN', c, new Date('2026-12-03T08:00:00Z'));
+    expect(zh.subject).toBe('事项 #12 可能超时:<b>主板</b>故障');
+    expect(zh.message).toContain('进入「已升级技术部」已 5 小时;过去 90 天这一状态的交接有 78% 超过 8 小时时限。');
+    expect(zh.message).toContain('它有 80% 的可能超时(时限至 2026-12-03 08:00 UTC)');
+    expect(zh.message).not.toMatch(/(^|[^\\])</);
+    expect(warningNotice('en-US', c, new Date('2026-12-03T08:00:00Z')).message).toContain('"Escalated" for 5 h; in the past 90 days 78% of handoffs');
+  });
+});
