@@ -83,6 +83,8 @@ async function main(): Promise<void> {
         overload: inTop3(ofKind('over_capacity'), (f) => (f.evidence.people ?? []).includes(planted.overloaded ?? '')) ? 1 : 0,
         breach: breachCases.filter((id) => d.at_risk.slice(0, 3).some((r) => r.case === id)).length / Math.max(1, breachCases.length),
       };
+      // Cases closer to their SLA rightly rank above the planted ones: also say whether they are listed at all.
+      const breachListed = breachCases.filter((id) => d.at_risk.some((r) => r.case === id)).length / Math.max(1, breachCases.length);
       // Of the top 3 findings in each planted dimension, those that are a planted problem.
       const plantedCaseIds = new Set([...pingPongCases, ...breachCases, ...(await plantedCases('slow_pair'))]);
       const isPlanted = (f: Finding) =>
@@ -90,7 +92,7 @@ async function main(): Promise<void> {
       const top = ['communication', 'utilisation'].flatMap((dimension) => d.findings.filter((f) => f.dimension === dimension).slice(0, 3));
       const plantedShare = top.length === 0 ? 0 : top.filter(isPlanted).length / top.length;
       rows.push(
-        `  scale ${String(scale).padEnd(4)} ${Object.entries(recall).map(([k, v]) => `${k} ${v.toFixed(2)}`).join('  ')}  | planted share of top 3 ${plantedShare.toFixed(2)} | company ${companyCall.ms.toFixed(0)} ms, ${to} ${departmentCall.ms.toFixed(0)} ms${headCall ? `, ${to} as its head ${headCall.ms.toFixed(0)} ms` : ''}`,
+        `  scale ${String(scale).padEnd(4)} ${Object.entries(recall).map(([k, v]) => `${k} ${v.toFixed(2)}`).join('  ')} (listed ${breachListed.toFixed(2)}, ${d.at_risk.length} at risk)  | planted share of top 3 ${plantedShare.toFixed(2)} | company ${companyCall.ms.toFixed(0)} ms, ${to} ${departmentCall.ms.toFixed(0)} ms${headCall ? `, ${to} as its head ${headCall.ms.toFixed(0)} ms` : ''}`,
       );
       console.log(rows[rows.length - 1]);
     } finally {
