@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { generateDemoCompany } from '../src/demo/generator.ts';
+import { plantProblems, type PlantKind, type Planted } from '../src/demo/plant.ts';
 import { readDemoWorld } from './demo-world.ts';
 import { progressBar, writePlan } from './demo-writer.ts';
 
@@ -8,6 +9,7 @@ export const DEMO_SEED = 20261126;
 export interface SeedReport {
   seconds: number;
   rows: Record<string, number>;
+  planted?: Planted;
 }
 
 /**
@@ -16,7 +18,7 @@ export interface SeedReport {
  */
 export async function seedDemoHistory(
   db: Knex,
-  options: { scale: number; seed?: number; now?: Date; onlyIfEmpty?: boolean; progress?: boolean },
+  options: { scale: number; seed?: number; now?: Date; onlyIfEmpty?: boolean; progress?: boolean; plant?: readonly PlantKind[] },
 ): Promise<SeedReport | null> {
   const started = Date.now();
   if (options.onlyIfEmpty) {
@@ -26,6 +28,7 @@ export async function seedDemoHistory(
   const world = await readDemoWorld(db, options.now ?? new Date());
   if (world.teams.length === 0 || world.workflows.length === 0) return null;
   const plan = generateDemoCompany(world, { seed: options.seed ?? DEMO_SEED, scale: options.scale });
+  const planted = plantProblems(plan, world, options.plant ?? [], options.scale);
   const rows = await writePlan(db, plan, options.progress ? progressBar(`Seeding scale ${options.scale}`) : undefined);
-  return { seconds: (Date.now() - started) / 1000, rows };
+  return { seconds: (Date.now() - started) / 1000, rows, planted };
 }

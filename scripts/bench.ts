@@ -2,7 +2,7 @@
  * `npm run bench -- <suite> [options]`: speed figures printed, never asserted. Suites live in
  * scripts/bench/<suite>.ts; with no suite, `workflow` runs.
  */
-const SUITES = ['workflow', 'evaluation', 'panels'] as const;
+const SUITES = ['workflow', 'evaluation', 'panels', 'diagnostics'] as const;
 
 const [first, ...rest] = process.argv.slice(2);
 const suite = first && !first.startsWith('-') ? first : 'workflow';

@@ -1,6 +1,8 @@
 /**
- * `npm run seed -- --scale N [--data-dir DIR]`: builds a demo company N times the size of the
- * default one in its own data folder (default .data/scale-N), for benchmarks. Prints row counts
+ * `npm run seed -- --scale N [--data-dir DIR] [--plant KINDS]`: builds a demo company N times the size
+ * of the default one in its own data folder (default .data/scale-N), for benchmarks; `--plant`
+ * (comma-separated, or all: slow_pair, ping_pong, drop, overload, breach) plants known problems for
+ * the diagnostics (src/demo/plant.ts). Prints row counts
  * and seconds. The history is bulk-inserted in batches, not row by row over HTTP. On PostgreSQL
  * (DB_CLIENT=pg) it writes into the database the environment names, which must be empty: it
  * refuses any other, the live one included.
@@ -15,9 +17,11 @@ import { SettingError, loadLocalEnv, resolveSettings } from '../host/env.ts';
 import { describeFailure } from '../host/failure.ts';
 import { DATA_DIR, ROOT } from '../host/paths.ts';
 import { seedDemoHistory } from '../host/seed-demo-history.ts';
+import { parsePlantKinds } from '../src/demo/plant.ts';
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { scale: { type: 'string', default: '1' }, 'data-dir': { type: 'string' }, fresh: { type: 'boolean', default: true } } });
+  const { values } = parseArgs({ options: { scale: { type: 'string', default: '1' }, 'data-dir': { type: 'string' }, fresh: { type: 'boolean', default: true }, plant: { type: 'string' } } });
+  const plant = parsePlantKinds(values.plant);
   const scale = Number(values.scale);
   if (!Number.isInteger(scale) || scale < 1 || scale > 1000) throw new SettingError(`--scale must be a whole number from 1 to 1000, not "${values.scale}".`);
   const dataDir = values['data-dir'] ? (isAbsolute(values['data-dir']) ? values['data-dir'] : join(ROOT, values['data-dir'])) : join(DATA_DIR, `scale-${scale}`);
@@ -31,11 +35,12 @@ async function main(): Promise<void> {
   const db = connectDatabase(settings.directus);
   try {
     started = Date.now();
-    const report = await seedDemoHistory(db, { scale, progress: true });
+    const report = await seedDemoHistory(db, { scale, progress: true, plant });
     if (!report) throw new Error('Nothing to seed: no active teams or workflows.');
     const total = Object.values(report.rows).reduce((a, b) => a + b, 0);
     console.log(`Scale ${scale}: ${total} rows in ${report.seconds.toFixed(1)}s`);
     for (const [table, count] of Object.entries(report.rows)) console.log(`  ${table.padEnd(28)} ${count}`);
+    if (report.planted?.pair) console.log(`Planted ${plant.join(', ')}: ${report.planted.pair.from} → ${report.planted.pair.to} into state ${report.planted.pair.state} in ${report.planted.pair.month.starts_on}…${report.planted.pair.month.ends_on}${report.planted.overloaded ? `, overloaded ${report.planted.overloaded}` : ''}`);
   } finally {
     await db.destroy();
     await server.stop();

@@ -548,14 +548,14 @@ export const ActionManagedError = defineRefusal<{ fields: string[]; action: 'cre
     message: ({ fields, action }, names) =>
       action === 'created'
         ? '改进措施由评估发布时按低于阈值的维度自动提出,不能手工新建;请在已提出的措施上填写内容、负责人和进度。'
-        : `${listOf(fields.map((f) => quoted(names.field('cc_improvement_actions', f), 'zh-CN')), 'zh-CN')}由评估发布时确定(所属周期、部门或团队、维度及前后得分),不能修改;可以修改标题、说明、负责人、截止日期和状态。`,
+        : `${listOf(fields.map((f) => quoted(names.field('cc_improvement_actions', f), 'zh-CN')), 'zh-CN')}由评估发布时确定(所属周期、部门或团队、维度、前后得分及诊断),不能修改;可以修改标题、说明、负责人、截止日期和状态。`,
   },
   'en-US': {
     title: 'Proposed by the evaluation',
     message: ({ fields, action }, names) =>
       action === 'created'
         ? 'Improvement actions are proposed by publishing an evaluation, one for each dimension under the threshold; they are not created by hand. Fill in the proposed ones: their description, owner and progress.'
-        : `${listOf(fields.map((f) => quoted(names.field('cc_improvement_actions', f), 'en-US')), 'en-US')} ${fields.length === 1 ? 'is' : 'are'} set when the evaluation is published (the cycle, department or team, dimension and the scores before and after) and cannot be changed; the title, description, owner, due date and status can.`,
+        : `${listOf(fields.map((f) => quoted(names.field('cc_improvement_actions', f), 'en-US')), 'en-US')} ${fields.length === 1 ? 'is' : 'are'} set when the evaluation is published (the cycle, department or team, dimension, the scores before and after, and the diagnosis) and cannot be changed; the title, description, owner, due date and status can.`,
   },
 });
 

@@ -3,7 +3,7 @@
  * on SQLite in .data/bench-scale-N, on PostgreSQL (DB_CLIENT=pg) in database bench_scale_N of the
  * benchmarks' own cluster (scripts/bench/database.ts).
  */
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bootConcord } from '../../host/boot.ts';
 import { connectDatabase } from '../../host/database.ts';
@@ -11,6 +11,7 @@ import { freePort } from '../../host/directus.ts';
 import { resolveSettings, type ConcordSettings } from '../../host/env.ts';
 import { DATA_DIR } from '../../host/paths.ts';
 import { seedDemoHistory } from '../../host/seed-demo-history.ts';
+import type { PlantKind, Planted } from '../../src/demo/plant.ts';
 import { benchVendor, companyDatabases, type BenchVendor } from './database.ts';
 
 function settingsFor(dataDir: string, database: Record<string, string>): ConcordSettings {
@@ -38,18 +39,29 @@ export interface BenchCompany {
   settings: ConcordSettings;
   /** Stops what holds the company's database (PostgreSQL's server); the company stays. */
   close(): Promise<void>;
+  /** What was planted into it (`plant` companies only). */
+  planted?: Planted;
 }
 
-/** A company N times the demo's, built the first time it is asked for (again with `fresh`). */
-export async function companyOf(scale: number, fresh = false): Promise<BenchCompany> {
+/**
+ * A company N times the demo's, built the first time it is asked for (again with `fresh`). With
+ * `plant`, a company of its own with those problems planted (SQLite only), and what was planted
+ * kept beside it in planted.json.
+ */
+export async function companyOf(scale: number, fresh = false, plant: readonly PlantKind[] = []): Promise<BenchCompany> {
   const vendor = benchVendor();
   if (vendor === 'sqlite') {
-    const dataDir = join(DATA_DIR, `bench-scale-${scale}`);
+    const dataDir = join(DATA_DIR, plant.length > 0 ? `bench-planted-scale-${scale}` : `bench-scale-${scale}`);
     if (fresh) rmSync(dataDir, { recursive: true, force: true });
     const settings = settingsFor(dataDir, {});
-    if (!existsSync(join(dataDir, 'concord.db'))) await build(settings, scale);
-    return { vendor, settings, close: async () => undefined };
+    if (!existsSync(join(dataDir, 'concord.db'))) {
+      const planted = await build(settings, scale, plant);
+      if (plant.length > 0) writeFileSync(join(dataDir, 'planted.json'), JSON.stringify(planted));
+    }
+    const planted = plant.length > 0 ? (JSON.parse(readFileSync(join(dataDir, 'planted.json'), 'utf8')) as Planted) : undefined;
+    return { vendor, settings, close: async () => undefined, ...(planted ? { planted } : {}) };
   }
+  if (plant.length > 0) throw new Error('companies with planted problems are built on SQLite only');
   const databases = await companyDatabases();
   try {
     const { env, built } = await databases.open(scale, fresh);
@@ -65,15 +77,16 @@ export async function companyOf(scale: number, fresh = false): Promise<BenchComp
   }
 }
 
-async function build(settings: ConcordSettings, scale: number): Promise<void> {
+async function build(settings: ConcordSettings, scale: number, plant: readonly PlantKind[] = []): Promise<Planted | undefined> {
   const started = Date.now();
   const { server } = await bootConcord({ ...settings, directus: { ...settings.directus, PORT: String(await freePort()) } }, { demoHistory: false });
   const db = connectDatabase(settings.directus);
   try {
-    await seedDemoHistory(db, { scale });
+    const report = await seedDemoHistory(db, { scale, plant });
+    console.log(`  built the scale-${scale} company in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return report?.planted;
   } finally {
     await db.destroy();
     await server.stop();
   }
-  console.log(`  built the scale-${scale} company in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

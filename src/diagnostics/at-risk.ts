@@ -11,7 +11,9 @@ import { visibleConditions, type Restriction } from './restriction.ts';
  * same state in the 90 days before now; breach_probability = #(T > s) / #(T > h), null when
  * #(T > h) < 10. Listed when ≥ 0.5, by probability, then by time left (s − h). A department scope
  * gets the open cases in states it owns, a team its cases; T is the state's, over the handoffs the
- * viewer may read.
+ * viewer may read. #(T > h) is counted by ranking: the history and the open cases of a state sorted
+ * by hours together (a history time equal to h sorts first, being not above it), so each case reads
+ * how many history times are at or below its h — one sort per state, not a scan per case.
  */
 export interface AtRisk {
   case: number;
@@ -28,6 +30,10 @@ export const LISTED_FROM = 0.5;
 
 /** The open cases with their comparable counts, before the null and 0.5 rules (exposed for tests). */
 export interface AtRiskCandidate extends Omit<AtRisk, 'breach_probability'> {
+  /** When the case entered its state, as the database holds it. */
+  entered_at: unknown;
+  /** #T: the handoffs into the state in the 90 days before now. */
+  comparable: number;
   over_sla: number;
   over_elapsed: number;
   breach_probability: number | null;
@@ -53,7 +59,7 @@ export async function atRiskCandidates(db: Knex, now: Date, restriction: Restric
   const found = await rows(
     db,
     `with open_cases as materialized (
-      select c.id as case_id, c.state as state, st.owner_department as department, st.response_sla_hours as sla,
+      select c.id as case_id, c.state as state, c.state_entered_at as entered_at, st.owner_department as department, st.response_sla_hours as sla,
         ${dialect.hours(isSqlite(db) ? '?' : 'cast(? as timestamptz)', 'c.state_entered_at')} as elapsed
       from cc_cases c join cc_workflow_states st on st.id = c.state
       where st.is_terminal is not true and st.response_sla_hours > 0 and c.state_entered_at is not null
@@ -61,11 +67,29 @@ export async function atRiskCandidates(db: Knex, now: Date, restriction: Restric
     ),
     history as materialized (
       select to_state, hours from (${history.sql}) h where to_state in (select state from open_cases where elapsed < sla)
+    ),
+    per_state as (
+      select h.to_state as state, count(*) as comparable, sum(case when h.hours > st.response_sla_hours then 1 else 0 end) as over_sla
+      from history h join cc_workflow_states st on st.id = h.to_state
+      group by h.to_state
+    ),
+    points as (
+      select to_state as state, hours, 1 as is_history, null as case_id from history
+      union all
+      select state, elapsed, 0, case_id from open_cases where elapsed < sla
+    ),
+    ranked as (
+      select case_id, is_history,
+        sum(is_history) over (partition by state order by hours, is_history desc rows between unbounded preceding and current row) as at_or_below
+      from points
     )
-    select o.case_id, o.state, o.department, o.sla, o.elapsed,
-      (select count(*) from history t where t.to_state = o.state and t.hours > o.sla) as over_sla,
-      (select count(*) from history t where t.to_state = o.state and t.hours > o.elapsed) as over_elapsed
+    select o.case_id, o.state, o.entered_at, o.department, o.sla, o.elapsed,
+      coalesce(ps.comparable, 0) as comparable,
+      coalesce(ps.over_sla, 0) as over_sla,
+      coalesce(ps.comparable, 0) - r.at_or_below as over_elapsed
     from open_cases o
+    join ranked r on r.case_id = o.case_id and r.is_history = 0
+    left join per_state ps on ps.state = o.state
     where o.elapsed < o.sla`,
     [nowAt, ...bindings, ...visible.bindings, ...history.bindings],
   );
@@ -78,6 +102,8 @@ export async function atRiskCandidates(db: Knex, now: Date, restriction: Restric
       department: String(row['department']),
       hours_in_state: num(row['elapsed']) as number,
       sla_hours: num(row['sla']) as number,
+      entered_at: row['entered_at'],
+      comparable: count(row['comparable']),
       over_sla: overSla,
       over_elapsed: overElapsed,
       breach_probability: overElapsed < MIN_COMPARABLE ? null : overSla / overElapsed,

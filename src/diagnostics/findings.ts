@@ -8,18 +8,40 @@ import type { PingPong } from './ping-pong.ts';
  * units (excess hours, bounces); evidence names the cases behind it (already limited to those the
  * viewer may read).
  */
+export type FindingKind =
+  | 'bottleneck'
+  | 'ping_pong'
+  | 'anomaly'
+  | 'late_tasks'
+  | 'reopens'
+  | 'csat_by_handoffs'
+  | 'csat_by_product'
+  | 'csat_by_path'
+  | 'over_capacity'
+  | 'under_capacity'
+  | 'attendance'
+  | 'pulse_trend';
+
+export type FindingDimension = 'communication' | 'execution' | 'satisfaction' | 'utilisation' | 'cohesion';
+
+export type ImpactUnit = 'hours' | 'bounces' | 'points' | 'tasks' | 'reopens' | 'csat_points' | 'meetings';
+
 export interface Finding {
-  kind: 'bottleneck' | 'ping_pong';
-  dimension: 'communication';
+  kind: FindingKind;
+  dimension: FindingDimension;
   title: string;
   detail: string;
-  impact: { value: number; unit: 'hours' | 'bounces' };
-  evidence: { cases: number[] };
+  impact: { value: number; unit: ImpactUnit };
+  /** The ids behind it: always the cases (possibly none), and the tasks and people where they are the evidence. */
+  evidence: { cases: number[]; tasks?: number[]; people?: string[] };
 }
 
 export interface Names {
   departments: Map<string, { name_zh: string; name_en: string | null }>;
   states: Map<number, { name_zh: string; name_en: string | null }>;
+  projects?: Map<number, string>;
+  people?: Map<string, string>;
+  products?: Map<number, string>;
 }
 
 const hoursText = (n: number) => (Math.round(n * 10) / 10).toString();

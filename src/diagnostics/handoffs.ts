@@ -9,9 +9,16 @@ import { visibleConditions, type Restriction } from './restriction.ts';
  * `owner_department` of its `to_state`), to_state, sla (`response_sla_hours`), occurred_at and hours
  * (the response time, answered per `handoffAnsweredAt`, or at `end`). Override rows are ignored.
  * Scope as the communication dimension: a department the handoffs it received, a team those on its
- * cases. `scoped: false` leaves the scope out (at-risk history is per state, not per scope).
+ * cases. `scoped: false` leaves the scope out (at-risk history is per state, not per scope);
+ * `timed: false` leaves `hours` null, for callers that only need who handed what to whom (ping-pong):
+ * finding each answer is the costly part.
  */
-export function timedHandoffs(db: Knex, restriction: Restriction, window: { start: unknown; end: unknown }, options: { scoped?: boolean } = {}): { sql: string; bindings: unknown[] } {
+export function timedHandoffs(
+  db: Knex,
+  restriction: Restriction,
+  window: { start: unknown; end: unknown },
+  options: { scoped?: boolean; timed?: boolean } = {},
+): { sql: string; bindings: unknown[] } {
   const dialect = dialectOf(db);
   const where: string[] = [];
   const bindings: unknown[] = [];
@@ -27,12 +34,12 @@ export function timedHandoffs(db: Knex, restriction: Restriction, window: { star
   return {
     sql: `select e.id as event_id, e."case" as case_id, c.team as team, e.actor_department as from_dept, ts.owner_department as to_dept, e.to_state as to_state,
         ts.response_sla_hours as sla, e.occurred_at as occurred_at,
-        ${dialect.hours(handoffAnsweredAt('e', 'ts'), 'e.occurred_at')} as hours
+        ${options.timed === false ? 'null' : dialect.hours(handoffAnsweredAt('e', 'ts'), 'e.occurred_at')} as hours
       from cc_case_events e
       join cc_workflow_states ts on ts.id = e.to_state
       join cc_cases c on c.id = e."case"
       where e.is_handoff is true and e.is_override is not true and e.occurred_at >= ? and e.occurred_at < ?
         ${where.map((w) => `and ${w}`).join(' ')}${visible.sql}`,
-    bindings: [window.end, window.end, window.start, window.end, ...bindings, ...visible.bindings],
+    bindings: [...(options.timed === false ? [] : [window.end, window.end]), window.start, window.end, ...bindings, ...visible.bindings],
   };
 }

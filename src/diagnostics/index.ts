@@ -2,13 +2,16 @@ import type { Knex } from 'knex';
 import type { ServiceContext } from '../directus/services.ts';
 import { zoned } from '../evaluation/period.ts';
 import type { EvaluationSettings } from '../evaluation/settings.ts';
-import { callerLanguage } from '../i18n/language.ts';
+import { personName } from '../ui/people-names.ts';
+import { callerLanguage, type Language } from '../i18n/language.ts';
 import type { InsightQuery } from '../insights/query.ts';
 import { visibleRows, type Visibility } from '../insights/visibility.ts';
 import { anomalies, type Anomaly } from './anomalies.ts';
 import { atRisk, HISTORY_DAYS, type AtRisk } from './at-risk.ts';
 import { bottlenecks, type Bottleneck } from './bottlenecks.ts';
-import { describeFindings, type Finding } from './findings.ts';
+import { describeDimensionFindings, rankFindings, type DimensionStats } from './dimension-findings.ts';
+import { attendanceByMember, csatGroups, lateTasks, memberLoads, previousWindow, pulseTrend, reopensByResolver, type RowAccess } from './dimensions.ts';
+import { describeFindings, type Finding, type Names } from './findings.ts';
 import { pingPong, type PingPong } from './ping-pong.ts';
 
 export type { Anomaly, AtRisk, Bottleneck, Finding, PingPong };
@@ -26,11 +29,44 @@ export interface Diagnosis {
   ping_pong: PingPong[];
   anomalies: Anomaly[];
   at_risk: AtRisk[];
-  /** One explained statement per bottleneck over its SLA and per ping-pong case, in the caller's language. */
+  /** Ranked, explained statements (the four kinds and the per-dimension findings) in the caller's language. */
   findings: Finding[];
 }
 
 type Ctx = ServiceContext & { db: Knex; settings: EvaluationSettings };
+
+/** Everything a diagnosis is computed from, before it is put into words. */
+export interface DiagnosisStats extends DimensionStats {
+  period: { starts_on: string; ends_on: string };
+  bottlenecks: Bottleneck[];
+  ping_pong: PingPong[];
+  at_risk: AtRisk[];
+}
+
+/** What the viewer may read, per collection the diagnostics look at. */
+export interface DiagnosisAccess {
+  periodEvents: Visibility;
+  recentEvents: Visibility;
+  events: Visibility;
+  cases: Visibility;
+  openCases: Visibility;
+  scores: Visibility;
+  tasks: Visibility;
+  responses: Visibility;
+  participants: Visibility;
+}
+
+export const SEES_EVERYTHING: DiagnosisAccess = {
+  periodEvents: { all: true },
+  recentEvents: { all: true },
+  events: { all: true },
+  cases: { all: true },
+  openCases: { all: true },
+  scores: { all: true },
+  tasks: { all: true },
+  responses: { all: true },
+  participants: { all: true },
+};
 
 export async function diagnose(ctx: Ctx, query: InsightQuery, now: Date = new Date()): Promise<Diagnosis> {
   const { db } = ctx;
@@ -46,28 +82,81 @@ export async function diagnose(ctx: Ctx, query: InsightQuery, now: Date = new Da
   // A viewer who may not read a collection at all sees nothing from it, rather than no answer.
   const visible = (collection: string, filter: Record<string, unknown>): Promise<Visibility> =>
     visibleRows(ctx, collection, filter).catch((error: unknown) => ((error as { code?: unknown }).code === 'FORBIDDEN' ? { all: false as const, ids: [] } : Promise.reject(error)));
+  const before = zoned(previousWindow(query.period), ctx.settings.timeZone);
   // One after another: SQLite serves a single connection, and PostgreSQL keeps a pool free.
   const cases = await visible('cc_cases', {});
-  const periodEvents = await visible('cc_case_events', handoffsBetween(period.start, period.end));
-  const recentEvents = await visible('cc_case_events', handoffsBetween(new Date(now.getTime() - HISTORY_DAYS * 86_400_000), now));
-  const openCases = cases.all ? cases : await visible('cc_cases', { _and: [{ state: { is_terminal: { _eq: false } } }, ...caseScope] });
-  const scores = await visible('cc_evaluation_scores', { _and: [{ cycle: { status: { _eq: 'published' } } }, ...scoreScope] });
-  const inPeriod = { scope, events: periodEvents, cases };
-  const found = { bottlenecks: await bottlenecks(db, period, inPeriod), ping_pong: await pingPong(db, period, inPeriod) };
-  const [departments, states, language] = await Promise.all([
-    db('cc_departments').select('code', 'name_zh', 'name_en'),
-    db('cc_workflow_states').select('id', 'name_zh', 'name_en').whereIn('id', [...new Set(found.bottlenecks.map((b) => b.to_state))]),
-    callerLanguage(db, ctx.accountability?.user),
-  ]);
-  const names = {
-    departments: new Map(departments.map((d: { code: string; name_zh: string; name_en: string | null }) => [d.code, d])),
-    states: new Map(states.map((s: { id: number; name_zh: string; name_en: string | null }) => [Number(s.id), s])),
+  const access: DiagnosisAccess = {
+    cases,
+    periodEvents: await visible('cc_case_events', handoffsBetween(period.start, period.end)),
+    recentEvents: await visible('cc_case_events', handoffsBetween(new Date(now.getTime() - HISTORY_DAYS * 86_400_000), now)),
+    events: await visible('cc_case_events', {}),
+    openCases: cases.all ? cases : await visible('cc_cases', { _and: [{ state: { is_terminal: { _eq: false } } }, ...caseScope] }),
+    scores: await visible('cc_evaluation_scores', { _and: [{ cycle: { status: { _eq: 'published' } } }, ...scoreScope] }),
+    tasks: await visible('cc_tasks', { _and: [{ due_at: { _gte: period.start.toISOString() } }, { due_at: { _lt: period.end.toISOString() } }] }),
+    responses: await visible('cc_survey_responses', { _and: [{ responded_at: { _gte: before.start.toISOString() } }, { responded_at: { _lt: period.end.toISOString() } }] }),
+    participants: await visible('cc_meeting_participants', { _and: [{ meeting: { starts_at: { _gte: period.start.toISOString() } } }, { meeting: { starts_at: { _lt: period.end.toISOString() } } }] }),
   };
+  const stats = await diagnosisStats(db, ctx.settings, query, access, now);
+  const language = await callerLanguage(db, ctx.accountability?.user);
+  const names = await namesFor(db, stats);
+  return {
+    period: stats.period,
+    bottlenecks: stats.bottlenecks,
+    ping_pong: stats.ping_pong,
+    anomalies: [...stats.anomalies],
+    at_risk: stats.at_risk,
+    findings: findingsOf(stats, names, language),
+  };
+}
+
+/** The statistics of a diagnosis over the rows `access` allows, one query after another. */
+export async function diagnosisStats(
+  db: Knex,
+  settings: EvaluationSettings,
+  query: Pick<InsightQuery, 'period' | 'scope'>,
+  access: DiagnosisAccess,
+  now: Date = new Date(),
+  options: { atRisk?: boolean } = {},
+): Promise<DiagnosisStats> {
+  const period = zoned(query.period, settings.timeZone);
+  const scope = query.scope;
+  const inPeriod = { scope, events: access.periodEvents, cases: access.cases };
+  const rowsAccess: RowAccess = { scope, tasks: access.tasks, responses: access.responses, participants: access.participants, events: access.events, cases: access.cases };
   return {
     period: { starts_on: query.period.starts_on, ends_on: query.period.ends_on },
-    ...found,
-    anomalies: await anomalies(db, query.period, scope, scores),
-    at_risk: await atRisk(db, now, { scope, events: recentEvents, cases: openCases }),
-    findings: describeFindings(found.bottlenecks, found.ping_pong, names, language),
+    bottlenecks: await bottlenecks(db, period, inPeriod),
+    ping_pong: await pingPong(db, period, inPeriod),
+    anomalies: await anomalies(db, query.period, scope, access.scores),
+    at_risk: options.atRisk === false ? [] : await atRisk(db, now, { scope, events: access.recentEvents, cases: access.openCases }),
+    late_tasks: await lateTasks(db, period, rowsAccess, now),
+    reopens: await reopensByResolver(db, period, rowsAccess),
+    csat: await csatGroups(db, period, rowsAccess),
+    loads: await memberLoads(db, period, rowsAccess, settings),
+    attendance: await attendanceByMember(db, period, rowsAccess),
+    pulse: await pulseTrend(db, period, rowsAccess, settings.timeZone),
   };
+}
+
+/** The names the statements use: departments, the states, projects, people and products they mention. */
+export async function namesFor(db: Knex, stats: DiagnosisStats): Promise<Names> {
+  const stateIds = [...new Set([...stats.bottlenecks.map((b) => b.to_state), ...stats.reopens.flatMap((r) => (r.state === null ? [] : [r.state]))])];
+  const projectIds = [...new Set(stats.late_tasks.flatMap((t) => (t.project === null ? [] : [t.project])))];
+  const people = [...new Set([...stats.late_tasks.flatMap((t) => (t.assignee === null ? [] : [t.assignee])), ...stats.loads.map((m) => m.user), ...stats.attendance.map((a) => a.user)])];
+  const productIds = [...new Set(stats.csat.flatMap((g) => (g.by === 'product' ? [g.group as number] : [])))];
+  const departments: Array<{ code: string; name_zh: string; name_en: string | null }> = await db('cc_departments').select('code', 'name_zh', 'name_en');
+  const states: Array<{ id: number; name_zh: string; name_en: string | null }> = stateIds.length === 0 ? [] : await db('cc_workflow_states').select('id', 'name_zh', 'name_en').whereIn('id', stateIds);
+  const projects: Array<{ id: number; name: string | null }> = projectIds.length === 0 ? [] : await db('cc_projects').select('id', 'name').whereIn('id', projectIds);
+  const users: Array<{ id: string; first_name: string | null; last_name: string | null }> = people.length === 0 ? [] : await db('directus_users').select('id', 'first_name', 'last_name').whereIn('id', people);
+  const products: Array<{ id: number; name: string | null }> = productIds.length === 0 ? [] : await db('cc_products').select('id', 'name').whereIn('id', productIds);
+  return {
+    departments: new Map(departments.map((d) => [d.code, d])),
+    states: new Map(states.map((s) => [Number(s.id), s])),
+    projects: new Map(projects.map((p) => [Number(p.id), p.name ?? `#${p.id}`])),
+    people: new Map(users.flatMap((u) => (personName(u) === '' ? [] : [[u.id, personName(u)] as const]))),
+    products: new Map(products.map((p) => [Number(p.id), p.name ?? `#${p.id}`])),
+  };
+}
+
+export function findingsOf(stats: DiagnosisStats, names: Names, language: Language): Finding[] {
+  return rankFindings([...describeFindings(stats.bottlenecks, stats.ping_pong, names, language), ...describeDimensionFindings(stats, names, language)]);
 }

@@ -21,8 +21,9 @@ export interface PingPong {
 export async function pingPong(db: Knex, period: ZonedPeriod, restriction: Restriction): Promise<PingPong[]> {
   const p = periodBindings(db, period);
   // Scope picks the cases; the pairs are counted over every visible handoff of those cases in P.
-  const all = timedHandoffs(db, restriction, p, { scoped: false });
-  const scoped = timedHandoffs(db, restriction, p);
+  // Who handed what to whom is all ping-pong needs: no response times.
+  const all = timedHandoffs(db, restriction, p, { scoped: false, timed: false });
+  const scoped = timedHandoffs(db, restriction, p, { timed: false });
   const found = await rows(
     db,
     `with handoffs as materialized (${all.sql}),

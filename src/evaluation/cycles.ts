@@ -19,6 +19,7 @@ import { userCapabilities, userDepartment } from '../organisation/authority-stor
 import { evaluatePeriod, type ScoreRow } from './evaluate.ts';
 import { scorecardNotification, feedbackLanguage } from './feedback.ts';
 import type { Localized } from '../i18n/language.ts';
+import { causedTitle, diagnoseProposals, type ActionDiagnosis } from '../diagnostics/action-diagnosis.ts';
 import { proposeActions } from './improvement.ts';
 import { cyclePeriod, nextCyclePeriod, periodKey, periodName, type Period, type PeriodKind } from './period.ts';
 import { loadScopes, scopeId } from './scopes.ts';
@@ -304,13 +305,27 @@ export async function publishCycle(ctx: PublishContext, cycleId: number, options
     const targets = parseTargets(cycle.targets, ctx.settings.targets);
 
     const proposals = proposeActions(cycle, scores.map(asScoreRow), scopes, targets.improvement_threshold, nextCyclePeriod(cycle.period_kind, cycle));
+    // Each proposal says why (issue 19): the top findings of its scope and dimension, stored once.
+    const diagnoses = await diagnoseProposals(trx, ctx.settings, { starts_on: cycle.starts_on, ends_on: cycle.ends_on }, proposals, now);
+    const causes = new Map<string, Partial<Record<ScoreDimension, { 'zh-CN': string | null; 'en-US': string | null }>>>();
     const dates = dialectOf(trx);
-    for (const proposal of proposals) {
-      await trx('cc_improvement_actions').insert({ ...proposal, due_on: dates.date(proposal.due_on), date_created: toDbTime(trx, now) });
+    for (const [i, proposal] of proposals.entries()) {
+      const diagnosis = diagnoses[i] as ActionDiagnosis;
+      const scope = scopeOf(proposal);
+      causes.set(scope, { ...causes.get(scope), [proposal.dimension]: { 'zh-CN': diagnosis.cause_zh, 'en-US': diagnosis.cause_en } });
+      await trx('cc_improvement_actions').insert({
+        ...proposal,
+        title: causedTitle(proposal.dimension, diagnosis.cause_zh) ?? proposal.title,
+        diagnosis_zh: diagnosis.diagnosis_zh,
+        diagnosis_en: diagnosis.diagnosis_en,
+        diagnosis_evidence: JSON.stringify(diagnosis.diagnosis_evidence),
+        due_on: dates.date(proposal.due_on),
+        date_created: toDbTime(trx, now),
+      });
     }
     const followedUp = previous === null ? 0 : await recordScoresAfter(trx, previous, scores, now);
 
-    const notified = options.notify === false ? [] : await feedBack(ctx, trx, cycle, scopes, scores, previous === null ? null : previousScores, targets.improvement_threshold);
+    const notified = options.notify === false ? [] : await feedBack(ctx, trx, cycle, scopes, scores, previous === null ? null : previousScores, targets.improvement_threshold, causes);
     return { cycle: cycle.id, published_at: now.toISOString(), previous, notified, actions: proposals.length, actions_followed_up: followedUp };
   });
 }
@@ -354,6 +369,7 @@ async function feedBack(
   scores: readonly StoredScore[],
   previousScores: readonly StoredScore[] | null,
   threshold: number,
+  causes: ReadonlyMap<string, Partial<Record<ScoreDimension, { 'zh-CN': string | null; 'en-US': string | null }>>>,
 ): Promise<string[]> {
   const managers = [...new Set(scopes.map((s) => s.manager).filter((m): m is string => m !== null))];
   if (managers.length === 0) return [];
@@ -376,6 +392,7 @@ async function feedBack(
       scores: byDimension,
       previous: before,
       threshold,
+      causes: Object.fromEntries(Object.entries(causes.get(id) ?? {}).map(([d, c]) => [d, c?.[language] ?? null])),
       // The scorecard in Studio: the head's department dashboard, the lead's team dashboard.
       link: `${ctx.publicUrl.replace(/\/$/, '')}/admin/insights/${scorecardDashboard(scope.kind)}`,
     });

@@ -24,6 +24,8 @@ export interface ScorecardFeedback {
   /** Scores of the previous published cycle of the same kind; null when there is none. */
   previous: Partial<Record<ScoreDimension, number | null>> | null;
   threshold: number;
+  /** The one-line diagnosed cause of each low dimension, in the recipient's language (issue 19). */
+  causes?: Partial<Record<ScoreDimension, string | null>>;
   /** Studio address of the scorecard. */
   link: string;
 }
@@ -59,5 +61,12 @@ export function scorecardNotification(f: ScorecardFeedback): { subject: string; 
   const outro = zh
     ? `${f.previous ? '' : '这是该类周期的第一次评估,暂无上期对比。'}低于 ${f.threshold} 分的维度(加粗)已提出改进措施,由您负责跟进。[查看评分卡](${f.link})`
     : `${f.previous ? '' : 'This is the first evaluation of its kind, so there is no change to show. '}Dimensions under ${f.threshold} (bold) have proposed improvement actions for you to follow up. [Open the scorecard](${f.link})`;
-  return { subject, message: [intro, '', header, '|---|---:|---:|', ...rows, '', outro].join('\n') };
+  // Under the table, the cause of each low score (text: it names departments, people and products).
+  const causes = SCORE_DIMENSIONS.flatMap((d) => {
+    const cause = f.causes?.[d];
+    const low = d !== 'overall' && typeof f.scores[d] === 'number' && (f.scores[d] as number) < f.threshold;
+    return low && cause ? [`- **${zh ? DIMENSION_NAMES[d].zh : DIMENSION_NAMES[d].en}**${zh ? ':' : ': '}${md(cause)}`] : [];
+  });
+  const why = causes.length === 0 ? [] : ['', zh ? '低分原因:' : 'Why the low scores:', ...causes];
+  return { subject, message: [intro, '', header, '|---|---:|---:|', ...rows, ...why, '', outro].join('\n') };
 }

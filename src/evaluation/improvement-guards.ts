@@ -5,10 +5,11 @@ import { ActionManagedError } from '../errors.ts';
  * An improvement action is what publishing a cycle proposed for one scope × dimension under the
  * threshold (publishCycle writes it, and the next publication its `score_after`, through the
  * server's own path). Which cycle, scope and dimension it answers and the scores before and after
- * are therefore the server's on every write path, admins included, like the scores themselves
+ * are therefore the server's on every write path, admins included, and so is the diagnosis stored
+ * with it at publication (frozen with the cycle: never recomputed), like the scores themselves
  * (`refuseScoreWrite`); people work the rest: title, description, owner, due date, status.
  */
-export const ACTION_MANAGED_FIELDS = ['cycle', 'scope_kind', 'department', 'team', 'dimension', 'score_before', 'score_after'] as const;
+export const ACTION_MANAGED_FIELDS = ['cycle', 'scope_kind', 'department', 'team', 'dimension', 'score_before', 'score_after', 'diagnosis_zh', 'diagnosis_en', 'diagnosis_evidence'] as const;
 
 type Payload = Record<string, unknown>;
 

@@ -183,6 +183,40 @@ describe('two instances on one PostgreSQL database and one Redis', () => {
     expect(Number(notices[0]?.['n'])).toBe(2);
   });
 
+  it('the SLA schedule, firing on both, warns the owning head once of a case at risk of a breach, before it breaches', async () => {
+    const head = await staff('tech', a.server.url, 'tech-head');
+    await ok(call(a.server.url, 'PATCH', '/items/cc_departments/tech', adminA, { head: head.id }));
+    const agent = await staff('service', b.server.url, 'svc-warned');
+    const states: Array<{ id: number; key: string; response_sla_hours: number }> = await db('cc_workflow_states').where('workflow', complaint).select('id', 'key', 'response_sla_hours');
+    const received = states.find((s) => s.key === 'received')!;
+    const escalated = states.find((s) => s.key === 'escalated')!;
+    const sla = Number(escalated.response_sla_hours);
+    // Now: a case with tech for an hour less than the SLA, its history and state written together
+    // (first: with no history yet, nothing is at risk while it waits in received).
+    const id = await newCase(b.server.url, agent.token, '即将超时事项');
+    const entered = toDbTime(db, new Date(Date.now() - (sla - 1) * HOUR));
+    await db.transaction(async (trx) => {
+      await trx('cc_case_events').insert({ case: id, from_state: received.id, to_state: escalated.id, actor_department: 'service', occurred_at: entered, is_handoff: true, is_override: false });
+      await trx('cc_cases').where('id', id).update({ state: escalated.id, state_entered_at: entered });
+    });
+    // The past 90 days: 12 handoffs into escalated, each answered by tech 10 h after the SLA.
+    const past = Date.now() - 20 * 24 * HOUR;
+    for (let i = 0; i < 12; i += 1) {
+      const id = await newCase(b.server.url, agent.token, `预警历史 ${i}`);
+      await db('cc_case_events').insert([
+        { case: id, from_state: received.id, to_state: escalated.id, actor_department: 'service', occurred_at: toDbTime(db, new Date(past + i * HOUR)), is_handoff: true, is_override: false },
+        { case: id, from_state: escalated.id, to_state: received.id, actor_department: 'tech', occurred_at: toDbTime(db, new Date(past + i * HOUR + (sla + 10) * HOUR)), is_handoff: true, is_override: false },
+      ]);
+    }
+    await expect.poll(async () => (await db('cc_sla_breaches').where('case', id).select('kind')).map((r: { kind: string }) => r.kind), { timeout: 20_000, interval: 250 }).toEqual(['at_risk']);
+    // Several more ticks on each instance change nothing.
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    expect((await db('cc_sla_breaches').where('case', id).select('kind')).map((r: { kind: string }) => r.kind)).toEqual(['at_risk']);
+    const notices: Array<{ message: string }> = await db('directus_notifications').where({ recipient: head.id, collection: 'cc_cases', item: String(id) }).select('message');
+    expect(notices).toHaveLength(1);
+    expect(notices[0]!.message).toContain('过去 90 天这一状态的交接有');
+  });
+
   it('the evaluation schedule, firing on both every second, makes one cycle of the month just ended and runs it once', async () => {
     const cyclesOfMonth = () => db('cc_evaluation_cycles').where('period_kind', 'monthly').select('id', 'period_key', 'computed_at');
     await expect.poll(async () => (await cyclesOfMonth()).filter((c: { computed_at: unknown }) => c.computed_at !== null).length, { timeout: 20_000, interval: 250 }).toBe(1);

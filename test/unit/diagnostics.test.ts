@@ -198,6 +198,17 @@ describe('at risk', () => {
     expect(found.map((r) => [r.case, r.breach_probability])).toEqual([[2, 0.75]]);
   });
 
+  it('does not count a past time equal to the time waited as above it, nor mix the states', async () => {
+    // h = 5: the two past 5 h answers are not above it; 10 are, 9 of them over 8 h → 0.9.
+    await history([5, 5, 6, 9, 10, 11, 12, 20, 30, 40, 50, 60]);
+    await addCase(1, { state: STATE.escalated, entered: '2026-10-20T07:00:00+08:00' });
+    // Another state's open case and history stay apart.
+    await addCase(2, { state: STATE.received, entered: '2026-10-20T11:00:00+08:00' });
+    const candidates = await atRiskCandidates(db, NOW, COMPANY);
+    expect(candidates.find((c) => c.case === 1)).toMatchObject({ comparable: 12, over_elapsed: 10, over_sla: 9, breach_probability: 0.9 });
+    expect(candidates.find((c) => c.case === 2)).toMatchObject({ comparable: 0, over_elapsed: 0, over_sla: 0, breach_probability: null });
+  });
+
   it('is null with fewer than 10 comparable handoffs, and then not listed', async () => {
     await history([9, 10, 11, 12, 20, 30, 40, 50, 60]);
     await addCase(1, { state: STATE.escalated, entered: '2026-10-20T07:00:00+08:00' });

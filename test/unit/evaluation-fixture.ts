@@ -18,6 +18,8 @@ export async function metricsDatabase(): Promise<Knex> {
     t.string('id').primary();
     t.string('status').defaultTo('active');
     t.string('cc_department');
+    t.string('first_name');
+    t.string('last_name');
   });
   await db.schema.createTable('cc_departments', (t) => {
     t.string('code').primary();
@@ -61,6 +63,7 @@ export async function metricsDatabase(): Promise<Knex> {
     t.integer('team');
     stamp(t, 'opened_at');
     t.integer('state');
+    t.integer('customer');
     stamp(t, 'state_entered_at');
   });
   await db.schema.createTable('cc_case_events', (t) => {
@@ -75,6 +78,7 @@ export async function metricsDatabase(): Promise<Knex> {
   });
   await db.schema.createTable('cc_projects', (t) => {
     t.increments('id');
+    t.string('name');
     t.integer('team');
   });
   await db.schema.createTable('cc_meetings', (t) => {
@@ -93,6 +97,7 @@ export async function metricsDatabase(): Promise<Knex> {
     t.integer('project');
     t.integer('meeting');
     t.string('department');
+    t.string('assignee');
     stamp(t, 'due_at');
     stamp(t, 'done_at');
     t.float('logged_hours');
@@ -101,6 +106,16 @@ export async function metricsDatabase(): Promise<Knex> {
     t.increments('id');
     t.string('kind');
     t.integer('team');
+    t.integer('case');
+  });
+  await db.schema.createTable('cc_products', (t) => {
+    t.increments('id');
+    t.string('name');
+  });
+  await db.schema.createTable('cc_purchases', (t) => {
+    t.increments('id');
+    t.integer('customer');
+    t.integer('product');
   });
   await db.schema.createTable('cc_survey_responses', (t) => {
     t.increments('id');

@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { dependencyOrder } from '../../host/demo-writer.ts';
 import { generateDemoCompany } from '../../src/demo/generator.ts';
+import { parsePlantKinds, plantProblems } from '../../src/demo/plant.ts';
 import type { DemoPlan, DemoWorld, Row, TablePlan } from '../../src/demo/plan.ts';
 import { Random } from '../../src/demo/random.ts';
 import { DEPARTMENTS } from '../../src/organisation/reference-data.ts';
@@ -362,5 +363,50 @@ describe('Random', () => {
     const a = new Random(99);
     const b = new Random(99);
     expect(Array.from({ length: 20 }, () => a.next())).toEqual(Array.from({ length: 20 }, () => b.next()));
+  });
+});
+
+describe('plantProblems', () => {
+  const planted = generateDemoCompany(buildWorld(), { seed: SEED, scale: 2 });
+  const report = plantProblems(planted, world, parsePlantKinds('all'), 2);
+  const cases = rowsOf(planted, 'cc_cases').filter((c) => String(c['title']).startsWith('[plant:'));
+  const events = rowsOf(planted, 'cc_case_events');
+
+  it('plants the slow pair, ping-pong and at-risk cases between the departments of a real handoff and its way back, and one overloaded person', () => {
+    expect(report.pair).toMatchObject({ from: 'marketing', to: 'tech', month: { starts_on: '2026-10-01', ends_on: '2026-11-01' } });
+    const count = (kind: string) => cases.filter((c) => String(c['title']).startsWith(`[plant:${kind}]`)).length;
+    expect([count('slow_pair'), count('ping_pong'), count('breach')]).toEqual([24, 3, 3]);
+    const overload = rowsOf(planted, 'cc_tasks').filter((t) => String(t['title']).startsWith('[plant:overload]'));
+    expect(overload).toHaveLength(1);
+    expect(overload[0]).toMatchObject({ assignee: report.overloaded, department: 'tech', logged_hours: 1760 });
+    expect(() => parsePlantKinds('slow_pair,weather')).toThrow('weather');
+  });
+
+  it('takes only legal transitions, by people of departments holding them, in time order, and leaves at-risk cases short of their SLA', () => {
+    const problems: string[] = [];
+    for (const c of cases) {
+      const id = c['id'] as number;
+      const workflow = workflowById.get(c['workflow'] as number)!;
+      const transitions = new Map(workflow.transitions.map((t) => [t.id, t]));
+      const states = new Map(workflow.states.map((s) => [s.id, s]));
+      const mine = events.filter((e) => e['case'] === id);
+      if (mine[0]?.['to_state'] !== workflow.states.find((s) => s.is_initial)?.id) problems.push(`case ${id}: does not open in the initial state`);
+      for (let i = 1; i < mine.length; i += 1) {
+        const e = mine[i]!;
+        const t = transitions.get(e['transition'] as number);
+        if (!t || t.from_state !== e['from_state'] || t.to_state !== e['to_state'] || e['from_state'] !== mine[i - 1]!['to_state']) problems.push(`case ${id} event ${i}: not a legal step`);
+        else if (!(world.capabilities[e['actor_department'] as string] ?? []).includes(t.capability)) problems.push(`case ${id} event ${i}: ${String(e['actor_department'])} lacks ${t.capability}`);
+        if (departmentOf.get(e['actor'] as string) !== e['actor_department']) problems.push(`case ${id} event ${i}: actor not in department`);
+        if (e['is_handoff'] !== (states.get(e['from_state'] as number)?.owner_department !== states.get(e['to_state'] as number)?.owner_department)) problems.push(`case ${id} event ${i}: is_handoff`);
+        if (ms(e['occurred_at']) <= ms(mine[i - 1]!['occurred_at'])) problems.push(`case ${id} event ${i}: not after the previous`);
+      }
+      if (c['state'] !== mine[mine.length - 1]?.['to_state']) problems.push(`case ${id}: state is not where its history ends`);
+      if (String(c['title']).startsWith('[plant:breach]')) {
+        const sla = states.get(c['state'] as number)!.response_sla_hours;
+        const waited = (NOW.getTime() - ms(c['state_entered_at'])) / HOUR;
+        if (!(waited > 0.5 * sla && waited < sla)) problems.push(`case ${id}: waited ${waited} h of ${sla}`);
+      }
+    }
+    expect(problems).toEqual([]);
   });
 });

@@ -42,12 +42,15 @@ describe('markdownText: notification text that Markdown and HTML read literally'
       language: 'zh-CN',
       cycle: { name: MARKUP, period_kind: 'monthly', starts_on: '2026-11-01', ends_on: '2026-12-01' },
       scope: { name: MARKUP, name_en: null, kind: 'team' },
-      scores: { overall: 50 },
+      scores: { overall: 50, communication: 40 },
       previous: null,
       threshold: 60,
+      causes: { communication: MARKUP },
       link: 'http://localhost/admin/insights/x',
     });
     for (const message of [handoff.message, escalation.message, scorecard.message]) expect(message).not.toMatch(/(^|[^\\])</);
+    // The diagnosed cause under a low score is written as text too.
+    expect(scorecard.message).toContain('低分原因');
   });
 });
 

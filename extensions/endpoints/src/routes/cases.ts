@@ -1,6 +1,7 @@
 import { availableTransitions, transitionCase } from '../../../../src/workflows/case-workflow.ts';
 import { overrideCaseState, repairCaseEvent } from '../../../../src/workflows/admin-repairs.ts';
 import { escalateSlaBreaches } from '../../../../src/workflows/sla-escalation.ts';
+import { warnAtRiskCases } from '../../../../src/diagnostics/early-warning.ts';
 import { recordUnrecordedStateChanges } from '../../../../src/workflows/state-audit.ts';
 import { AdminOnlyError, InvalidPayloadError } from '../../../../src/errors.ts';
 import { loadFieldSpecs } from '../../../../src/validation/field-values.ts';
@@ -77,7 +78,9 @@ export function registerCaseRoutes({ router, services, getSchema, database, env,
     '/sla/escalate',
     wrap(async (req, res) => {
       if (!req.accountability?.admin) throw new AdminOnlyError({ action: { 'zh-CN': '手动执行时限升级', 'en-US': 'run the SLA escalation by hand' } });
-      res.json({ data: await escalateSlaBreaches({ db: database, services, schema: await getSchema() }) });
+      const ctx = { db: database, services, schema: await getSchema() };
+      const report = await escalateSlaBreaches(ctx);
+      res.json({ data: { ...report, warned: (await warnAtRiskCases(ctx)).warned } });
     }),
   );
 

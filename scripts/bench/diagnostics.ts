@@ -1,0 +1,116 @@
+/**
+ * `npm run bench -- diagnostics [--scales 10,100] [--requests 5] [--fresh]`: builds companies with
+ * every kind of problem planted (src/demo/plant.ts; on SQLite in .data/bench-planted-scale-N),
+ * evaluates and publishes their history, then asks GET /concord/insights/diagnostics for the planted
+ * month, as an admin (every row) and as the receiving department's head (their rows, as Directus
+ * decides), for the company and for that department. Prints per planted kind its recall — planted
+ * problems found among the top 3 of their kind in their department's diagnosis (the slow pair among
+ * the bottlenecks, the bounced cases among the ping-pong cases, the overloaded person among the
+ * over-capacity findings, the cases heading for a breach among the at-risk cases, the drop among the
+ * anomalies) — and the planted share of the top 3 findings of the planted dimensions, and the median
+ * time of one call.
+ */
+import { parseArgs } from 'node:util';
+import { adminApi } from '../../host/admin-api.ts';
+import { freePort, startDirectus } from '../../host/directus.ts';
+import { seedEvaluatedHistory } from '../../host/seed-evaluations.ts';
+import { PLANT_KINDS } from '../../src/demo/plant.ts';
+import { companyOf } from './company.ts';
+
+const { values } = parseArgs({ options: { scales: { type: 'string', default: '10,100' }, requests: { type: 'string', default: '5' }, fresh: { type: 'boolean', default: false } } });
+const SCALES = (values.scales ?? '10,100').split(',').map(Number);
+const REQUESTS = Number(values.requests);
+
+interface Finding {
+  kind: string;
+  dimension: string;
+  title: string;
+  evidence: { cases: number[]; tasks?: number[]; people?: string[] };
+}
+interface Diagnosis {
+  bottlenecks: Array<{ from_department: string; to_department: string; to_state: number; cases: number[] }>;
+  ping_pong: Array<{ case: number; bounces: number }>;
+  anomalies: Array<{ period_kind: string; scope_kind: string; scope: string; dimension: string; deviation: number }>;
+  at_risk: Array<{ case: number }>;
+  findings: Finding[];
+}
+
+async function main(): Promise<void> {
+  const rows: string[] = [];
+  for (const scale of SCALES) {
+    const company = await companyOf(scale, values.fresh, PLANT_KINDS);
+    const planted = company.planted;
+    if (!planted?.pair) throw new Error(`nothing was planted into the scale-${scale} company`);
+    const settings = company.settings;
+    settings.directus['PORT'] = String(await freePort());
+    const server = await startDirectus(settings.directus);
+    try {
+      const api = adminApi(server.url, settings.adminToken as string);
+      const started = Date.now();
+      const published = await seedEvaluatedHistory(api, 'Asia/Shanghai');
+      if (published > 0) console.log(`  evaluated and published ${published} cycles of the scale-${scale} company in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      const { from, to, month } = planted.pair;
+      const plantedCases = async (kind: string) =>
+        (await api.get<Array<{ id: number }>>('/items/cc_cases', { filter: { title: { _starts_with: `[plant:${kind}]` } }, fields: 'id', limit: -1 })).map((c) => c.id);
+      const [pingPongCases, breachCases] = [await plantedCases('ping_pong'), await plantedCases('breach')];
+      const [head] = await api.get<Array<{ head: { email: string } | null }>>('/items/cc_departments', { filter: { code: { _eq: to } }, fields: 'head.email' });
+      const headToken = head?.head ? await login(server.url, head.head.email, settings.staffPassword) : null;
+      const query = `starts_on=${month.starts_on}&ends_on=${month.ends_on}`;
+      const ask = async (token: string, scope: string): Promise<{ data: Diagnosis; ms: number }> => {
+        const times: number[] = [];
+        let data: Diagnosis | null = null;
+        for (let i = 0; i < REQUESTS; i += 1) {
+          const t = performance.now();
+          const response = await fetch(`${server.url}/concord/insights/diagnostics?${query}${scope}`, { headers: { authorization: `Bearer ${token}` } });
+          if (!response.ok) throw new Error(`diagnostics ${scope}: ${response.status} ${await response.text()}`);
+          data = ((await response.json()) as { data: Diagnosis }).data;
+          times.push(performance.now() - t);
+        }
+        times.sort((a, b) => a - b);
+        return { data: data as Diagnosis, ms: times[Math.floor((times.length - 1) / 2)] as number };
+      };
+      const admin = settings.adminToken as string;
+      const companyCall = await ask(admin, '&scope_kind=company');
+      const departmentCall = await ask(admin, `&scope_kind=department&scope=${to}`);
+      const headCall = headToken ? await ask(headToken, `&scope_kind=department&scope=${to}`) : null;
+      const d = departmentCall.data;
+      const ofKind = (kind: string) => d.findings.filter((f) => f.kind === kind);
+      const inTop3 = <T>(list: readonly T[], hit: (item: T) => boolean) => list.slice(0, 3).some(hit);
+      const recall: Record<string, number> = {
+        slow_pair: inTop3(d.bottlenecks, (b) => b.from_department === from && b.to_department === to && b.to_state === planted.pair!.state) ? 1 : 0,
+        ping_pong: pingPongCases.filter((id) => d.ping_pong.slice(0, 3).some((p) => p.case === id)).length / Math.max(1, pingPongCases.length),
+        drop: d.anomalies.some((a) => a.period_kind === 'monthly' && a.scope === to && a.dimension === 'communication' && a.deviation < 0) ? 1 : 0,
+        overload: inTop3(ofKind('over_capacity'), (f) => (f.evidence.people ?? []).includes(planted.overloaded ?? '')) ? 1 : 0,
+        breach: breachCases.filter((id) => d.at_risk.slice(0, 3).some((r) => r.case === id)).length / Math.max(1, breachCases.length),
+      };
+      // Cases closer to their SLA rightly rank above the planted ones: also say whether they are listed at all.
+      const breachListed = breachCases.filter((id) => d.at_risk.some((r) => r.case === id)).length / Math.max(1, breachCases.length);
+      // Of the top 3 findings in each planted dimension, those that are a planted problem.
+      const plantedCaseIds = new Set([...pingPongCases, ...breachCases, ...(await plantedCases('slow_pair'))]);
+      const isPlanted = (f: Finding) =>
+        f.evidence.cases.some((id) => plantedCaseIds.has(id)) || (f.evidence.people ?? []).includes(planted.overloaded ?? '') || (f.kind === 'anomaly' && f.dimension === 'communication');
+      const top = ['communication', 'utilisation'].flatMap((dimension) => d.findings.filter((f) => f.dimension === dimension).slice(0, 3));
+      const plantedShare = top.length === 0 ? 0 : top.filter(isPlanted).length / top.length;
+      rows.push(
+        `  scale ${String(scale).padEnd(4)} ${Object.entries(recall).map(([k, v]) => `${k} ${v.toFixed(2)}`).join('  ')} (listed ${breachListed.toFixed(2)}, ${d.at_risk.length} at risk)  | planted share of top 3 ${plantedShare.toFixed(2)} | company ${companyCall.ms.toFixed(0)} ms, ${to} ${departmentCall.ms.toFixed(0)} ms${headCall ? `, ${to} as its head ${headCall.ms.toFixed(0)} ms` : ''}`,
+      );
+      console.log(rows[rows.length - 1]);
+    } finally {
+      await server.stop();
+      await company.close();
+    }
+  }
+  console.log(`Diagnostics on planted problems (${PLANT_KINDS.join(', ')}), SQLite, median of ${REQUESTS} calls, ${new Date().toISOString()}`);
+  for (const row of rows) console.log(row);
+}
+
+async function login(url: string, email: string, password: string): Promise<string> {
+  const response = await fetch(`${url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  if (!response.ok) throw new Error(`Signing in ${email}: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { data: { access_token: string } }).data.access_token;
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message.slice(0, 2000) : error);
+  process.exit(1);
+});

@@ -1,0 +1,397 @@
+import type { Knex } from 'knex';
+import { isSqlite } from '../directus/time.ts';
+import { addDays, daysBetween, isoDate, workingDays, zoned, type ZonedPeriod } from '../evaluation/period.ts';
+import { count, dialectOf, inIds, num, periodBindings, rows } from '../evaluation/sql.ts';
+import type { InsightScope } from '../insights/query.ts';
+import type { Visibility } from '../insights/visibility.ts';
+
+/**
+ * The per-dimension diagnostics beyond the four defined kinds (issue 19 item 1): grouped statistics
+ * computed by the database over exactly the rows the viewer may read, each group listed only when
+ * it shows a problem by the rules below, with the ids behind it. They are turned into explained
+ * statements by `dimension-findings.ts`.
+ *
+ * - execution — late tasks by (project, assignee): tasks due in P (scope as §2) that are late — done
+ *   after `due_at`, or not done and due before min(now, end of P); `late_hours` = Σ (done_at or now)
+ *   − due_at. Reopens by (resolving department, resolved state): reopens in P (§2; override rows
+ *   ignored) grouped by the department and the `to_state` of the latest resolution before them.
+ * - satisfaction — the CSAT (1–5) of responses in P (§3 scope) whose survey names a case, grouped by
+ *   the case's handoff count (0, 1, 2, 3+; non-override handoffs up to the response), by product (the
+ *   products the case's customer bought, each once) and by workflow path (the departments receiving
+ *   its handoffs, in order); each group against all other responses of the scope. A group is listed
+ *   when it and the rest both have at least MIN_RESPONSES responses and it scores at least MIN_GAP
+ *   points lower.
+ * - utilisation — per member (department: its active users; team: its members during P; company:
+ *   every assignee), the hours logged on their tasks due in P against their capacity (workday hours ×
+ *   working days of P): over when logged > capacity (impact logged − capacity), under when they have
+ *   tasks yet log less than half the target utilisation (impact target × capacity − logged).
+ * - cohesion — attendance by member: invitations to meetings starting in P (§5 scope), listed when at
+ *   least MIN_MISSED missed and fewer than half attended. Pulse trend: the pulse score (§5) of P
+ *   against the period of the same length just before it, listed when it fell by PULSE_DROP points
+ *   or more with at least MIN_RESPONSES responses on each side.
+ */
+
+export const MIN_RESPONSES = 3;
+export const MIN_GAP = 0.5;
+export const MIN_MISSED = 2;
+export const PULSE_DROP = 10;
+
+/** Rows the viewer may read for the dimension diagnostics. */
+export interface RowAccess {
+  scope: InsightScope;
+  /** `cc_tasks` due in P. */
+  tasks: Visibility;
+  /** `cc_survey_responses` answered in the period before P and in P. */
+  responses: Visibility;
+  /** `cc_meeting_participants` of meetings starting in P. */
+  participants: Visibility;
+  /** `cc_case_events` (all of them: reopens, resolutions and the handoffs of a case). */
+  events: Visibility;
+  /** `cc_cases`: only these are named. */
+  cases: Visibility;
+}
+
+export const READ_ALL: Omit<RowAccess, 'scope'> = { tasks: { all: true }, responses: { all: true }, participants: { all: true }, events: { all: true }, cases: { all: true } };
+
+function visible(db: Knex, visibility: Visibility, column: string): { sql: string; bindings: unknown[] } {
+  if (visibility.all) return { sql: '', bindings: [] };
+  const list = inIds(db, column, visibility.ids);
+  return { sql: ` and ${list.sql}`, bindings: [list.binding] };
+}
+
+const caseNamed = (db: Knex, access: RowAccess, column: string) => visible(db, access.cases, column);
+
+function appendIds<K>(map: Map<K, number[]>, key: K, id: number): void {
+  const list = map.get(key) ?? [];
+  list.push(id);
+  map.set(key, list);
+}
+
+// ---- execution ----
+
+export interface LateTasks {
+  project: number | null;
+  assignee: string | null;
+  due: number;
+  late: number;
+  late_hours: number;
+  tasks: number[];
+}
+
+export async function lateTasks(db: Knex, period: ZonedPeriod, access: RowAccess, now: Date): Promise<LateTasks[]> {
+  const dialect = dialectOf(db);
+  const p = periodBindings(db, period);
+  const cutoff = dialect.instant(now < period.end ? now : period.end);
+  const nowAt = dialect.instant(now);
+  const scope: string[] = [];
+  const scopeBindings: unknown[] = [];
+  if (access.scope.kind === 'department') {
+    scope.push('t.department = ?');
+    scopeBindings.push(access.scope.key);
+  } else if (access.scope.kind === 'team') {
+    scope.push('(p.team = ? or m.team = ?)');
+    scopeBindings.push(access.scope.key, access.scope.key);
+  }
+  const seen = visible(db, access.tasks, 't.id');
+  const param = isSqlite(db) ? '?' : 'cast(? as timestamptz)';
+  const body = `select t.id as task_id, t.project as project, t.assignee as assignee,
+      case when (t.done_at is not null and t.done_at > t.due_at) or (t.done_at is null and t.due_at < ${param}) then 1 else 0 end as late,
+      ${dialect.hours(`coalesce(t.done_at, ${param})`, 't.due_at')} as over_hours
+    from cc_tasks t
+    left join cc_projects p on p.id = t.project
+    left join cc_meetings m on m.id = t.meeting
+    where t.due_at >= ? and t.due_at < ? ${scope.map((s) => `and ${s}`).join(' ')}${seen.sql}`;
+  const bindings = [cutoff, nowAt, p.start, p.end, ...scopeBindings, ...seen.bindings];
+  const groups = await rows(
+    db,
+    `with due as materialized (${body})
+    select project, assignee, count(*) as due, sum(late) as late, sum(case when late = 1 then over_hours else 0 end) as late_hours
+    from due group by project, assignee having sum(late) > 0`,
+    bindings,
+  );
+  const ids = await rows(db, `with due as materialized (${body}) select project, assignee, task_id from due where late = 1 order by task_id`, bindings);
+  const key = (row: Record<string, unknown>) => `${String(row['project'] ?? '')}\u0000${String(row['assignee'] ?? '')}`;
+  const tasksOf = new Map<string, number[]>();
+  for (const row of ids) appendIds(tasksOf, key(row), Number(row['task_id']));
+  return groups
+    .map((row) => ({
+      project: row['project'] === null || row['project'] === undefined ? null : Number(row['project']),
+      assignee: (row['assignee'] as string | null | undefined) ?? null,
+      due: count(row['due']),
+      late: count(row['late']),
+      late_hours: count(row['late_hours']),
+      tasks: tasksOf.get(key(row)) ?? [],
+    }))
+    .sort((a, b) => b.late - a.late || b.late_hours - a.late_hours || String(a.assignee).localeCompare(String(b.assignee)) || (a.project ?? 0) - (b.project ?? 0));
+}
+
+export interface Reopens {
+  department: string | null;
+  state: number | null;
+  reopens: number;
+  cases: number[];
+}
+
+export async function reopensByResolver(db: Knex, period: ZonedPeriod, access: RowAccess): Promise<Reopens[]> {
+  const p = periodBindings(db, period);
+  const seenReopen = visible(db, access.events, 'e.id');
+  const seenResolution = visible(db, access.events, 'r.id');
+  const scoped = access.scope.kind === 'department' ? ' and rr.actor_department = ?' : access.scope.kind === 'team' ? ' and x.team = ?' : '';
+  const scopeBindings = access.scope.kind === 'company' ? [] : [access.scope.key];
+  const named = caseNamed(db, access, 'case_id');
+  const body = `select x.case_id as case_id, rr.actor_department as department, rr.to_state as state
+    from (
+      select e."case" as case_id, c.team as team,
+        (
+          select r.id from cc_case_events r
+          join cc_workflow_transitions rt on rt.id = r.transition
+          where r."case" = e."case" and rt.is_resolution is true and r.is_override is not true and r.occurred_at < e.occurred_at${seenResolution.sql}
+          order by r.occurred_at desc, r.id desc
+          limit 1
+        ) as resolution
+      from cc_case_events e
+      join cc_workflow_transitions tr on tr.id = e.transition
+      join cc_cases c on c.id = e."case"
+      where tr.is_reopen is true and e.is_override is not true and e.occurred_at >= ? and e.occurred_at < ?${seenReopen.sql}
+    ) x
+    left join cc_case_events rr on rr.id = x.resolution
+    where 1 = 1${scoped}`;
+  const bindings = [...seenResolution.bindings, p.start, p.end, ...seenReopen.bindings, ...scopeBindings];
+  const groups = await rows(db, `with reopened as materialized (${body}) select department, state, count(*) as reopens from reopened group by department, state`, bindings);
+  const ids = await rows(db, `with reopened as materialized (${body}) select distinct department, state, case_id from reopened where 1 = 1${named.sql} order by case_id`, [...bindings, ...named.bindings]);
+  const key = (row: Record<string, unknown>) => `${String(row['department'] ?? '')}\u0000${String(row['state'] ?? '')}`;
+  const casesOf = new Map<string, number[]>();
+  for (const row of ids) appendIds(casesOf, key(row), Number(row['case_id']));
+  return groups
+    .map((row) => ({
+      department: (row['department'] as string | null | undefined) ?? null,
+      state: row['state'] === null || row['state'] === undefined ? null : Number(row['state']),
+      reopens: count(row['reopens']),
+      cases: casesOf.get(key(row)) ?? [],
+    }))
+    .sort((a, b) => b.reopens - a.reopens || String(a.department).localeCompare(String(b.department)) || (a.state ?? 0) - (b.state ?? 0));
+}
+
+// ---- satisfaction ----
+
+export type CsatGrouping = 'handoffs' | 'product' | 'path';
+
+export interface CsatGroup {
+  by: CsatGrouping;
+  /** The handoff count (3 meaning 3 or more), the product id, or the path of department keys. */
+  group: number | string[];
+  responses: number;
+  mean: number;
+  others_responses: number;
+  others_mean: number;
+  /** others_mean − mean, in CSAT points (1–5). */
+  gap: number;
+  cases: number[];
+}
+
+export async function csatGroups(db: Knex, period: ZonedPeriod, access: RowAccess): Promise<CsatGroup[]> {
+  const p = periodBindings(db, period);
+  const scope = access.scope.kind === 'department' ? ' and r.department = ?' : access.scope.kind === 'team' ? ' and s.team = ?' : '';
+  const scopeBindings = access.scope.kind === 'company' ? [] : [access.scope.key];
+  const seen = visible(db, access.responses, 'r.id');
+  const seenHandoff = visible(db, access.events, 'h.id');
+  const seenPath = visible(db, access.events, 'e.id');
+  const answered = `select r.id as response_id, r.csat as csat, s."case" as case_id, r.responded_at as responded_at
+    from cc_survey_responses r join cc_surveys s on s.id = r.survey
+    where s.kind = 'csat' and r.csat is not null and r.responded_at >= ? and r.responded_at < ?${scope}${seen.sql}`;
+  const answeredBindings = [p.start, p.end, ...scopeBindings, ...seen.bindings];
+  const totals = await rows(db, `select count(*) as n, sum(csat) as total from (${answered}) a`, answeredBindings);
+  const totalN = count(totals[0]?.['n']);
+  const totalSum = count(totals[0]?.['total']);
+  if (totalN < 2 * MIN_RESPONSES) return [];
+  const grouped = `with answered as materialized (${answered}),
+    by_handoffs as (
+      select a.response_id, a.csat, a.case_id, cast((
+        select case when count(*) >= 3 then 3 else count(*) end from cc_case_events h
+        where h."case" = a.case_id and h.is_handoff is true and h.is_override is not true and h.occurred_at <= a.responded_at${seenHandoff.sql}
+      ) as text) as grp
+      from answered a where a.case_id is not null
+    ),
+    paths as (
+      select e."case" as case_id, string_agg(st.owner_department, '>' order by e.occurred_at, e.id) as path
+      from cc_case_events e join cc_workflow_states st on st.id = e.to_state
+      where e.is_handoff is true and e.is_override is not true and e."case" in (select case_id from answered)${seenPath.sql}
+      group by e."case"
+    ),
+    by_path as (
+      select a.response_id, a.csat, a.case_id, pa.path as grp from answered a join paths pa on pa.case_id = a.case_id
+    ),
+    by_product as (
+      select a.response_id, a.csat, a.case_id, cast(pu.product as text) as grp
+      from answered a join cc_cases c on c.id = a.case_id
+      join (select distinct customer, product from cc_purchases where product is not null) pu on pu.customer = c.customer
+    ),
+    grouped as (
+      select 'handoffs' as by_kind, grp, response_id, csat, case_id from by_handoffs
+      union all select 'path', grp, response_id, csat, case_id from by_path
+      union all select 'product', grp, response_id, csat, case_id from by_product
+    )`;
+  const groupBindings = [...answeredBindings, ...seenHandoff.bindings, ...seenPath.bindings];
+  const groups = await rows(db, `${grouped} select by_kind, grp, count(*) as n, sum(csat) as total from grouped group by by_kind, grp`, groupBindings);
+  const listed: CsatGroup[] = [];
+  for (const row of groups) {
+    const n = count(row['n']);
+    const sum = count(row['total']);
+    const othersN = totalN - n;
+    if (n < MIN_RESPONSES || othersN < MIN_RESPONSES) continue;
+    const mean = sum / n;
+    const othersMean = (totalSum - sum) / othersN;
+    if (othersMean - mean < MIN_GAP) continue;
+    const by = String(row['by_kind']) as CsatGrouping;
+    const grp = String(row['grp']);
+    listed.push({ by, group: by === 'path' ? grp.split('>') : Number(grp), responses: n, mean, others_responses: othersN, others_mean: othersMean, gap: othersMean - mean, cases: [] });
+  }
+  if (listed.length === 0) return [];
+  const named = caseNamed(db, access, 'case_id');
+  const ids = await rows(db, `${grouped} select distinct by_kind, grp, case_id from grouped where case_id is not null${named.sql} order by case_id`, [...groupBindings, ...named.bindings]);
+  const key = (by: string, grp: string) => `${by}\u0000${grp}`;
+  const casesOf = new Map<string, number[]>();
+  for (const row of ids) appendIds(casesOf, key(String(row['by_kind']), String(row['grp'])), Number(row['case_id']));
+  for (const g of listed) g.cases = casesOf.get(key(g.by, Array.isArray(g.group) ? g.group.join('>') : String(g.group))) ?? [];
+  return listed.sort((a, b) => b.gap * b.responses - a.gap * a.responses || b.gap - a.gap);
+}
+
+// ---- utilisation ----
+
+export interface MemberLoad {
+  user: string;
+  tasks: number;
+  logged_hours: number;
+  capacity_hours: number;
+  utilisation: number;
+  /** over: logged − capacity; under: target × capacity − logged. */
+  load: 'over' | 'under';
+  excess_hours: number;
+  task_ids: number[];
+}
+
+export async function memberLoads(db: Knex, period: ZonedPeriod, access: RowAccess, settings: { workdayHours: number; targets: { utilisation: number } }): Promise<MemberLoad[]> {
+  const dialect = dialectOf(db);
+  const p = periodBindings(db, period);
+  const capacity = workingDays(period).length * settings.workdayHours;
+  if (capacity <= 0) return [];
+  const scope: string[] = [];
+  const scopeBindings: unknown[] = [];
+  if (access.scope.kind === 'department') {
+    scope.push(`t.assignee in (select id from directus_users where status = 'active' and cc_department = ?)`);
+    scopeBindings.push(access.scope.key);
+  } else if (access.scope.kind === 'team') {
+    scope.push(`t.assignee in (select tm."user" from cc_team_members tm where tm.team = ? and (tm.since is null or tm.since < ${dialect.dateParam}) and (tm.until is null or tm.until >= ${dialect.dateParam}))`);
+    scopeBindings.push(access.scope.key, p.endDate, p.startDate);
+  }
+  const seen = visible(db, access.tasks, 't.id');
+  const body = `select t.id as task_id, t.assignee as assignee, coalesce(cast(t.logged_hours as double precision), 0) as logged
+    from cc_tasks t where t.assignee is not null and t.due_at >= ? and t.due_at < ? ${scope.map((s) => `and ${s}`).join(' ')}${seen.sql}`;
+  const bindings = [p.start, p.end, ...scopeBindings, ...seen.bindings];
+  const underBelow = (settings.targets.utilisation / 2) * capacity;
+  const groups = await rows(
+    db,
+    `with due as materialized (${body})
+    select assignee, count(*) as tasks, sum(logged) as logged from due group by assignee having sum(logged) > ? or sum(logged) < ?`,
+    [...bindings, capacity, underBelow],
+  );
+  if (groups.length === 0) return [];
+  const listed = new Map<string, MemberLoad>();
+  for (const row of groups) {
+    const logged = count(row['logged']);
+    const over = logged > capacity;
+    listed.set(String(row['assignee']), {
+      user: String(row['assignee']),
+      tasks: count(row['tasks']),
+      logged_hours: logged,
+      capacity_hours: capacity,
+      utilisation: logged / capacity,
+      load: over ? 'over' : 'under',
+      excess_hours: over ? logged - capacity : settings.targets.utilisation * capacity - logged,
+      task_ids: [],
+    });
+  }
+  const ids = await rows(db, `with due as materialized (${body}) select assignee, task_id from due order by task_id`, bindings);
+  for (const row of ids) listed.get(String(row['assignee']))?.task_ids.push(Number(row['task_id']));
+  // Over capacity first: an overloaded person is the harm; then by the hours.
+  return [...listed.values()].sort((a, b) => (a.load === b.load ? 0 : a.load === 'over' ? -1 : 1) || b.excess_hours - a.excess_hours || a.user.localeCompare(b.user));
+}
+
+// ---- cohesion ----
+
+export interface Attendance {
+  user: string;
+  invitations: number;
+  attended: number;
+  missed: number;
+}
+
+export async function attendanceByMember(db: Knex, period: ZonedPeriod, access: RowAccess): Promise<Attendance[]> {
+  const p = periodBindings(db, period);
+  const scope = access.scope.kind === 'department' ? ' and u.cc_department = ?' : access.scope.kind === 'team' ? ' and m.team = ?' : '';
+  const scopeBindings = access.scope.kind === 'company' ? [] : [access.scope.key];
+  const seen = visible(db, access.participants, 'mp.id');
+  const found = await rows(
+    db,
+    `select mp."user" as member, count(*) as invitations, sum(case when mp.attended is true then 1 else 0 end) as attended
+    from cc_meeting_participants mp
+    join cc_meetings m on m.id = mp.meeting
+    left join directus_users u on u.id = mp."user"
+    where mp."user" is not null and m.starts_at >= ? and m.starts_at < ?${scope}${seen.sql}
+    group by mp."user"
+    having count(*) - sum(case when mp.attended is true then 1 else 0 end) >= ${MIN_MISSED}
+      and 2 * sum(case when mp.attended is true then 1 else 0 end) < count(*)`,
+    [p.start, p.end, ...scopeBindings, ...seen.bindings],
+  );
+  return found
+    .map((row) => ({ user: String(row['member']), invitations: count(row['invitations']), attended: count(row['attended']), missed: count(row['invitations']) - count(row['attended']) }))
+    .sort((a, b) => b.missed - a.missed || a.user.localeCompare(b.user));
+}
+
+export interface PulseTrend {
+  previous: { starts_on: string; ends_on: string; responses: number; score: number };
+  current: { responses: number; score: number };
+  /** previous − current, in pulse-score points (0–100). */
+  drop: number;
+}
+
+/** The period of the same length just before P: as many whole months when P is whole months, else as many days. */
+export function previousWindow(period: { starts_on: string; ends_on: string }): { starts_on: string; ends_on: string } {
+  const [sy, sm, sd] = period.starts_on.split('-').map(Number) as [number, number, number];
+  const [ey, em, ed] = period.ends_on.split('-').map(Number) as [number, number, number];
+  if (sd === 1 && ed === 1) {
+    const months = (ey - sy) * 12 + (em - sm);
+    const start = sy * 12 + (sm - 1) - months;
+    return { starts_on: isoDate(Math.floor(start / 12), (start % 12) + 1, 1), ends_on: period.starts_on };
+  }
+  return { starts_on: addDays(period.starts_on, -daysBetween(period.starts_on, period.ends_on)), ends_on: period.starts_on };
+}
+
+export async function pulseTrend(db: Knex, period: ZonedPeriod, access: RowAccess, timeZone: string): Promise<PulseTrend | null> {
+  const before = zoned(previousWindow(period), timeZone);
+  const dialect = dialectOf(db);
+  const scope = access.scope.kind === 'department' ? ' and r.department = ?' : access.scope.kind === 'team' ? ' and s.team = ?' : '';
+  const scopeBindings = access.scope.kind === 'company' ? [] : [access.scope.key];
+  const seen = visible(db, access.responses, 'r.id');
+  const found = await rows(
+    db,
+    `select is_current, count(*) as n, avg(pulse) as mean from (
+      select case when r.responded_at >= ? then 1 else 0 end as is_current, cast(r.pulse as double precision) as pulse
+      from cc_survey_responses r join cc_surveys s on s.id = r.survey
+      where s.kind = 'pulse' and r.pulse is not null and r.responded_at >= ? and r.responded_at < ?${scope}${seen.sql}
+    ) answered group by is_current`,
+    [dialect.instant(period.start), dialect.instant(before.start), dialect.instant(period.end), ...scopeBindings, ...seen.bindings],
+  );
+  const side = (current: number) => found.find((row) => Number(row['is_current']) === current);
+  const now = side(1);
+  const then = side(0);
+  if (!now || !then || count(now['n']) < MIN_RESPONSES || count(then['n']) < MIN_RESPONSES) return null;
+  const score = (mean: unknown) => (100 * ((num(mean) ?? 1) - 1)) / 4;
+  const drop = score(then['mean']) - score(now['mean']);
+  if (drop < PULSE_DROP) return null;
+  return {
+    previous: { starts_on: before.starts_on, ends_on: before.ends_on, responses: count(then['n']), score: score(then['mean']) },
+    current: { responses: count(now['n']), score: score(now['mean']) },
+    drop,
+  };
+}
