@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { DATA_DIR, ENV_FILE, EXTENSIONS_DIR, ROOT } from './paths.ts';
+import { BUNDLE_DIR, DATA_DIR, ENV_FILE, ROOT } from './paths.ts';
+import { dirname } from 'node:path';
 
 /** A setting problem the person starting Concord can fix; printed as one sentence. */
 export class SettingError extends Error {}
@@ -127,7 +128,8 @@ export function resolveSettings(raw: Record<string, string>, options: { dataDir?
     // node_modules: checkouts sharing one node_modules would serve each other's panels.
     TEMP_PATH: join(dataDir, 'tmp'),
     ...(instances > 1 ? SHARED_STORES : {}),
-    EXTENSIONS_PATH: EXTENSIONS_DIR,
+    // The folder holding the built bundle (dist/concord): Directus loads every extension folder in it.
+    EXTENSIONS_PATH: dirname(BUNDLE_DIR),
     EXTENSIONS_MUST_LOAD: 'true',
     EXTENSIONS_AUTO_RELOAD: 'false',
     TELEMETRY: 'false',

@@ -1,7 +1,7 @@
 import { describe, it, expect, afterEach, vi } from 'vitest';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import {
   DEFAULT_ADMIN_PASSWORD,
   DEFAULT_STAFF_PASSWORD,
@@ -10,7 +10,7 @@ import {
   parseEnvFile,
   resolveSettings,
 } from '../../host/env.ts';
-import { DATA_DIR, EXTENSIONS_DIR, ROOT } from '../../host/paths.ts';
+import { BUNDLE_DIR, DATA_DIR, ROOT } from '../../host/paths.ts';
 
 const SECRET32 = 's'.repeat(32);
 const BASE: Record<string, string> = { KEY: 'the-key', SECRET: SECRET32, ADMIN_TOKEN: 'the-token' };
@@ -118,7 +118,7 @@ describe('resolveSettings', () => {
         STORAGE_LOCATIONS: 'local',
         STORAGE_LOCAL_ROOT: join('/tmp/concord-data', 'uploads'),
         TEMP_PATH: join('/tmp/concord-data', 'tmp'),
-        EXTENSIONS_PATH: EXTENSIONS_DIR,
+        EXTENSIONS_PATH: dirname(BUNDLE_DIR),
         EXTENSIONS_MUST_LOAD: 'true',
         EXTENSIONS_AUTO_RELOAD: 'false',
         TELEMETRY: 'false',
