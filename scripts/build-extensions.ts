@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { BIN_DIR, BUNDLE_DIR, EXTENSIONS_DIR, ROOT, SNAPSHOT_FILE } from '../host/paths.ts';
-import { readSnapshot } from '../host/migrations.ts';
+import { readSnapshot } from '../host/snapshot-file.ts';
 
 /** Directus 11 from the version Concord is tested on; 12 changes the licence terms Concord relies on (README). */
 export const DIRECTUS_HOST_RANGE = '^11.17.4';

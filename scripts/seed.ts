@@ -14,7 +14,7 @@ import { freePort } from '../host/directus.ts';
 import { SettingError, loadLocalEnv, resolveSettings } from '../host/env.ts';
 import { describeFailure } from '../host/failure.ts';
 import { DATA_DIR, ROOT } from '../host/paths.ts';
-import { seedDemoHistory } from '../host/seed-demo-history.ts';
+import { seedDemoHistory } from '../src/setup/seed-demo-history.ts';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { scale: { type: 'string', default: '1' }, 'data-dir': { type: 'string' }, fresh: { type: 'boolean', default: true } } });

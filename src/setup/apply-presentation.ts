@@ -1,12 +1,12 @@
 import { upsertById, type AdminApi } from './admin-api.ts';
-import { TRANSLATION_STRINGS } from '../src/i18n/strings.ts';
-import { stableId } from '../src/access/stable-id.ts';
-import { DASHBOARDS, panelId } from '../src/insights/dashboards.ts';
-import '../src/errors.ts';
-import { refusalTitleStrings } from '../src/i18n/refusals.ts';
-import { STUDIO_WORDING } from '../src/i18n/studio-wording.ts';
-import { DEFAULT_LANGUAGE } from '../src/i18n/language.ts';
-import { BOOKMARKS } from '../src/studio/landing.ts';
+import { TRANSLATION_STRINGS } from '../i18n/strings.ts';
+import { stableId } from '../access/stable-id.ts';
+import { DASHBOARDS, panelId } from '../insights/dashboards.ts';
+import '../errors.ts';
+import { refusalTitleStrings } from '../i18n/refusals.ts';
+import { STUDIO_WORDING } from '../i18n/studio-wording.ts';
+import { DEFAULT_LANGUAGE } from '../i18n/language.ts';
+import { BOOKMARKS } from '../studio/landing.ts';
 
 /** Translation strings, project settings and presets (bookmarks, default layouts): not carried by schema snapshots. */
 export async function applyPresentation(api: AdminApi, ownerEmail?: string): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { generateDemoCompany } from '../src/demo/generator.ts';
+import { generateDemoCompany } from '../demo/generator.ts';
 import { readDemoWorld } from './demo-world.ts';
 import { progressBar, writePlan } from './demo-writer.ts';
 

@@ -1,0 +1,27 @@
+import { readFileSync } from 'node:fs';
+import { defineHook } from '@directus/extensions-sdk';
+import { setUpConcord } from '../../../src/setup/setup.ts';
+import { SettingError } from '../../../src/setup/setting-error.ts';
+import type { Snapshot } from '../../../src/setup/schema-snapshot.ts';
+
+/**
+ * Sets Concord up in the Directus project that loads the bundle, as it starts and before it serves
+ * (Directus's createApp awaits `app.before`): src/setup/setup.ts. The schema Concord owns ships
+ * beside the built api.js (dist/concord/schema.json). A setup that cannot finish stops the server
+ * with one sentence: Directus would otherwise only log a failed init hook and serve Concord's
+ * routes on a half-set-up database.
+ */
+export default defineHook(({ init }, { services, getSchema, database, env, logger }) => {
+  init('app.before', async () => {
+    const print = (line: string) => process.stdout.write(`${line}\n`);
+    try {
+      const snapshot = JSON.parse(readFileSync(new URL('../schema.json', import.meta.url), 'utf8')) as Snapshot;
+      await setUpConcord({ database, services: services as unknown as Record<string, unknown>, getSchema, env, snapshot, print });
+    } catch (error) {
+      const sentence = error instanceof SettingError || (error as Error | undefined)?.name === 'SettingError' ? (error as Error).message : null;
+      if (sentence === null) logger.error(error, 'Concord: the setup failed');
+      process.stderr.write(`Concord cannot start: ${sentence ?? (error instanceof Error ? error.message : String(error))}\n`);
+      process.exit(1);
+    }
+  });
+});
