@@ -82,7 +82,7 @@ export async function setUpConcord(ctx: SetupContext): Promise<SetupReport> {
         },
       });
       await applyAccess(api);
-      const adminEmail = typeof env['ADMIN_EMAIL'] === 'string' ? env['ADMIN_EMAIL'] : undefined;
+      const adminEmail = typeof env['ADMIN_EMAIL'] === 'string' && env['ADMIN_EMAIL'] !== '' ? env['ADMIN_EMAIL'] : null;
       await applyPresentation(api, adminEmail);
 
       let demoSeeded = false;
