@@ -16,7 +16,7 @@ import { ROLE_IDS } from '../../src/access/model.ts';
  * and row rule are as they were; again after a restart.
  */
 const HOST_COLLECTIONS = ['authors', 'books', 'books_tags', 'tags'];
-const ADMIN = { email: 'owner@host.example', password: 'host-admin-password-1' };
+const ADMIN = { email: 'owner@example.com', password: 'host-admin-password-1' };
 const LI_TOKEN = 'li-static-token-host-123';
 
 describe('Concord installed into an existing Directus project', () => {
@@ -138,9 +138,11 @@ describe('Concord installed into an existing Directus project', () => {
     await call('POST', '/permissions', { policy: policy.id, collection: 'books', action: 'read', fields: ['*'], permissions: { owner: { _eq: 'li' } } });
     for (const collection of ['authors', 'tags', 'books_tags']) await call('POST', '/permissions', { policy: policy.id, collection, action: 'read', fields: ['*'], permissions: {} });
     const role = await call<{ id: string }>('POST', '/roles', { name: 'Readers', policies: { create: [{ policy: policy.id }] } });
-    await call('POST', '/users', { email: 'li@host.example', password: 'li-password-1', role: role.id, token: LI_TOKEN });
+    await call('POST', '/users', { email: 'li@example.com', password: 'li-password-1', role: role.id, token: LI_TOKEN });
 
     before = await state();
+    const schema = before.schema as { collections: unknown[]; fields: unknown[]; relations: unknown[] };
+    expect([schema.collections.length, schema.fields.length, schema.relations.length]).toEqual([4, 14, 3]);
     expect(before.liReads).toEqual([
       { title: '呐喊', author: { name: '鲁迅' }, tags: [{ tags_id: { label: '经典' } }] },
       { title: '骆驼祥子', author: { name: '老舍' }, tags: [{ tags_id: { label: '经典' } }, { tags_id: { label: '小说' } }] },
@@ -159,7 +161,7 @@ describe('Concord installed into an existing Directus project', () => {
 
   /** Concord at work in the project: a case moved through /concord, an evaluation run, an Insights panel's data. */
   async function expectConcordWorks(label: string): Promise<void> {
-    const email = `agent.${label}@host.example`;
+    const email = `agent.${label}@example.com`;
     await call('POST', '/users', { email, password: 'agent-password-1', role: ROLE_IDS.department('service'), cc_department: 'service' });
     const login = await call<{ access_token: string }>('POST', '/auth/login', { email, password: 'agent-password-1' }, '');
     const agent = login.access_token;
