@@ -142,7 +142,7 @@ describe('Concord installed into an existing Directus project', () => {
 
     before = await state();
     const schema = before.schema as { collections: unknown[]; fields: unknown[]; relations: unknown[] };
-    expect([schema.collections.length, schema.fields.length, schema.relations.length]).toEqual([4, 14, 3]);
+    expect([schema.collections.length, schema.fields.length, schema.relations.length]).toEqual([4, 13, 3]);
     expect(before.liReads).toEqual([
       { title: '呐喊', author: { name: '鲁迅' }, tags: [{ tags_id: { label: '经典' } }] },
       { title: '骆驼祥子', author: { name: '老舍' }, tags: [{ tags_id: { label: '经典' } }, { tags_id: { label: '小说' } }] },
