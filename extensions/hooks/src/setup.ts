@@ -15,8 +15,11 @@ export default defineHook(({ init }, { services, getSchema, database, env, logge
   init('app.before', async () => {
     const print = (line: string) => process.stdout.write(`${line}\n`);
     try {
+      const started = Date.now();
       const snapshot = JSON.parse(readFileSync(new URL('../schema.json', import.meta.url), 'utf8')) as Snapshot;
-      await setUpConcord({ database, services: services as unknown as Record<string, unknown>, getSchema, env, snapshot, print });
+      const report = await setUpConcord({ database, services: services as unknown as Record<string, unknown>, getSchema, env, snapshot, print });
+      const changed = report.schemaChanges.length === 0 ? 'no schema change' : `${report.schemaChanges.length} schema change${report.schemaChanges.length === 1 ? '' : 's'}`;
+      print(`Concord is set up (${changed}${report.demoSeeded ? ', demo company seeded' : ''}) in ${((Date.now() - started) / 1000).toFixed(1)}s.`);
     } catch (error) {
       const sentence = error instanceof SettingError || (error as Error | undefined)?.name === 'SettingError' ? (error as Error).message : null;
       if (sentence === null) logger.error(error, 'Concord: the setup failed');
