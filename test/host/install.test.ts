@@ -3,6 +3,7 @@ import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectDatabase } from '../../host/database.ts';
 import { freePort, runDirectusCli, startDirectus, type RunningDirectus } from '../../host/directus.ts';
 import { BUNDLE_DIR } from '../../host/paths.ts';
 import { ROLE_IDS } from '../../src/access/model.ts';
@@ -80,28 +81,7 @@ describe('Concord installed into an existing Directus project', () => {
     dir = mkdtempSync(join(tmpdir(), 'concord-host-project-'));
     port = await freePort();
     // A Directus project of its own: package.json, .env, the CLI's bootstrap.
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'host-project', private: true }));
-    writeFileSync(
-      join(dir, '.env'),
-      [
-        'DB_CLIENT=sqlite3',
-        `DB_FILENAME=${join(dir, 'data.db')}`,
-        `KEY=${randomBytes(16).toString('hex')}`,
-        `SECRET=${randomBytes(32).toString('hex')}`,
-        `ADMIN_EMAIL=${ADMIN.email}`,
-        `ADMIN_PASSWORD=${ADMIN.password}`,
-        `PORT=${port}`,
-        `PUBLIC_URL=http://127.0.0.1:${port}`,
-        `STORAGE_LOCAL_ROOT=${join(dir, 'uploads')}`,
-        `TEMP_PATH=${join(dir, 'tmp')}`,
-        'EXTENSIONS_MUST_LOAD=true',
-        'TELEMETRY=false',
-        'LOG_LEVEL=warn',
-        'RATE_LIMITER_ENABLED=false',
-        'PRESSURE_LIMITER_ENABLED=false',
-        '',
-      ].join('\n'),
-    );
+    writeProject(dir, port);
     await runDirectusCli(['bootstrap'], projectEnv(), dir);
     await start();
 
@@ -198,3 +178,83 @@ describe('Concord installed into an existing Directus project', () => {
     expect(await state()).toEqual(before);
   }, 600_000);
 });
+
+/** A Directus project of its own: package.json and .env (SQLite), as `npm init directus-project` leaves one. */
+function writeProject(dir: string, port: number): void {
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'host-project', private: true }));
+  writeFileSync(
+    join(dir, '.env'),
+    [
+      'DB_CLIENT=sqlite3',
+      `DB_FILENAME=${join(dir, 'data.db')}`,
+      `KEY=${randomBytes(16).toString('hex')}`,
+      `SECRET=${randomBytes(32).toString('hex')}`,
+      `ADMIN_EMAIL=${ADMIN.email}`,
+      `ADMIN_PASSWORD=${ADMIN.password}`,
+      `PORT=${port}`,
+      `PUBLIC_URL=http://127.0.0.1:${port}`,
+      `STORAGE_LOCAL_ROOT=${join(dir, 'uploads')}`,
+      `TEMP_PATH=${join(dir, 'tmp')}`,
+      'EXTENSIONS_MUST_LOAD=true',
+      'TELEMETRY=false',
+      'LOG_LEVEL=warn',
+      'RATE_LIMITER_ENABLED=false',
+      'PRESSURE_LIMITER_ENABLED=false',
+      '',
+    ].join('\n'),
+  );
+}
+
+async function signInAdmin(base: string): Promise<string> {
+  const response = await fetch(`${base}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
+  if (!response.ok) throw new Error(`admin sign-in: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { data: { access_token: string } }).data.access_token;
+}
+
+describe('Concord added to a project that has its own cc_customers', () => {
+  let dir: string;
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('refuses to start, naming the clash, before writing anything', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'concord-host-clash-'));
+    const port = await freePort();
+    const env = { HOME: process.env['HOME'] ?? '', PORT: String(port) };
+    writeProject(dir, port);
+    await runDirectusCli(['bootstrap'], env, dir);
+    const server = await startDirectus(env, { cwd: dir });
+    try {
+      const token = await signInAdmin(server.url);
+      const post = (path: string, body: unknown) => fetch(`${server.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect((await post('/collections', { collection: 'cc_customers', schema: {}, meta: {}, fields: [{ field: 'id', type: 'integer', schema: { is_primary_key: true, has_auto_increment: true } }, { field: 'company', type: 'string' }] })).status).toBe(200);
+      expect((await post('/items/cc_customers', { company: '宿主公司自己的客户' })).status).toBe(200);
+    } finally {
+      await server.stop();
+    }
+    const tablesBefore = await tables(dir);
+
+    cpSync(BUNDLE_DIR, join(dir, 'extensions', 'concord'), { recursive: true });
+    await expect(startDirectus(env, { cwd: dir })).rejects.toThrow(
+      'Concord cannot start: This project already has a collection named cc_customers that Concord did not create and needs the name of: rename it in the project (or add Concord to another project), then start again. Nothing was changed.',
+    );
+    expect(await tables(dir)).toEqual(tablesBefore);
+    const db = connectDatabase({ DB_CLIENT: 'sqlite3', DB_FILENAME: join(dir, 'data.db') });
+    try {
+      expect(await db('cc_customers').select('company')).toEqual([{ company: '宿主公司自己的客户' }]);
+      expect(await db('directus_roles').count({ n: '*' }).first()).toEqual({ n: 1 });
+    } finally {
+      await db.destroy();
+    }
+  }, 600_000);
+});
+
+/** The project's tables, read from its database file. */
+async function tables(dir: string): Promise<string[]> {
+  const db = connectDatabase({ DB_CLIENT: 'sqlite3', DB_FILENAME: join(dir, 'data.db') });
+  try {
+    return ((await db.raw(`select name from sqlite_master where type = 'table' and name not like 'sqlite_%' order by name`)) as Array<{ name: string }>).map((t) => t.name);
+  } finally {
+    await db.destroy();
+  }
+}

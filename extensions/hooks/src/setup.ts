@@ -22,8 +22,9 @@ export default defineHook(({ init }, { services, getSchema, database, env, logge
       print(`Concord is set up (${changed}${report.demoSeeded ? ', demo company seeded' : ''}) in ${((Date.now() - started) / 1000).toFixed(1)}s.`);
     } catch (error) {
       const sentence = error instanceof SettingError || (error as Error | undefined)?.name === 'SettingError' ? (error as Error).message : null;
-      if (sentence === null) logger.error(error, 'Concord: the setup failed');
-      process.stderr.write(`Concord cannot start: ${sentence ?? (error instanceof Error ? error.message : String(error))}\n`);
+      // A refusal the person starting it can act on is one sentence; anything else is logged whole.
+      if (sentence !== null) process.stderr.write(`Concord cannot start: ${sentence}\n`);
+      else logger.error(error, 'Concord: the setup failed; each of its steps is idempotent, so starting again is safe once the cause is gone');
       process.exit(1);
     }
   });
