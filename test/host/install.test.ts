@@ -86,20 +86,21 @@ describe('Concord installed into an existing Directus project', () => {
     await start();
 
     const integerKey = { field: 'id', type: 'integer', schema: { is_primary_key: true, has_auto_increment: true }, meta: { hidden: true } };
-    await call('POST', '/collections', { collection: 'authors', schema: {}, meta: {}, fields: [integerKey, { field: 'name', type: 'string' }] });
-    await call('POST', '/collections', { collection: 'tags', schema: {}, meta: {}, fields: [integerKey, { field: 'label', type: 'string' }] });
+    await call('POST', '/collections', { collection: 'authors', schema: {}, meta: {}, fields: [integerKey, { field: 'name', type: 'string', meta: { interface: 'input' } }] });
+    await call('POST', '/collections', { collection: 'tags', schema: {}, meta: {}, fields: [integerKey, { field: 'label', type: 'string', meta: { interface: 'input' } }] });
     await call('POST', '/collections', {
       collection: 'books',
       schema: {},
       meta: {},
-      fields: [integerKey, { field: 'title', type: 'string' }, { field: 'owner', type: 'string' }, { field: 'author', type: 'integer', meta: { interface: 'select-dropdown-m2o', special: ['m2o'] } }],
+      fields: [integerKey, { field: 'title', type: 'string', meta: { interface: 'input' } }, { field: 'owner', type: 'string', meta: { interface: 'input' } }, { field: 'author', type: 'integer', meta: { interface: 'select-dropdown-m2o', special: ['m2o'] } }],
     });
     await call('POST', '/collections', {
       collection: 'books_tags',
       schema: {},
       meta: { hidden: true },
-      fields: [integerKey, { field: 'books_id', type: 'integer' }, { field: 'tags_id', type: 'integer' }],
+      fields: [integerKey, { field: 'books_id', type: 'integer', meta: { hidden: true } }, { field: 'tags_id', type: 'integer', meta: { hidden: true } }],
     });
+    // Studio gives every field its meta (a snapshot lists only fields that have one).
     // m2o books.author with its o2m authors.books; m2m books.tags through books_tags.
     await call('POST', '/fields/authors', { field: 'books', type: 'alias', meta: { special: ['o2m'], interface: 'list-o2m' } });
     await call('POST', '/relations', { collection: 'books', field: 'author', related_collection: 'authors', meta: { one_field: 'books' }, schema: { on_delete: 'SET NULL' } });
