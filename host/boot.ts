@@ -1,110 +1,86 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import type { Knex } from 'knex';
-import { adminApi, type AdminApi } from './admin-api.ts';
-import { applyAccess } from './apply-access.ts';
-import { applyPresentation } from './apply-presentation.ts';
-import { issueConfigurationToken, revokeConfigurationToken } from './configuration-user.ts';
-import { runDirectusCli, startDirectus, syncSchema, type RunningDirectus } from './directus.ts';
-import type { ConcordSettings } from './env.ts';
-import { assertDatabaseNotNewer, checkInstallation, localStorageRoots, markDemoCompleted, type Installation } from './installation.ts';
-import type { SchemaSyncResult } from './schema-snapshot.ts';
-import { demoLogins, seedDemoOrganisation, seedReferenceData, type DemoLogin } from './seed-organisation.ts';
-import { seedWorkflows } from './seed-workflows.ts';
-import { seedDemoHistory } from './seed-demo-history.ts';
+import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { runDirectusCli, startDirectus, type RunningDirectus } from './directus.ts';
+import { SettingError, type ConcordSettings } from './env.ts';
+import { assertDatabaseNotNewer, localStorageRoots } from '../src/setup/installation.ts';
+import { demoLogins, type DemoLogin } from '../src/setup/seed-organisation.ts';
 import { connectDatabase } from './database.ts';
-import { withStartLock } from './start-lock.ts';
-import { assertSchemaPreconditions } from './schema-preconditions.ts';
-import { installDatabaseExtras } from '../src/directus/database-extras.ts';
-import { evaluationSettings } from '../src/evaluation/settings.ts';
-import { seedEvaluatedHistory } from './seed-evaluations.ts';
-import { readSnapshot, runMigrations, widenNumberColumns } from './migrations.ts';
+import { withStartLock } from '../src/setup/start-lock.ts';
+import { assertSchemaPreconditions, ownedTables } from '../src/setup/schema-preconditions.ts';
+import { readSnapshot } from './snapshot-file.ts';
+import { BUNDLE_DIR } from './paths.ts';
 
 /**
- * Creates or migrates the database and brings its schema to snapshots/ (idempotent), checks this
- * instance against what the database recorded about itself (host/installation.ts), and inserts the
- * reference data (departments, workflows) that are missing.
+ * `npm start` and the test suites run Concord the way any Directus project with the bundle
+ * installed runs it: a Directus project in CONCORD_DATA_DIR (settings.projectDir), the built bundle
+ * (dist/concord) copied into its extensions/, `directus bootstrap`, then `directus start`, in which
+ * the bundle sets Concord up before serving (src/setup/setup.ts). The project's settings are handed
+ * to Directus as its environment.
  */
-export async function prepareDatabase(settings: ConcordSettings, db: Knex): Promise<{ schema: SchemaSyncResult; migrated: string[]; installation: Installation }> {
-  await assertDatabaseNotNewer(db);
-  await assertSchemaPreconditions(db);
-  await runDirectusCli(['bootstrap'], settings.directus);
-  const snapshot = readSnapshot();
-  // Explicit migrations first: the schema step then finds Concord's columns already in their new form.
-  const migrated = await runMigrations(db, snapshot);
-  const schema = await syncSchema(settings.directus);
-  // Columns the schema step has just created in Directus's own types (float is `real` on PostgreSQL).
-  const widened = await widenNumberColumns(db, snapshot);
-  // Snapshots carry no triggers or composite indexes, and a SQLite table rebuild drops them.
-  await installDatabaseExtras(db);
-  const installation = await checkInstallation(db, settings);
-  // Before the server starts: its schedules must never see a database without its departments.
-  await seedReferenceData(db);
-  await seedWorkflows(db);
-  return { schema: { ...schema, changes: [...migrated, ...schema.changes, ...widened] }, migrated, installation };
-}
-
-/** Access, presentation and the demo company, applied through the running server's API. */
-export interface ConfigureOptions {
-  /** Seed the demo company's generated history at scale 1 when there are no cases yet (default true). */
+export interface BootOptions {
+  echo?: boolean;
+  /** Seed the demo company's generated history when there are no cases yet (default true). */
   demoHistory?: boolean;
-}
-
-export async function configure(api: AdminApi, db: Knex, settings: ConcordSettings, installation: Installation, options: ConfigureOptions = {}): Promise<DemoLogin[]> {
-  await applyAccess(api);
-  await applyPresentation(api, settings.adminEmail);
-  if (!settings.seedDemo) return [];
-  if (!installation.demo_completed_at) {
-    await seedDemoOrganisation(api, settings.staffPassword);
-    if (options.demoHistory !== false) {
-      const now = settings.demoNow ?? new Date();
-      await seedDemoHistory(db, { scale: 1, onlyIfEmpty: true, now });
-      await seedEvaluatedHistory(api, evaluationSettings(settings.directus).timeZone, now);
-    }
-    await markDemoCompleted(db);
-  }
-  return demoLogins();
 }
 
 export interface BootedConcord {
   server: RunningDirectus;
   logins: DemoLogin[];
-  /** What the schema step changed on this start (nothing on a restart of the same version). */
+  /** What the setup changed in the schema on this start (nothing on a restart of the same version). */
   schemaChanges: string[];
 }
 
-/**
- * The whole start: database, server, configuration, under the start lock so that instances
- * started together take turns (host/start-lock.ts). Used by `npm start` and by the test suites.
- */
-export async function bootConcord(settings: ConcordSettings, options: { echo?: boolean } & ConfigureOptions = {}): Promise<BootedConcord> {
-  const file = settings.directus['DB_FILENAME'];
-  if (settings.directus['DB_CLIENT'] === 'sqlite3' && file) mkdirSync(dirname(file), { recursive: true });
-  for (const root of localStorageRoots(settings.directus)) if (root) mkdirSync(root, { recursive: true });
-  const db = connectDatabase(settings.directus);
+/** Copies the built bundle into the project's extensions folder, replacing the one installed before. */
+export function installBundle(extensionsDir: string): void {
+  if (!existsSync(join(BUNDLE_DIR, 'package.json'))) throw new SettingError('The Concord bundle is not built: run npm run build first.');
+  mkdirSync(extensionsDir, { recursive: true });
+  const target = join(extensionsDir, 'concord');
+  rmSync(target, { recursive: true, force: true });
+  cpSync(BUNDLE_DIR, target, { recursive: true });
+}
+
+const SCHEMA_LINE = /^Concord (?:changed the schema|migrated this database): (.*)$/;
+
+export async function bootConcord(settings: ConcordSettings, options: BootOptions = {}): Promise<BootedConcord> {
+  const env = settings.directus;
+  const file = env['DB_FILENAME'];
+  if (env['DB_CLIENT'] === 'sqlite3' && file) mkdirSync(dirname(file), { recursive: true });
+  for (const root of localStorageRoots(env)) if (root) mkdirSync(root, { recursive: true });
+  mkdirSync(settings.projectDir, { recursive: true });
+  // A Directus project is a folder with a package.json (Directus reads it for extensions installed as packages).
+  const manifest = join(settings.projectDir, 'package.json');
+  if (!existsSync(manifest)) writeFileSync(manifest, JSON.stringify({ name: 'concord-project', private: true, type: 'module' }, null, 2) + '\n');
+  installBundle(env['EXTENSIONS_PATH'] as string);
+
+  // Directus's bootstrap installs or migrates Directus itself; instances started together take turns.
+  // The checks the bundle makes again inside come first here, so that a refused project gets no Directus tables either.
+  const db = connectDatabase(env);
   try {
-    return await withStartLock(
+    await withStartLock(
       db,
       async () => {
-        const { schema, migrated, installation } = await prepareDatabase(settings, db);
-        if (options.echo) for (const line of migrated) console.log(`Concord migrated this database: ${line}`);
-        const server = await startDirectus(settings.directus, options);
-        try {
-          const token = await issueConfigurationToken(db);
-          try {
-            const logins = await configure(adminApi(server.url, token), db, settings, installation, options);
-            return { server, logins, schemaChanges: schema.changes };
-          } finally {
-            await revokeConfigurationToken(db);
-          }
-        } catch (error) {
-          await server.stop();
-          throw error;
-        }
+        await assertDatabaseNotNewer(db);
+        await assertSchemaPreconditions(db, ownedTables(readSnapshot()));
+        await runDirectusCli(['bootstrap'], env, settings.projectDir);
       },
       (message) => options.echo && console.log(message),
     );
   } finally {
     await db.destroy();
   }
+
+  let server: RunningDirectus;
+  try {
+    server = await startDirectus({ ...env, ...(options.demoHistory === false ? { CONCORD_SEED_DEMO_HISTORY: 'false' } : {}) }, { cwd: settings.projectDir, ...(options.echo ? { echo: true } : {}) });
+  } catch (error) {
+    const refusal = /Concord cannot start: (.*)/.exec(error instanceof Error ? error.message : '');
+    if (refusal?.[1]) throw new SettingError(refusal[1]);
+    throw error;
+  }
+  const schemaChanges = server
+    .output()
+    .split('\n')
+    .map((line) => SCHEMA_LINE.exec(line)?.[1])
+    .filter((line): line is string => line !== undefined);
+  return { server, logins: settings.seedDemo ? demoLogins() : [], schemaChanges };
 }

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN_DIR, ROOT, SNAPSHOT_FILE } from './paths.ts';
 import { SettingError } from './env.ts';
-import type { SchemaSyncResult } from './schema-snapshot.ts';
+import type { SchemaSyncResult } from '../src/setup/schema-snapshot.ts';
 
 const DIRECTUS_BIN = join(BIN_DIR, 'directus');
 
@@ -15,13 +15,13 @@ function childEnv(env: Record<string, string>): Record<string, string> {
 }
 
 /** Runs one Directus CLI command to completion; on failure the error carries its output. */
-export async function runDirectusCli(args: string[], env: Record<string, string>): Promise<string> {
-  return runToCompletion(DIRECTUS_BIN, args, env, `directus ${args.join(' ')}`);
+export async function runDirectusCli(args: string[], env: Record<string, string>, cwd: string = ROOT): Promise<string> {
+  return runToCompletion(DIRECTUS_BIN, args, env, `directus ${args.join(' ')}`, cwd);
 }
 
 /**
  * Brings the database's schema to snapshots/ (aligned with the database's vendor, see
- * host/schema-snapshot.ts) and returns the changes that took; `plan` only lists them. Runs
+ * src/setup/schema-snapshot.ts) and returns the changes that took; `plan` only lists them. Runs
  * Directus's own snapshot and apply functions in one child process with the Directus environment.
  */
 export async function syncSchema(env: Record<string, string>, mode: 'apply' | 'plan' = 'apply'): Promise<SchemaSyncResult> {
@@ -45,8 +45,8 @@ async function schemaChild(env: Record<string, string>, mode: 'apply' | 'plan' |
   }
 }
 
-async function runToCompletion(command: string, args: string[], env: Record<string, string>, label: string): Promise<string> {
-  const child = spawn(command, args, { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+async function runToCompletion(command: string, args: string[], env: Record<string, string>, label: string, cwd: string = ROOT): Promise<string> {
+  const child = spawn(command, args, { cwd, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -89,10 +89,16 @@ export interface RunningDirectus {
   stop: () => Promise<void>;
 }
 
-export async function startDirectus(env: Record<string, string>, options: { echo?: boolean } = {}): Promise<RunningDirectus> {
+/**
+ * `directus start` in a project folder (its extensions/ holding the Concord bundle), ready once it
+ * answers /server/ping: the bundle sets Concord up before Directus serves, so a first start with
+ * the demo company may take minutes. A Directus that exits while starting (a setup Concord
+ * refused) fails the start with everything it printed.
+ */
+export async function startDirectus(env: Record<string, string>, options: { echo?: boolean; cwd?: string; timeoutMs?: number } = {}): Promise<RunningDirectus> {
   const port = env['PORT'] ?? '8055';
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(DIRECTUS_BIN, ['start'], { cwd: ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(DIRECTUS_BIN, ['start'], { cwd: options.cwd ?? ROOT, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const collect = (chunk: Buffer) => {
     output += chunk.toString();
@@ -110,7 +116,8 @@ export async function startDirectus(env: Record<string, string>, options: { echo
     clearTimeout(timer);
   };
 
-  const deadline = Date.now() + 120_000;
+  const timeoutMs = options.timeoutMs ?? 900_000;
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`Directus stopped while starting (exit ${child.exitCode}):\n${output}`);
     try {
@@ -123,5 +130,5 @@ export async function startDirectus(env: Record<string, string>, options: { echo
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   await stop();
-  throw new Error(`Directus did not answer on ${url} within two minutes:\n${output}`);
+  throw new Error(`Directus did not answer on ${url} within ${Math.round(timeoutMs / 60_000)} minutes:\n${output}`);
 }

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { DATA_DIR, ENV_FILE, EXTENSIONS_DIR, ROOT } from './paths.ts';
+import { DATA_DIR, ENV_FILE, ROOT } from './paths.ts';
 
-/** A setting problem the person starting Concord can fix; printed as one sentence. */
-export class SettingError extends Error {}
+export { SettingError } from '../src/setup/setting-error.ts';
+import { SettingError } from '../src/setup/setting-error.ts';
 
 export const DEFAULT_ADMIN_PASSWORD = 'concord-admin';
 export const DEFAULT_STAFF_PASSWORD = 'concord-demo';
@@ -24,6 +24,8 @@ export interface ConcordSettings {
   demoNow: Date | null;
   /** How many instances serve this database (CONCORD_INSTANCES). */
   instances: number;
+  /** The Directus project this checkout runs (CONCORD_DATA_DIR): its database, uploads and extensions/ with the bundle. */
+  projectDir: string;
 }
 
 export function parseEnvFile(text: string): Record<string, string> {
@@ -127,7 +129,8 @@ export function resolveSettings(raw: Record<string, string>, options: { dataDir?
     // node_modules: checkouts sharing one node_modules would serve each other's panels.
     TEMP_PATH: join(dataDir, 'tmp'),
     ...(instances > 1 ? SHARED_STORES : {}),
-    EXTENSIONS_PATH: EXTENSIONS_DIR,
+    // The project's own extensions folder, where the start installs the built bundle (dist/concord).
+    EXTENSIONS_PATH: join(dataDir, 'extensions'),
     EXTENSIONS_MUST_LOAD: 'true',
     EXTENSIONS_AUTO_RELOAD: 'false',
     TELEMETRY: 'false',
@@ -142,6 +145,10 @@ export function resolveSettings(raw: Record<string, string>, options: { dataDir?
     PUBLIC_URL: publicUrl,
     ADMIN_EMAIL: adminEmail,
     ADMIN_PASSWORD: adminPassword,
+    // Read by the bundle's setup inside Directus (src/setup/setup.ts).
+    CONCORD_SEED_DEMO: seedText,
+    CONCORD_STAFF_PASSWORD: staffPassword,
+    CONCORD_INSTANCES: String(instances),
   };
   return {
     directus,
@@ -154,6 +161,7 @@ export function resolveSettings(raw: Record<string, string>, options: { dataDir?
     seedDemo: seedText === 'true',
     demoNow,
     instances,
+    projectDir: dataDir,
   };
 }
 
@@ -187,7 +195,7 @@ function resolveInstances(raw: Record<string, string>, dbClient: string): number
   return instances;
 }
 
-/** Settings Concord's extensions read inside Directus; other CONCORD_* values (passwords) stay out. */
+/** Settings Concord's extensions read inside Directus; other CONCORD_* values stay out (the start sets those it hands on). */
 const EXTENSION_SETTINGS = [
   'CONCORD_SLA_CRON',
   'CONCORD_SLA_ENABLED',
@@ -200,6 +208,7 @@ const EXTENSION_SETTINGS = [
   'CONCORD_EVALUATION_ENABLED',
   'CONCORD_SURVEY_LINK_DAYS',
   'CONCORD_GOVERNED_COLLECTIONS',
+  'CONCORD_DEMO_NOW',
 ];
 
 function passThrough(raw: Record<string, string>): Record<string, string> {

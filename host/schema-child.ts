@@ -2,7 +2,7 @@
  * `node host/schema-child.ts apply|plan|export <snapshot.yaml> <out>`, spawned with the Directus
  * environment by host/directus.ts, running the functions `directus schema snapshot|apply` run:
  * - apply: brings what Concord owns in the database to the snapshot, aligned with the database's
- *   own vendor terms, deleting nothing it does not list (host/schema-snapshot.ts), and writes the
+ *   own vendor terms, deleting nothing it does not list (src/setup/schema-snapshot.ts), and writes the
  *   changes it made to `out` (JSON);
  * - plan: writes the changes apply would make, making none;
  * - export: writes the database's schema to `out` as YAML, in the snapshot's terms wherever they
@@ -12,7 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dump, load } from 'js-yaml';
 import getDatabase, { isInstalled } from '@directus/api/database/index';
 import type { SnapshotDiff } from '@directus/api/utils/get-snapshot-diff';
-import { alignSnapshot, ownedDiff, type SchemaSyncResult, type Snapshot } from './schema-snapshot.ts';
+import { alignSnapshot, describeDiff, ownedDiff, type SchemaSyncResult, type Snapshot } from '../src/setup/schema-snapshot.ts';
 
 /**
  * Directus's snapshot functions live in `utils/` on 11 and `utils/schema/` on 12: the newer place
@@ -43,7 +43,7 @@ try {
     const wanted = alignSnapshot(snapshot, current);
     // Only what Concord owns: whatever else the database holds (an admin's collections and fields, the host project's) stays.
     const diff = ownedDiff(getSnapshotDiff(current, wanted), wanted) as SnapshotDiff;
-    const changes = describe(diff);
+    const changes = describeDiff(diff);
     if (mode === 'apply' && changes.length > 0) await applySnapshot(wanted, { current, diff, database });
     const result: SchemaSyncResult = { vendor: current.vendor ?? 'unknown', changes };
     writeFileSync(out, JSON.stringify(result));
@@ -53,16 +53,3 @@ try {
 }
 // Directus's cache and bus clients keep the event loop alive.
 process.exit(0);
-
-function describe(diff: SnapshotDiff): string[] {
-  const verb = { N: 'create', D: 'delete', E: 'update', A: 'update' } as const;
-  const lines: string[] = [];
-  for (const [kind, entries] of Object.entries(diff) as Array<[string, SnapshotDiff['collections']]>) {
-    for (const entry of entries) {
-      const first = entry.diff[0];
-      const paths = [...new Set(entry.diff.map((d) => (d.path ?? []).join('.')).filter(Boolean))];
-      lines.push(`${verb[first?.kind ?? 'E']} ${kind.replace(/s$/, '')} ${entry.collection}${entry.field ? `.${entry.field}` : ''}${paths.length ? ` (${paths.join(', ')})` : ''}`);
-    }
-  }
-  return lines;
-}

@@ -16,7 +16,7 @@ import { freePort } from '../host/directus.ts';
 import { SettingError, loadLocalEnv, resolveSettings } from '../host/env.ts';
 import { describeFailure } from '../host/failure.ts';
 import { DATA_DIR, ROOT } from '../host/paths.ts';
-import { seedDemoHistory } from '../host/seed-demo-history.ts';
+import { seedDemoHistory } from '../src/setup/seed-demo-history.ts';
 import { parsePlantKinds } from '../src/demo/plant.ts';
 
 async function main(): Promise<void> {

@@ -10,7 +10,7 @@ import { connectDatabase } from '../../host/database.ts';
 import { freePort } from '../../host/directus.ts';
 import { resolveSettings, type ConcordSettings } from '../../host/env.ts';
 import { DATA_DIR } from '../../host/paths.ts';
-import { seedDemoHistory } from '../../host/seed-demo-history.ts';
+import { seedDemoHistory } from '../../src/setup/seed-demo-history.ts';
 import type { PlantKind, Planted } from '../../src/demo/plant.ts';
 import { benchVendor, companyDatabases, type BenchVendor } from './database.ts';
 

@@ -11,9 +11,9 @@
  * time of one call.
  */
 import { parseArgs } from 'node:util';
-import { adminApi } from '../../host/admin-api.ts';
+import { adminApi } from '../../src/setup/admin-api.ts';
 import { freePort, startDirectus } from '../../host/directus.ts';
-import { seedEvaluatedHistory } from '../../host/seed-evaluations.ts';
+import { seedEvaluatedHistory } from '../../src/setup/seed-evaluations.ts';
 import { PLANT_KINDS } from '../../src/demo/plant.ts';
 import { companyOf } from './company.ts';
 

@@ -7,10 +7,10 @@
  * builds and measures the company on PostgreSQL.
  */
 import { parseArgs } from 'node:util';
-import { adminApi } from '../../host/admin-api.ts';
+import { adminApi } from '../../src/setup/admin-api.ts';
 import { startDirectus } from '../../host/directus.ts';
 import { freePort } from '../../host/directus.ts';
-import { seedEvaluatedHistory } from '../../host/seed-evaluations.ts';
+import { seedEvaluatedHistory } from '../../src/setup/seed-evaluations.ts';
 import { ROLE_IDS } from '../../src/access/model.ts';
 import { companyOf } from './company.ts';
 import { VENDOR_NAMES } from './database.ts';

@@ -8,8 +8,8 @@ import { bootConcord, type BootedConcord } from '../../host/boot.ts';
 import { connectDatabase } from '../../host/database.ts';
 import { freePort } from '../../host/directus.ts';
 import { resolveSettings, type ConcordSettings } from '../../host/env.ts';
-import { SCHEMA_VERSION } from '../../host/installation.ts';
-import { readSnapshot } from '../../host/migrations.ts';
+import { SCHEMA_VERSION } from '../../src/setup/installation.ts';
+import { readSnapshot } from '../../host/snapshot-file.ts';
 import { startPostgres, type PostgresServer } from '../harness/postgres.ts';
 
 /**

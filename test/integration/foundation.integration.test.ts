@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { readItems } from '@directus/sdk';
 import { describe, expect, it } from 'vitest';
-import { adminApi } from '../../host/admin-api.ts';
-import { applyAccess } from '../../host/apply-access.ts';
-import { applyPresentation } from '../../host/apply-presentation.ts';
+import { adminApi } from '../../src/setup/admin-api.ts';
+import { applyAccess } from '../../src/setup/apply-access.ts';
+import { applyPresentation } from '../../src/setup/apply-presentation.ts';
 import { syncSchema } from '../../host/directus.ts';
 import { SNAPSHOT_FILE } from '../../host/paths.ts';
 import { POLICY_IDS } from '../../src/access/model.ts';

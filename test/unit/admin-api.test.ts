@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { adminApi } from '../../host/admin-api.ts';
+import { adminApi } from '../../src/setup/admin-api.ts';
 
 /** A local server answering each request with the next of `answers` (the last one repeats). */
 async function serve(answers: Array<[number, string]>): Promise<{ url: string; requests: () => number; server: Server }> {

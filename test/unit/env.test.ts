@@ -10,7 +10,7 @@ import {
   parseEnvFile,
   resolveSettings,
 } from '../../host/env.ts';
-import { DATA_DIR, EXTENSIONS_DIR, ROOT } from '../../host/paths.ts';
+import { DATA_DIR, ROOT } from '../../host/paths.ts';
 
 const SECRET32 = 's'.repeat(32);
 const BASE: Record<string, string> = { KEY: 'the-key', SECRET: SECRET32, ADMIN_TOKEN: 'the-token' };
@@ -118,7 +118,7 @@ describe('resolveSettings', () => {
         STORAGE_LOCATIONS: 'local',
         STORAGE_LOCAL_ROOT: join('/tmp/concord-data', 'uploads'),
         TEMP_PATH: join('/tmp/concord-data', 'tmp'),
-        EXTENSIONS_PATH: EXTENSIONS_DIR,
+        EXTENSIONS_PATH: join('/tmp/concord-data', 'extensions'),
         EXTENSIONS_MUST_LOAD: 'true',
         EXTENSIONS_AUTO_RELOAD: 'false',
         TELEMETRY: 'false',
@@ -132,6 +132,9 @@ describe('resolveSettings', () => {
         PUBLIC_URL: 'http://localhost:8055',
         ADMIN_EMAIL: 'admin@example.com',
         ADMIN_PASSWORD: DEFAULT_ADMIN_PASSWORD,
+        CONCORD_SEED_DEMO: 'true',
+        CONCORD_STAFF_PASSWORD: DEFAULT_STAFF_PASSWORD,
+        CONCORD_INSTANCES: '1',
       });
     });
   });
@@ -326,7 +329,7 @@ describe('resolveSettings', () => {
   });
 
   describe('what reaches Directus', () => {
-    it('passes other variables through but not npm_* ones nor CONCORD_* ones the extensions do not read', () => {
+    it('passes other variables through but not npm_* ones nor CONCORD_* ones the bundle does not read; the setup inside gets the demo settings', () => {
       const settings = resolveSettings(
         {
           ...BASE,
@@ -340,8 +343,9 @@ describe('resolveSettings', () => {
         { dataDir: '/tmp/d' },
       );
       expect(settings.directus['CACHE_AUTO_PURGE']).toBe('true');
-      expect(Object.keys(settings.directus).filter((k) => k.startsWith('CONCORD_') || k.startsWith('npm_'))).toEqual(['CONCORD_SLA_CRON']);
-      expect(Object.values(settings.directus)).not.toContain('staff-secret');
+      expect(Object.keys(settings.directus).filter((k) => k.startsWith('CONCORD_') || k.startsWith('npm_')).sort()).toEqual(['CONCORD_INSTANCES', 'CONCORD_SEED_DEMO', 'CONCORD_SLA_CRON', 'CONCORD_STAFF_PASSWORD']);
+      // The bundle seeds the demo staff inside Directus, with this password, only when CONCORD_SEED_DEMO is true.
+      expect([settings.directus['CONCORD_SEED_DEMO'], settings.directus['CONCORD_STAFF_PASSWORD']]).toEqual(['false', 'staff-secret']);
     });
 
     it('lets the file override Directus defaults such as LOG_LEVEL and HOST', () => {

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { dependencyOrder } from '../../host/demo-writer.ts';
+import { dependencyOrder } from '../../src/setup/demo-writer.ts';
 import { generateDemoCompany } from '../../src/demo/generator.ts';
 import { parsePlantKinds, plantProblems } from '../../src/demo/plant.ts';
 import type { DemoPlan, DemoWorld, Row, TablePlan } from '../../src/demo/plan.ts';

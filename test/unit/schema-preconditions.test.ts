@@ -1,6 +1,6 @@
 import knex, { type Knex } from 'knex';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { assertSchemaPreconditions } from '../../host/schema-preconditions.ts';
+import { assertSchemaPreconditions } from '../../src/setup/schema-preconditions.ts';
 
 /** A database written before team names were unique, as an upgrade finds it. */
 describe('the start before applying a newer schema', () => {
@@ -13,13 +13,13 @@ describe('the start before applying a newer schema', () => {
   afterEach(async () => db.destroy());
 
   it('passes a database without teams, and one whose team names differ', async () => {
-    await expect(assertSchemaPreconditions(db)).resolves.toBeUndefined();
+    await expect(assertSchemaPreconditions(db, [])).resolves.toBeUndefined();
     await db.schema.createTable('cc_teams', (t) => {
       t.increments('id');
       t.string('name');
     });
     await db('cc_teams').insert([{ name: '华东大客户团队' }, { name: '华东大客户团队 二组' }]);
-    await expect(assertSchemaPreconditions(db)).resolves.toBeUndefined();
+    await expect(assertSchemaPreconditions(db, [])).resolves.toBeUndefined();
   });
 
   it('stops before the schema step when team names repeat, naming each and what to do', async () => {
@@ -28,7 +28,7 @@ describe('the start before applying a newer schema', () => {
       t.string('name');
     });
     await db('cc_teams').insert([{ name: '华东大客户团队' }, { name: '华东大客户团队' }, { name: 'B' }, { name: 'B' }, { name: 'B' }, { name: 'C' }]);
-    await expect(assertSchemaPreconditions(db)).rejects.toThrow(
+    await expect(assertSchemaPreconditions(db, [])).rejects.toThrow(
       'Team names must be unique from this version on, and 2 names are used more than once: "B" (3 teams); "华东大客户团队" (2 teams). Rename all but one of each in Studio (or with the previous checkout), then start again.',
     );
   });

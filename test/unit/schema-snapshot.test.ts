@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alignSnapshot, ownedDiff, type ColumnSchema, type DiffEntry, type Snapshot, type SnapshotField, type SnapshotRelation } from '../../host/schema-snapshot.ts';
+import { alignSnapshot, ownedDiff, type ColumnSchema, type DiffEntry, type Snapshot, type SnapshotField, type SnapshotRelation } from '../../src/setup/schema-snapshot.ts';
 
 function column(overrides: Partial<ColumnSchema> = {}): ColumnSchema {
   return {

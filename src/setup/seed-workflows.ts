@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import { toDbTime } from '../src/directus/time.ts';
-import { WORKFLOWS } from '../src/workflows/reference-workflows.ts';
+import { toDbTime } from '../directus/time.ts';
+import { WORKFLOWS } from '../workflows/reference-workflows.ts';
 
 /**
  * Seeds each reference workflow whose key is missing, whole (the workflow, its states and its

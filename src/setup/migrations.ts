@@ -1,7 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { load } from 'js-yaml';
 import type { Knex } from 'knex';
-import { SNAPSHOT_FILE } from './paths.ts';
 import type { Snapshot } from './schema-snapshot.ts';
 
 /**
@@ -27,15 +24,11 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
-export function readSnapshot(file: string = SNAPSHOT_FILE): Snapshot {
-  return load(readFileSync(file, 'utf8')) as Snapshot;
-}
-
 /**
  * Runs the migrations newer than the version the database records, oldest first, and returns one
  * line per change made. A database without Concord's tables yet (a first start) has nothing to move.
  */
-export async function runMigrations(db: Knex, snapshot: Snapshot = readSnapshot()): Promise<string[]> {
+export async function runMigrations(db: Knex, snapshot: Snapshot): Promise<string[]> {
   if (!(await db.schema.hasTable('cc_installation'))) return [];
   const row = (await db('cc_installation').first('schema_version')) as { schema_version: number | string | null } | undefined;
   const stored = Number(row?.schema_version ?? 0);

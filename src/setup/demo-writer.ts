@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { DemoPlan, Row, TablePlan } from '../src/demo/plan.ts';
+import type { DemoPlan, Row, TablePlan } from '../demo/plan.ts';
 
 export type Progress = (written: number, total: number) => void;
 

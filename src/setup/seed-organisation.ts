@@ -1,10 +1,10 @@
 import type { Knex } from 'knex';
 import type { AdminApi } from './admin-api.ts';
-import { DEPARTMENTS } from '../src/organisation/reference-data.ts';
-import { DEMO_PEOPLE, DEMO_TEAMS } from '../src/organisation/demo-organisation.ts';
-import { ROLE_IDS } from '../src/access/model.ts';
-import { stableId } from '../src/access/stable-id.ts';
-import { toDbTime } from '../src/directus/time.ts';
+import { DEPARTMENTS } from '../organisation/reference-data.ts';
+import { DEMO_PEOPLE, DEMO_TEAMS } from '../organisation/demo-organisation.ts';
+import { ROLE_IDS } from '../access/model.ts';
+import { stableId } from '../access/stable-id.ts';
+import { toDbTime } from '../directus/time.ts';
 
 /**
  * Departments, Table 1 rules and Table 2 duties/authorities: each department is seeded the first

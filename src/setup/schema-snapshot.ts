@@ -223,3 +223,17 @@ export function ownedDiff(diff: SchemaDiff, owned: Snapshot): SchemaDiff {
     relations: pick(diff.relations, 'relations'),
   };
 }
+
+/** One line per change of a diff: what is created or updated, and which of its settings. */
+export function describeDiff(diff: SchemaDiff): string[] {
+  const verb = { N: 'create', D: 'delete', E: 'update', A: 'update' } as const;
+  const lines: string[] = [];
+  for (const [kind, entries] of Object.entries(diff) as Array<[string, SchemaDiff['collections']]>) {
+    for (const entry of entries) {
+      const first = entry.diff[0];
+      const paths = [...new Set(entry.diff.map((d) => (d.path ?? []).join('.')).filter(Boolean))];
+      lines.push(`${verb[first?.kind ?? 'E']} ${kind.replace(/s$/, '')} ${entry.collection}${entry.field ? `.${entry.field}` : ''}${paths.length ? ` (${paths.join(', ')})` : ''}`);
+    }
+  }
+  return lines;
+}

@@ -11,9 +11,9 @@ import {
   type DepartmentRef,
   type PolicyDefinition,
   type RoleDefinition,
-} from '../src/access/model.ts';
-import { stableId } from '../src/access/stable-id.ts';
-import { syncPolicyPermissions, type PermissionStore, type StoredPermission } from '../src/access/permission-sync.ts';
+} from '../access/model.ts';
+import { stableId } from '../access/stable-id.ts';
+import { syncPolicyPermissions, type PermissionStore, type StoredPermission } from '../access/permission-sync.ts';
 
 /**
  * Writes the access model into Directus: policies, roles, role→policy links and permissions, all

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { SettingError } from './env.ts';
+import { SettingError } from './setting-error.ts';
 
 /**
  * Instances started together must not install, migrate, apply the schema, configure or seed one

@@ -2,8 +2,18 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Knex } from 'knex';
-import { toDbTime } from '../src/directus/time.ts';
-import { SettingError, type ConcordSettings } from './env.ts';
+import { toDbTime } from '../directus/time.ts';
+import { SettingError } from './setting-error.ts';
+
+/** What the installation check needs of an instance's settings (Directus's environment). */
+export interface InstanceSettings {
+  /** The SECRET the instance signs tokens with. */
+  secret: string;
+  /** How many instances serve the database (CONCORD_INSTANCES). */
+  instances: number;
+  /** Directus's environment: its STORAGE_* locations. */
+  directus: Record<string, unknown>;
+}
 
 /**
  * What one Concord database knows about itself, in its `cc_installation` row: the schema version
@@ -53,8 +63,8 @@ export function secretCheck(secret: string): string {
  * upload storage. A database whose history already exists when the row is first written counts as
  * having its demo completed (it was set up before this row existed).
  */
-export async function checkInstallation(db: Knex, settings: ConcordSettings): Promise<Installation> {
-  const check = secretCheck(settings.directus['SECRET'] as string);
+export async function checkInstallation(db: Knex, settings: InstanceSettings): Promise<Installation> {
+  const check = secretCheck(settings.secret);
   const row = await db.transaction(async (trx) => {
     const existing = (await trx(TABLE).where('id', 1).first()) as Installation | undefined;
     if (existing) return existing;
@@ -94,7 +104,7 @@ export async function markDemoCompleted(db: Knex): Promise<void> {
  * instance leaves a marker file in it and records the marker; every other instance must find the
  * same marker in its own location, or it is looking at a folder the others do not write to.
  */
-function checkSharedStorage(settings: ConcordSettings, recorded: string | null): string {
+function checkSharedStorage(settings: InstanceSettings, recorded: string | null): string {
   const marker = recorded ?? randomBytes(16).toString('hex');
   for (const root of localStorageRoots(settings.directus)) {
     const file = join(root, STORAGE_MARKER_FILE);
@@ -113,9 +123,9 @@ function checkSharedStorage(settings: ConcordSettings, recorded: string | null):
 }
 
 /** The roots of the storage locations that use Directus's `local` driver. */
-export function localStorageRoots(directus: Record<string, string>): string[] {
-  const locations = (directus['STORAGE_LOCATIONS'] ?? 'local').split(',').map((l) => l.trim()).filter(Boolean);
+export function localStorageRoots(directus: Record<string, unknown>): string[] {
+  const locations = String(directus['STORAGE_LOCATIONS'] ?? 'local').split(',').map((l) => l.trim()).filter(Boolean);
   return locations
     .filter((location) => (directus[`STORAGE_${location.toUpperCase()}_DRIVER`] ?? 'local') === 'local')
-    .map((location) => directus[`STORAGE_${location.toUpperCase()}_ROOT`] ?? '');
+    .map((location) => String(directus[`STORAGE_${location.toUpperCase()}_ROOT`] ?? ''));
 }

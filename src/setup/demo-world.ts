@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
-import type { DemoWorld } from '../src/demo/plan.ts';
-import { isCurrentMembership, isoDayOf } from '../src/organisation/composition.ts';
-import { loadWorkflowDefinition } from '../src/workflows/workflow-store.ts';
+import type { DemoWorld } from '../demo/plan.ts';
+import { isCurrentMembership, isoDayOf } from '../organisation/composition.ts';
+import { loadWorkflowDefinition } from '../workflows/workflow-store.ts';
 
 /** Reads what the generator builds on: people, the live matrix, teams and workflow definitions. */
 export async function readDemoWorld(db: Knex, now: Date): Promise<DemoWorld> {

@@ -1,6 +1,5 @@
 import type { Knex } from 'knex';
-import { SettingError } from './env.ts';
-import { readSnapshot } from './migrations.ts';
+import { SettingError } from './setting-error.ts';
 import type { Snapshot } from './schema-snapshot.ts';
 
 /**
@@ -8,7 +7,7 @@ import type { Snapshot } from './schema-snapshot.ts';
  * is applied: a unique key added over duplicates would fail half-way through the schema step with
  * the database's own words. Here the start stops first and says which rows to fix.
  */
-export async function assertSchemaPreconditions(db: Knex, owned: readonly string[] = ownedTables(readSnapshot())): Promise<void> {
+export async function assertSchemaPreconditions(db: Knex, owned: readonly string[]): Promise<void> {
   await assertNoNameClash(db, owned);
   await assertUniqueTeamNames(db);
 }

@@ -1,15 +1,15 @@
 import { upsertById, type AdminApi } from './admin-api.ts';
-import { TRANSLATION_STRINGS } from '../src/i18n/strings.ts';
-import { stableId } from '../src/access/stable-id.ts';
-import { DASHBOARDS, panelId } from '../src/insights/dashboards.ts';
-import '../src/errors.ts';
-import { refusalTitleStrings } from '../src/i18n/refusals.ts';
-import { STUDIO_WORDING } from '../src/i18n/studio-wording.ts';
-import { DEFAULT_LANGUAGE } from '../src/i18n/language.ts';
-import { BOOKMARKS } from '../src/studio/landing.ts';
+import { TRANSLATION_STRINGS } from '../i18n/strings.ts';
+import { stableId } from '../access/stable-id.ts';
+import { DASHBOARDS, panelId } from '../insights/dashboards.ts';
+import '../errors.ts';
+import { refusalTitleStrings } from '../i18n/refusals.ts';
+import { STUDIO_WORDING } from '../i18n/studio-wording.ts';
+import { DEFAULT_LANGUAGE } from '../i18n/language.ts';
+import { BOOKMARKS } from '../studio/landing.ts';
 
 /** Translation strings, project settings and presets (bookmarks, default layouts): not carried by schema snapshots. */
-export async function applyPresentation(api: AdminApi, ownerEmail?: string): Promise<void> {
+export async function applyPresentation(api: AdminApi, ownerEmail?: string | null): Promise<void> {
   await applyProjectSettings(api, ownerEmail);
   await applyTranslationStrings(api);
   await applyPresets(api);
@@ -44,14 +44,15 @@ async function applyDashboards(api: AdminApi): Promise<void> {
  * project has an owner, so Studio stops asking admins for one on every load. An owner set by the
  * operator (Directus's PROJECT_OWNER) is kept.
  */
-async function applyProjectSettings(api: AdminApi, ownerEmail?: string): Promise<void> {
+async function applyProjectSettings(api: AdminApi, ownerEmail?: string | null): Promise<void> {
   const settings = await api.get<{ default_language: string | null; project_owner: string | null; module_bar: ModuleBarEntry[] | null }>('/settings', {
     fields: 'default_language,project_owner,module_bar',
   });
   const patch: Record<string, unknown> = {};
   if (settings.default_language !== DEFAULT_LANGUAGE) patch['default_language'] = DEFAULT_LANGUAGE;
   // The start runs as Concord's configuration user, which has no e-mail: it names the admin.
-  if (!settings.project_owner) patch['project_owner'] = ownerEmail ?? (await api.get<{ email: string }>('/users/me', { fields: 'email' })).email;
+  // null: no owner known (a project started without ADMIN_EMAIL), and Studio's own question stays.
+  if (!settings.project_owner && ownerEmail !== null) patch['project_owner'] = ownerEmail ?? (await api.get<{ email: string }>('/users/me', { fields: 'email' })).email;
   const moduleBar = withMatrixModule(settings.module_bar);
   if (moduleBar) patch['module_bar'] = moduleBar;
   if (Object.keys(patch).length > 0) await api.patch('/settings', patch);

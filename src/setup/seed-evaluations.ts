@@ -1,6 +1,6 @@
 import type { AdminApi } from './admin-api.ts';
-import { HISTORY_DAYS } from '../src/demo/generator.ts';
-import { periodKey, periodsWithin, zonedDate, type Period, type PeriodKind } from '../src/evaluation/period.ts';
+import { HISTORY_DAYS } from '../demo/generator.ts';
+import { periodKey, periodsWithin, zonedDate, type Period, type PeriodKind } from '../evaluation/period.ts';
 
 /**
  * The demo company's evaluated past: every complete month and quarter of its generated history is

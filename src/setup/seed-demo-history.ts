@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import { generateDemoCompany } from '../src/demo/generator.ts';
-import { plantProblems, type PlantKind, type Planted } from '../src/demo/plant.ts';
+import { generateDemoCompany } from '../demo/generator.ts';
+import { plantProblems, type PlantKind, type Planted } from '../demo/plant.ts';
 import { readDemoWorld } from './demo-world.ts';
 import { progressBar, writePlan } from './demo-writer.ts';
 
