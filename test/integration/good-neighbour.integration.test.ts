@@ -83,6 +83,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // Leave the shared server as it was for the suites that follow.
+  // Best effort: Directus 11 on SQLite can fail to delete a collection with a self-referencing m2o
+  // (it alters the table after dropping it: 500 "reading 'sql'"); the drift check looks only at
+  // what Concord owns, so a leftover host collection harms no later suite.
   await rawAdmin('DELETE', `/collections/${HOST}`).catch(() => undefined);
   await rawAdmin('DELETE', `/users/${user}`).catch(() => undefined);
   await rawAdmin('DELETE', `/roles/${role}`).catch(() => undefined);
