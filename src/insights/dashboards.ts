@@ -35,6 +35,10 @@ export interface DashboardDefinition {
   panels: PanelDefinition[];
 }
 
+/**
+ * Dashboards are 44 grid units (18 px each) wide: they fit between Studio's navigation and its open
+ * sidebar at 1440 × 900 (test/browser/dashboards.e2e.test.ts measures it).
+ */
 const panel = (key: string, type: string, name: string, icon: string, [x, y, width, height]: [number, number, number, number], options: Record<string, unknown> = {}): PanelDefinition => ({
   key,
   type,
@@ -53,7 +57,7 @@ const panel = (key: string, type: string, name: string, icon: string, [x, y, wid
  * their `scope` is only the default the picker starts from.
  */
 const picker = (key: string, scope: 'my_department' | 'my_team' | 'company', scopes = true): PanelDefinition => ({
-  ...panel(`${key}:filter`, 'cc-dashboard-filter-panel', '范围与期间 Scope and period', 'tune', [1, 1, 48, 3], { scope, scopes }),
+  ...panel(`${key}:filter`, 'cc-dashboard-filter-panel', '范围与期间 Scope and period', 'tune', [1, 1, 44, 3], { scope, scopes }),
   header: false,
 });
 const follow = { use_dashboard_filter: true };
@@ -62,13 +66,13 @@ const follow = { use_dashboard_filter: true };
 function scopedPanels(scope: 'my_department' | 'my_team'): PanelDefinition[] {
   return [
     picker(scope, scope),
-    panel(`${scope}:radar`, 'cc-radar-panel', '五维雷达 Five dimensions', 'radar', [1, 4, 24, 22], { scope, ...follow }),
-    panel(`${scope}:trend`, 'cc-trend-panel', '维度趋势 Trend', 'show_chart', [25, 4, 24, 22], { scope, ...follow }),
-    panel(`${scope}:handoffs`, 'cc-handoff-flow-panel', '交接流向 Handoff flow', 'swap_horiz', [1, 26, 24, 22], { scope, ...follow }),
-    panel(`${scope}:sla`, 'cc-sla-board-panel', '时限与未结事项 SLA board', 'timer', [25, 26, 24, 22], { scope, ...follow }),
-    panel(`${scope}:budget`, 'cc-budget-panel', '预算与实际 Budget vs actual', 'account_balance', [1, 48, 24, 18], { scope, ...follow }),
-    panel(`${scope}:csat`, 'cc-satisfaction-panel', '客户满意度 CSAT trend', 'sentiment_satisfied', [25, 48, 24, 18], { scope, ...follow }),
-    panel(`${scope}:actions`, 'cc-actions-panel', '持续优化措施 Improvement actions', 'trending_up', [1, 66, 48, 16], { scope, ...follow }),
+    panel(`${scope}:radar`, 'cc-radar-panel', '五维雷达 Five dimensions', 'radar', [1, 4, 22, 22], { scope, ...follow }),
+    panel(`${scope}:trend`, 'cc-trend-panel', '维度趋势 Trend', 'show_chart', [23, 4, 22, 22], { scope, ...follow }),
+    panel(`${scope}:handoffs`, 'cc-handoff-flow-panel', '交接流向 Handoff flow', 'swap_horiz', [1, 26, 22, 26], { scope, ...follow }),
+    panel(`${scope}:sla`, 'cc-sla-board-panel', '时限与未结事项 SLA board', 'timer', [23, 26, 22, 26], { scope, ...follow }),
+    panel(`${scope}:budget`, 'cc-budget-panel', '预算与实际 Budget vs actual', 'account_balance', [1, 52, 22, 18], { scope, ...follow }),
+    panel(`${scope}:csat`, 'cc-satisfaction-panel', '客户满意度 CSAT trend', 'sentiment_satisfied', [23, 52, 22, 18], { scope, ...follow }),
+    panel(`${scope}:actions`, 'cc-actions-panel', '持续优化措施 Improvement actions', 'trending_up', [1, 70, 44, 20], { scope, ...follow }),
   ];
 }
 
@@ -80,7 +84,7 @@ export const DASHBOARDS: readonly DashboardDefinition[] = [
     color: '#2F80ED',
     note: '团队组成与组建规则 / Teams against the composition rules',
     audience: ['staff'],
-    panels: [panel('team-composition', 'cc-team-composition-panel', '团队组成 Team composition', 'groups', [1, 1, 48, 24], { status: 'all' })],
+    panels: [panel('team-composition', 'cc-team-composition-panel', '团队组成 Team composition', 'groups', [1, 1, 44, 24], { status: 'all' })],
   },
   {
     id: stableId('dashboard:executive-overview'),
@@ -91,11 +95,11 @@ export const DASHBOARDS: readonly DashboardDefinition[] = [
     audience: ['executive'],
     panels: [
       picker('overview', 'company'),
-      panel('overview:radar', 'cc-radar-panel', '各部门五维得分 Departments on five dimensions', 'bar_chart', [1, 4, 24, 22], { scope: 'company', ...follow }),
-      panel('overview:trend', 'cc-trend-panel', '综合得分趋势 Overall by department', 'show_chart', [25, 4, 24, 22], { scope: 'company', dimension: 'overall', ...follow }),
-      panel('overview:handoffs', 'cc-handoff-flow-panel', '交接流向与瓶颈 Handoff flow', 'swap_horiz', [1, 26, 24, 22], { scope: 'company', ...follow }),
-      panel('overview:sla', 'cc-sla-board-panel', '时限与未结事项 SLA board', 'timer', [25, 26, 24, 22], { scope: 'company', ...follow }),
-      panel('overview:csat', 'cc-satisfaction-panel', '客户满意度趋势 CSAT trend', 'sentiment_satisfied', [1, 48, 48, 18], { scope: 'company', ...follow }),
+      panel('overview:radar', 'cc-radar-panel', '各部门五维得分 Departments on five dimensions', 'bar_chart', [1, 4, 22, 22], { scope: 'company', ...follow }),
+      panel('overview:trend', 'cc-trend-panel', '综合得分趋势 Overall by department', 'show_chart', [23, 4, 22, 22], { scope: 'company', dimension: 'overall', ...follow }),
+      panel('overview:handoffs', 'cc-handoff-flow-panel', '交接流向与瓶颈 Handoff flow', 'swap_horiz', [1, 26, 22, 26], { scope: 'company', ...follow }),
+      panel('overview:sla', 'cc-sla-board-panel', '时限与未结事项 SLA board', 'timer', [23, 26, 22, 26], { scope: 'company', ...follow }),
+      panel('overview:csat', 'cc-satisfaction-panel', '客户满意度趋势 CSAT trend', 'sentiment_satisfied', [1, 52, 44, 18], { scope: 'company', ...follow }),
     ],
   },
   {
@@ -126,9 +130,9 @@ export const DASHBOARDS: readonly DashboardDefinition[] = [
     panels: [
       // The scorecards list every scope the viewer may read: the picker chooses the period only.
       picker('evaluation', 'company', false),
-      panel('evaluation:monthly', 'cc-scorecards-panel', '月度评分卡 Monthly scorecards', 'fact_check', [1, 4, 48, 16], { period_kind: 'monthly', ...follow }),
-      panel('evaluation:quarterly', 'cc-scorecards-panel', '季度评分卡 Quarterly scorecards', 'fact_check', [1, 20, 48, 16], { period_kind: 'quarterly', ...follow }),
-      panel('evaluation:actions', 'cc-actions-panel', '持续优化措施 Improvement actions', 'trending_up', [1, 36, 48, 16], { scope: 'company' }),
+      panel('evaluation:monthly', 'cc-scorecards-panel', '月度评分卡 Monthly scorecards', 'fact_check', [1, 4, 44, 21], { period_kind: 'monthly', ...follow }),
+      panel('evaluation:quarterly', 'cc-scorecards-panel', '季度评分卡 Quarterly scorecards', 'fact_check', [1, 25, 44, 21], { period_kind: 'quarterly', ...follow }),
+      panel('evaluation:actions', 'cc-actions-panel', '持续优化措施 Improvement actions', 'trending_up', [1, 46, 44, 20], { scope: 'company' }),
     ],
   },
 ];

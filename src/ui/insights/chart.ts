@@ -30,6 +30,14 @@ function isDark(color: string): boolean {
   return 0.299 * r + 0.587 * g + 0.114 * b < 128;
 }
 
+/**
+ * The height a chart may take: the room its element (class "chart", which PanelShell lets fill what
+ * the panel's other content leaves) has, so a chart never pushes the panel's content out of its box.
+ */
+export function fitHeight(el: HTMLElement, min: number): number {
+  return Math.max(min, Math.floor(el.clientHeight));
+}
+
 /** Base options every Concord chart shares. */
 export function baseOptions(el: HTMLElement, height: number): Record<string, unknown> {
   const theme = themeOf(el);
