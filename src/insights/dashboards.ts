@@ -70,9 +70,9 @@ function scopedPanels(scope: 'my_department' | 'my_team'): PanelDefinition[] {
     panel(`${scope}:trend`, 'cc-trend-panel', '维度趋势 Trend', 'show_chart', [23, 4, 22, 22], { scope, ...follow }),
     panel(`${scope}:handoffs`, 'cc-handoff-flow-panel', '交接流向 Handoff flow', 'swap_horiz', [1, 26, 22, 26], { scope, ...follow }),
     panel(`${scope}:sla`, 'cc-sla-board-panel', '时限与未结事项 SLA board', 'timer', [23, 26, 22, 26], { scope, ...follow }),
-    panel(`${scope}:budget`, 'cc-budget-panel', '预算与实际 Budget vs actual', 'account_balance', [1, 52, 22, 18], { scope, ...follow }),
-    panel(`${scope}:csat`, 'cc-satisfaction-panel', '客户满意度 CSAT trend', 'sentiment_satisfied', [23, 52, 22, 18], { scope, ...follow }),
-    panel(`${scope}:actions`, 'cc-actions-panel', '持续优化措施 Improvement actions', 'trending_up', [1, 70, 44, 20], { scope, ...follow }),
+    panel(`${scope}:budget`, 'cc-budget-panel', '预算与实际 Budget vs actual', 'account_balance', [1, 52, 22, 20], { scope, ...follow }),
+    panel(`${scope}:csat`, 'cc-satisfaction-panel', '客户满意度 CSAT trend', 'sentiment_satisfied', [23, 52, 22, 20], { scope, ...follow }),
+    panel(`${scope}:actions`, 'cc-actions-panel', '持续优化措施 Improvement actions', 'trending_up', [1, 72, 44, 20], { scope, ...follow }),
   ];
 }
 
@@ -99,7 +99,7 @@ export const DASHBOARDS: readonly DashboardDefinition[] = [
       panel('overview:trend', 'cc-trend-panel', '综合得分趋势 Overall by department', 'show_chart', [23, 4, 22, 22], { scope: 'company', dimension: 'overall', ...follow }),
       panel('overview:handoffs', 'cc-handoff-flow-panel', '交接流向与瓶颈 Handoff flow', 'swap_horiz', [1, 26, 22, 26], { scope: 'company', ...follow }),
       panel('overview:sla', 'cc-sla-board-panel', '时限与未结事项 SLA board', 'timer', [23, 26, 22, 26], { scope: 'company', ...follow }),
-      panel('overview:csat', 'cc-satisfaction-panel', '客户满意度趋势 CSAT trend', 'sentiment_satisfied', [1, 52, 44, 18], { scope: 'company', ...follow }),
+      panel('overview:csat', 'cc-satisfaction-panel', '客户满意度趋势 CSAT trend', 'sentiment_satisfied', [1, 52, 44, 20], { scope: 'company', ...follow }),
     ],
   },
   {
@@ -130,9 +130,9 @@ export const DASHBOARDS: readonly DashboardDefinition[] = [
     panels: [
       // The scorecards list every scope the viewer may read: the picker chooses the period only.
       picker('evaluation', 'company', false),
-      panel('evaluation:monthly', 'cc-scorecards-panel', '月度评分卡 Monthly scorecards', 'fact_check', [1, 4, 44, 21], { period_kind: 'monthly', ...follow }),
-      panel('evaluation:quarterly', 'cc-scorecards-panel', '季度评分卡 Quarterly scorecards', 'fact_check', [1, 25, 44, 21], { period_kind: 'quarterly', ...follow }),
-      panel('evaluation:actions', 'cc-actions-panel', '持续优化措施 Improvement actions', 'trending_up', [1, 46, 44, 20], { scope: 'company' }),
+      panel('evaluation:monthly', 'cc-scorecards-panel', '月度评分卡 Monthly scorecards', 'fact_check', [1, 4, 44, 22], { period_kind: 'monthly', ...follow }),
+      panel('evaluation:quarterly', 'cc-scorecards-panel', '季度评分卡 Quarterly scorecards', 'fact_check', [1, 26, 44, 22], { period_kind: 'quarterly', ...follow }),
+      panel('evaluation:actions', 'cc-actions-panel', '持续优化措施 Improvement actions', 'trending_up', [1, 48, 44, 20], { scope: 'company' }),
     ],
   },
 ];

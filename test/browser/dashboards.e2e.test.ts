@@ -54,8 +54,14 @@ async function overflowing(page: Page): Promise<string[]> {
       const left = el.getBoundingClientRect().left;
       if (left > window.innerWidth / 2) cover = Math.min(cover, left);
     }
+    // A chart's box clips, so its drawing must fit inside it too.
+    const clippedChart = (el: HTMLElement) =>
+      Array.from(el.querySelectorAll<HTMLElement>('.chart')).some((chart) => {
+        const svg = chart.querySelector('svg.apexcharts-svg');
+        return svg !== null && chart.offsetParent !== null && svg.getBoundingClientRect().bottom > chart.getBoundingClientRect().bottom + 1;
+      });
     return Array.from(document.querySelectorAll<HTMLElement>('.cc-insight, .cc-filter'))
-      .filter((el) => el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1 || el.getBoundingClientRect().right > cover)
+      .filter((el) => el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1 || el.getBoundingClientRect().right > cover || clippedChart(el))
       .map((el) => `${(el.querySelector('.explain')?.textContent ?? el.className).slice(0, 16)}: ${el.scrollWidth}×${el.scrollHeight} in ${el.clientWidth}×${el.clientHeight}, right edge ${Math.round(el.getBoundingClientRect().right)} of ${Math.round(cover)}`);
   });
 }

@@ -35,7 +35,8 @@ function isDark(color: string): boolean {
  * the panel's other content leaves) has, so a chart never pushes the panel's content out of its box.
  */
 export function fitHeight(el: HTMLElement, min: number): number {
-  return Math.max(min, Math.floor(el.clientHeight));
+  // A few pixels spare: the chart's SVG sits on a text baseline inside its element.
+  return Math.max(min, Math.floor(el.clientHeight) - 8);
 }
 
 /** Base options every Concord chart shares. */
