@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { ServiceContext } from '../directus/services.ts';
 import type { InsightScope } from './query.ts';
 import { readsWholeCollection } from './visibility.ts';
+import { dateOf } from '../evaluation/sql.ts';
 
 /**
  * Who is looking, in Concord's terms, so a panel set to "my department" or "my team" knows which
@@ -22,6 +23,8 @@ export interface Viewer {
    * dashboards' scope picker offers exactly these.
    */
   readable: { company: boolean; departments: string[]; teams: number[] };
+  /** The month of the latest published monthly evaluation (its first day): where dashboards start. */
+  latest_month: string | null;
 }
 
 /** Whether the viewer may read a scope's figures: `none` when not, `full` when they may. */
@@ -47,6 +50,7 @@ export async function viewerOf(ctx: ServiceContext & { db: Knex }): Promise<View
   const department = (me?.cc_department as string | null | undefined) ?? null;
   const headed = (heads as Array<{ code: string }>).map((h) => h.code);
   const everything = await readsWholeCollection(ctx.db, ctx.accountability, 'cc_cases');
+  const latest = await ctx.db('cc_evaluation_cycles').first('starts_on').where({ status: 'published', period_kind: 'monthly' }).orderBy('starts_on', 'desc');
   const activeTeams = teams.filter((t: { status: string }) => t.status !== 'archived').map((t: { id: number }) => Number(t.id));
   return {
     user,
@@ -63,5 +67,6 @@ export async function viewerOf(ctx: ServiceContext & { db: Knex }): Promise<View
           departments: [...new Set([...(department ? [department] : []), ...headed])],
           teams: [...mine.keys()],
         },
+    latest_month: latest ? (dateOf(latest.starts_on) ?? null) : null,
   };
 }

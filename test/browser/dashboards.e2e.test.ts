@@ -130,6 +130,10 @@ describe('Dashboards (issue 18)', () => {
     expect(empty.json).toMatchObject({ access: 'full', data: { pairs: [] } });
     const other = await http('GET', '/concord/insights/handoffs?scope_kind=department&scope=finance&starts_on=2001-01-01&ends_on=2001-02-01', { token });
     expect(other.json).toMatchObject({ access: 'none' });
+    for (const path of ['/concord/evaluation/scorecards?period_kind=monthly', '/concord/insights/trend?period_kind=monthly']) {
+      expect((await http('GET', `${path}&scope_kind=department&scope=finance`, { token })).json).toMatchObject({ access: 'none' });
+      expect((await http('GET', `${path}&scope_kind=department&scope=service`, { token })).json).toMatchObject({ access: 'full' });
+    }
     const me = await http('GET', '/concord/insights/me', { token });
     expect((me.json!.data as { readable: unknown }).readable).toEqual({ company: false, departments: ['service'], teams: expect.any(Array) });
     // In Studio: a month long before the demo's history is empty, and says so.

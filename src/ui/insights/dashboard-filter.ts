@@ -121,11 +121,13 @@ export function ownScope(viewer: Viewer, preference: ScopePreference): ResolvedS
 /**
  * Where a dashboard starts: what its address says (a scorecard notification links to the cycle and
  * scope it announced: `?starts_on=…&ends_on=…&period=month&scope_kind=…&scope=…`), when the viewer
- * may read it, else the viewer's own scope and the last full month.
+ * may read it, else the viewer's own scope and the month of the latest published evaluation (the
+ * last full month when there is none).
  */
 export function initialSelection(viewer: Viewer, preference: ScopePreference, now: Date, search: string): DashboardSelection {
   const query = new URLSearchParams(search);
-  let period = defaultPeriod(now);
+  // The month of the latest published evaluation, so the scores and the flows cover the same month.
+  let period = viewer.latest_month ? monthOf(viewer.latest_month) : defaultPeriod(now);
   const startsOn = query.get('starts_on');
   const endsOn = query.get('ends_on');
   const kind = query.get('period');

@@ -43,6 +43,9 @@ export function registerInsightRoutes({ router, services, getSchema, database, e
     res.json({ data: await diagnose(await contextOf(req), query(req)) });
   }));
   router.get('/insights/trend', wrap(async (req, res) => {
-    res.json({ data: await scoreTrend(await contextOf(req), parseTrendQuery(req.query as Record<string, unknown>)) });
+    const ctx = await contextOf(req);
+    const q = parseTrendQuery(req.query as Record<string, unknown>);
+    const [data, viewer] = await Promise.all([scoreTrend(ctx, q), viewerOf(ctx)]);
+    res.json({ data, access: q.scope === undefined ? 'full' : accessTo(viewer, q.scope_kind === 'team' ? { kind: 'team', key: Number(q.scope) } : { kind: 'department', key: q.scope }) });
   }));
 }
