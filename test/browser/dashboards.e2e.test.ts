@@ -173,6 +173,43 @@ describe('Dashboards (issue 18)', () => {
     }
   });
 
+  it('leaves a dimension without a score out of the radar and names it 无数据 (the marketing head)', async () => {
+    const token = await tokenOf('wang.fang@example.com');
+    const cards = (await http('GET', '/concord/evaluation/scorecards?period_kind=monthly&scope_kind=department&scope=marketing', { token })).json!.data as {
+      scorecards: Array<{ dimensions: Record<string, { score: number | null } | undefined> }>;
+    };
+    const names: Record<string, string> = { communication: '沟通效率', execution: '执行质量', satisfaction: '客户满意度', utilisation: '资源利用率', cohesion: '凝聚力' };
+    const missing = Object.keys(names).filter((d) => cards.scorecards[0]!.dimensions[d]?.score == null);
+    // The demo's marketing department receives no handoffs: its communication has no score.
+    expect(missing.length).toBeGreaterThan(0);
+    const page = await signIn('wang.fang@example.com');
+    try {
+      await open(page, '部门看板');
+      const radar = page.locator('.cc-insight').first();
+      await expect.poll(async () => radar.locator('.apexcharts-svg').count(), { timeout: 30_000 }).toBe(1);
+      const gaps = await radar.locator('.gaps').innerText();
+      const drawn = (await radar.locator('.apexcharts-svg').textContent()) ?? '';
+      for (const d of missing) {
+        expect(gaps).toContain(names[d]);
+        // Not an axis at the centre of the radar; at most a labelled empty slot.
+        if (drawn.includes(names[d]!)) expect(drawn).toContain(`${names[d]}(无数据)`);
+      }
+      await page.screenshot({ path: join(SCREENSHOTS, 'dashboards-head-marketing-gaps-zh.png') });
+    } finally {
+      await page.close();
+    }
+    // The team lead's dashboard, on their team, for the closing screenshots.
+    const lead = await signIn('chen.jing@example.com');
+    try {
+      await open(lead, '团队看板');
+      expect(await lead.locator('.cc-filter [data-cc="stated"]').innerText()).toContain('华东大客户协同团队');
+      expect(await lead.locator('.cc-insight[data-state="error"]').count()).toBe(0);
+      await lead.screenshot({ path: join(SCREENSHOTS, 'dashboards-lead-team-zh.png'), fullPage: true });
+    } finally {
+      await lead.close();
+    }
+  });
+
   it('gives each department one colour on every chart, and no chart repeats a colour', async () => {
     const page = await signIn(CEO);
     try {
