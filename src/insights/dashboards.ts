@@ -66,13 +66,13 @@ const follow = { use_dashboard_filter: true };
 function scopedPanels(scope: 'my_department' | 'my_team'): PanelDefinition[] {
   return [
     picker(scope, scope),
-    panel(`${scope}:radar`, 'cc-radar-panel', '五维雷达 Five dimensions', 'radar', [1, 4, 22, 22], { scope, ...follow }),
-    panel(`${scope}:trend`, 'cc-trend-panel', '维度趋势 Trend', 'show_chart', [23, 4, 22, 22], { scope, ...follow }),
-    panel(`${scope}:handoffs`, 'cc-handoff-flow-panel', '交接流向 Handoff flow', 'swap_horiz', [1, 26, 22, 26], { scope, ...follow }),
-    panel(`${scope}:sla`, 'cc-sla-board-panel', '时限与未结事项 SLA board', 'timer', [23, 26, 22, 26], { scope, ...follow }),
-    panel(`${scope}:budget`, 'cc-budget-panel', '预算与实际 Budget vs actual', 'account_balance', [1, 52, 22, 20], { scope, ...follow }),
-    panel(`${scope}:csat`, 'cc-satisfaction-panel', '客户满意度 CSAT trend', 'sentiment_satisfied', [23, 52, 22, 20], { scope, ...follow }),
-    panel(`${scope}:actions`, 'cc-actions-panel', '持续优化措施 Improvement actions', 'trending_up', [1, 72, 44, 20], { scope, ...follow }),
+    panel(`${scope}:radar`, 'cc-radar-panel', '五维雷达 Five dimensions', 'radar', [1, 4, 22, 26], { scope, ...follow }),
+    panel(`${scope}:trend`, 'cc-trend-panel', '维度趋势 Trend', 'show_chart', [23, 4, 22, 26], { scope, ...follow }),
+    panel(`${scope}:handoffs`, 'cc-handoff-flow-panel', '交接流向 Handoff flow', 'swap_horiz', [1, 30, 22, 26], { scope, ...follow }),
+    panel(`${scope}:sla`, 'cc-sla-board-panel', '时限与未结事项 SLA board', 'timer', [23, 30, 22, 26], { scope, ...follow }),
+    panel(`${scope}:budget`, 'cc-budget-panel', '预算与实际 Budget vs actual', 'account_balance', [1, 56, 22, 20], { scope, ...follow }),
+    panel(`${scope}:csat`, 'cc-satisfaction-panel', '客户满意度 CSAT trend', 'sentiment_satisfied', [23, 56, 22, 20], { scope, ...follow }),
+    panel(`${scope}:actions`, 'cc-actions-panel', '持续优化措施 Improvement actions', 'trending_up', [1, 76, 44, 20], { scope, ...follow }),
   ];
 }
 
@@ -95,11 +95,11 @@ export const DASHBOARDS: readonly DashboardDefinition[] = [
     audience: ['executive'],
     panels: [
       picker('overview', 'company'),
-      panel('overview:radar', 'cc-radar-panel', '各部门五维得分 Departments on five dimensions', 'bar_chart', [1, 4, 22, 22], { scope: 'company', ...follow }),
-      panel('overview:trend', 'cc-trend-panel', '综合得分趋势 Overall by department', 'show_chart', [23, 4, 22, 22], { scope: 'company', dimension: 'overall', ...follow }),
-      panel('overview:handoffs', 'cc-handoff-flow-panel', '交接流向与瓶颈 Handoff flow', 'swap_horiz', [1, 26, 22, 26], { scope: 'company', ...follow }),
-      panel('overview:sla', 'cc-sla-board-panel', '时限与未结事项 SLA board', 'timer', [23, 26, 22, 26], { scope: 'company', ...follow }),
-      panel('overview:csat', 'cc-satisfaction-panel', '客户满意度趋势 CSAT trend', 'sentiment_satisfied', [1, 52, 44, 20], { scope: 'company', ...follow }),
+      panel('overview:radar', 'cc-radar-panel', '各部门五维得分 Departments on five dimensions', 'bar_chart', [1, 4, 22, 26], { scope: 'company', ...follow }),
+      panel('overview:trend', 'cc-trend-panel', '综合得分趋势 Overall by department', 'show_chart', [23, 4, 22, 26], { scope: 'company', dimension: 'overall', ...follow }),
+      panel('overview:handoffs', 'cc-handoff-flow-panel', '交接流向与瓶颈 Handoff flow', 'swap_horiz', [1, 30, 22, 26], { scope: 'company', ...follow }),
+      panel('overview:sla', 'cc-sla-board-panel', '时限与未结事项 SLA board', 'timer', [23, 30, 22, 26], { scope: 'company', ...follow }),
+      panel('overview:csat', 'cc-satisfaction-panel', '客户满意度趋势 CSAT trend', 'sentiment_satisfied', [1, 56, 44, 20], { scope: 'company', ...follow }),
     ],
   },
   {
