@@ -145,8 +145,10 @@ describe('Dashboards (issue 18)', () => {
       await page.locator('.cc-filter input[data-cc="to"]').fill('2001-01-31');
       await page.locator('.cc-filter button.apply').click();
       await expect.poll(async () => page.locator('.cc-insight[data-state="empty"]').count(), { timeout: 60_000 }).toBeGreaterThan(0);
-      const emptyTexts = await page.locator('.cc-insight[data-state="empty"] .status').allInnerTexts();
-      expect(emptyTexts.some((t) => t.includes('所选期间内没有记录'))).toBe(true);
+      await expect.poll(async () => page.locator('.cc-insight[data-state="loading"]').count(), { timeout: 60_000 }).toBe(0);
+      await expect
+        .poll(async () => (await page.locator('.cc-insight[data-state="empty"] .status').allInnerTexts()).some((t) => t.includes('所选期间内没有记录')), { timeout: 30_000 })
+        .toBe(true);
       expect((await page.locator('body').innerText()).includes('你无权查看这个范围')).toBe(false);
       await page.screenshot({ path: join(SCREENSHOTS, 'dashboards-head-empty-period-zh.png'), fullPage: true });
     } finally {
