@@ -25,7 +25,7 @@ import { cyclePeriod, nextCyclePeriod, periodKey, periodName, type Period, type 
 import { loadScopes, scopeId } from './scopes.ts';
 import { parseTargets, parseWeights, type EvaluationSettings, type ScoreDimension } from './settings.ts';
 import { dateOf, dialectOf, forUpdate } from './sql.ts';
-import { scorecardDashboard } from '../insights/dashboards.ts';
+import { scorecardDashboard, scorecardQuery } from '../insights/dashboards.ts';
 
 /**
  * The life of an evaluation cycle: a draft is created for a month or quarter (one per kind and
@@ -393,10 +393,12 @@ async function feedBack(
       previous: before,
       threshold,
       causes: Object.fromEntries(Object.entries(causes.get(id) ?? {}).map(([d, c]) => [d, c?.[language] ?? null])),
-      // The scorecard in Studio: the head's department dashboard, the lead's team dashboard.
-      link: `${ctx.publicUrl.replace(/\/$/, '')}/admin/insights/${scorecardDashboard(scope.kind)}`,
+      // The scorecard in Studio: the head's department dashboard, the lead's team dashboard, opened
+      // on the cycle announced (its period) and the scope, which the dashboard's picker starts from.
+      link: `${ctx.publicUrl.replace(/\/$/, '')}/admin/insights/${scorecardDashboard(scope.kind)}?${scorecardQuery(cycle, scope.kind, scope.key)}`,
     });
-    rows.push({ recipient: scope.manager, status: 'inbox', sender: null, collection: 'cc_evaluation_scores', item: String(overall.id), ...content });
+    // Its ↗ opens the cycle announced (status, period, weights), not a raw score record.
+    rows.push({ recipient: scope.manager, status: 'inbox', sender: null, collection: 'cc_evaluation_cycles', item: String(cycle.id), ...content });
   }
   if (rows.length > 0) {
     await new ctx.services.ItemsService('directus_notifications', { schema: ctx.schema, knex: trx }).createMany(rows, { emitEvents: false });

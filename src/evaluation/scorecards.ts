@@ -3,7 +3,7 @@ import type { Item, ServiceContext } from '../directus/services.ts';
 import { InvalidPayloadError, NotFoundError } from '../errors.ts';
 import { assertMayEvaluate } from './cycles.ts';
 import type { ScoreRow } from './evaluate.ts';
-import { PERIOD_KINDS } from './period.ts';
+import { PERIOD_KINDS, parseIsoDate } from './period.ts';
 import { scopeId, type ScopeKind } from './scopes.ts';
 import { SCORE_DIMENSIONS, type ScoreDimension } from './settings.ts';
 import { dateOf, dialectOf, num } from './sql.ts';
@@ -21,6 +21,8 @@ export interface ScorecardQuery {
   period_kind?: string;
   scope_kind?: ScopeKind;
   scope?: string;
+  /** Without a cycle: the latest published cycle ending on or before this date (a dashboard's period end). */
+  until?: string;
 }
 
 export interface DimensionCard {
@@ -88,6 +90,11 @@ export function parseScorecardQuery(query: Record<string, unknown>): ScorecardQu
     if (result.scope_kind === 'team' && !/^\d+$/.test(scope)) throw new InvalidPayloadError({ field: 'scope', reason: { 'zh-CN': '团队须用编号表示', 'en-US': 'a team is given by its id' } });
     result.scope = scope;
   }
+  const until = text('until');
+  if (until !== undefined) {
+    if (!parseIsoDate(until)) throw new InvalidPayloadError({ field: 'until', reason: { 'zh-CN': '日期,如 2026-12-01', 'en-US': 'a date such as 2026-12-01' } });
+    result.until = until;
+  }
   return result;
 }
 
@@ -99,7 +106,7 @@ export async function readScorecards(ctx: Ctx, query: ScorecardQuery): Promise<S
   const [found] = query.cycle
     ? await cycles.readByQuery({ filter: { id: { _eq: query.cycle } }, fields: CYCLE_FIELDS, limit: 1 })
     : await cycles.readByQuery({
-        filter: { _and: [{ status: { _eq: 'published' } }, ...(query.period_kind ? [{ period_kind: { _eq: query.period_kind } }] : [])] },
+        filter: { _and: [{ status: { _eq: 'published' } }, ...(query.period_kind ? [{ period_kind: { _eq: query.period_kind } }] : []), ...(query.until ? [{ ends_on: { _lte: query.until } }] : [])] },
         fields: CYCLE_FIELDS,
         sort: ['-ends_on', '-id'],
         limit: 1,

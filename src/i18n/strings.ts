@@ -61,7 +61,7 @@ export const TRANSLATION_STRINGS: Record<string, { 'zh-CN': string; 'en-US': str
   'cc.note.response_channel': { 'zh-CN': '答卷如何到达:客户邮件链接、员工转交的链接、员工录入或团队成员自答;由系统填写', 'en-US': "How the answer arrived: the customer's e-mailed link, a link handed out by staff, entered by staff, or a team member's own; set by the server" },
   'cc.note.response_handled_by': { 'zh-CN': '转交链接或录入答卷的员工;客户邮件链接为空', 'en-US': "Who handed out the link or entered the answer; empty for the customer's e-mailed link" },
   'cc.note.response_key': { 'zh-CN': '保证每份调查(团队脉搏为每人)只作答一次', 'en-US': 'Keeps each survey (each person, for pulse) to one answer' },
-  'cc.note.cycle_evaluation': { 'zh-CN': '计算草稿得分并复核,再发布;发布需要 evaluation.publish 能力', 'en-US': 'Compute the draft scores, review them, then publish; needs the evaluation.publish capability' },
+  'cc.note.cycle_evaluation': { 'zh-CN': '计算草稿得分并复核,再发布;发布需要「发布协同评估」能力', 'en-US': 'Compute the draft scores, review them, then publish; publishing needs the capability “Publish collaboration evaluations”' },
   'cc.note.score_after': { 'zh-CN': '下一周期该维度得分', 'en-US': "The next cycle's score on this dimension" },
   'cc.tier.strategic': { 'zh-CN': '战略客户', 'en-US': 'Strategic' },
   'cc.tier.key': { 'zh-CN': '重点客户', 'en-US': 'Key' },

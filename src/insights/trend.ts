@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { Item, ServiceContext } from '../directus/services.ts';
 import { InvalidPayloadError } from '../errors.ts';
-import { PERIOD_KINDS } from '../evaluation/period.ts';
+import { PERIOD_KINDS, parseIsoDate } from '../evaluation/period.ts';
 import { SCORE_DIMENSIONS } from '../evaluation/settings.ts';
 import { dateOf, num } from '../evaluation/sql.ts';
 
@@ -17,6 +17,8 @@ export interface TrendQuery {
   scope?: string;
   dimension?: string;
   cycles: number;
+  /** Only cycles ending on or before this date (a dashboard's period end, exclusive): the history up to the period. */
+  until?: string;
 }
 
 export interface Trend {
@@ -43,7 +45,9 @@ export function parseTrendQuery(query: Record<string, unknown>): TrendQuery {
   if (dimension !== undefined && !(SCORE_DIMENSIONS as readonly string[]).includes(dimension)) throw new InvalidPayloadError({ field: 'dimension', reason: { 'zh-CN': `可选 ${SCORE_DIMENSIONS.join('、')}`, 'en-US': `one of ${SCORE_DIMENSIONS.join(', ')}` } });
   const cycles = Number(one('cycles') ?? 12);
   if (!Number.isInteger(cycles) || cycles < 1 || cycles > 60) throw new InvalidPayloadError({ field: 'cycles', reason: { 'zh-CN': '最近几个周期,1 到 60', 'en-US': 'how many recent cycles, 1 to 60' } });
-  return { period_kind: kind as TrendQuery['period_kind'], ...(scopeKind ? { scope_kind: scopeKind } : {}), ...(scope !== undefined ? { scope } : {}), ...(dimension ? { dimension } : {}), cycles };
+  const until = one('until');
+  if (until !== undefined && !parseIsoDate(until)) throw new InvalidPayloadError({ field: 'until', reason: { 'zh-CN': '日期,如 2026-12-01', 'en-US': 'a date such as 2026-12-01' } });
+  return { period_kind: kind as TrendQuery['period_kind'], ...(until !== undefined ? { until } : {}), ...(scopeKind ? { scope_kind: scopeKind } : {}), ...(scope !== undefined ? { scope } : {}), ...(dimension ? { dimension } : {}), cycles };
 }
 
 type Ctx = ServiceContext & { db: Knex };
@@ -51,7 +55,7 @@ type Ctx = ServiceContext & { db: Knex };
 export async function scoreTrend(ctx: Ctx, query: TrendQuery): Promise<Trend> {
   const items = (collection: string) => new ctx.services.ItemsService(collection, { schema: ctx.schema, accountability: ctx.accountability, knex: ctx.db });
   const recent = await items('cc_evaluation_cycles').readByQuery({
-    filter: { _and: [{ status: { _eq: 'published' } }, { period_kind: { _eq: query.period_kind } }] },
+    filter: { _and: [{ status: { _eq: 'published' } }, { period_kind: { _eq: query.period_kind } }, ...(query.until ? [{ ends_on: { _lte: query.until } }] : [])] },
     fields: ['id', 'name', 'starts_on', 'ends_on'],
     sort: ['-starts_on'],
     limit: query.cycles,

@@ -1,5 +1,8 @@
 import type { Knex } from 'knex';
 import type { ServiceContext } from '../directus/services.ts';
+import type { InsightScope } from './query.ts';
+import { readsWholeCollection } from './visibility.ts';
+import { dateOf } from '../evaluation/sql.ts';
 
 /**
  * Who is looking, in Concord's terms, so a panel set to "my department" or "my team" knows which
@@ -13,6 +16,22 @@ export interface Viewer {
   teams: Array<{ id: number; name: string; lead: boolean }>;
   departments: Array<{ code: string; name_zh: string; name_en: string | null }>;
   all_teams: Array<{ id: number; name: string; status: string }>;
+  /**
+   * The scopes whose figures the viewer may read, as the published scores' permission says
+   * (src/access/model.ts, MY_SCOPES): their own department, the departments they head and their
+   * teams; all of them and the company for whoever reads every case (executives, admins). The
+   * dashboards' scope picker offers exactly these.
+   */
+  readable: { company: boolean; departments: string[]; teams: number[] };
+  /** The month of the latest published monthly evaluation (its first day): where dashboards start. */
+  latest_month: string | null;
+}
+
+/** Whether the viewer may read a scope's figures: `none` when not, `full` when they may. */
+export function accessTo(viewer: Viewer, scope: InsightScope): 'full' | 'none' {
+  if (scope.kind === 'company') return viewer.readable.company ? 'full' : 'none';
+  if (scope.kind === 'department') return viewer.readable.departments.includes(scope.key) ? 'full' : 'none';
+  return viewer.readable.teams.includes(scope.key) ? 'full' : 'none';
 }
 
 export async function viewerOf(ctx: ServiceContext & { db: Knex }): Promise<Viewer> {
@@ -28,13 +47,26 @@ export async function viewerOf(ctx: ServiceContext & { db: Knex }): Promise<View
   const mine = new Map<number, { id: number; name: string; lead: boolean }>();
   for (const t of memberships as Array<{ id: number; name: string }>) mine.set(Number(t.id), { id: Number(t.id), name: t.name, lead: false });
   for (const t of led as Array<{ id: number; name: string }>) mine.set(Number(t.id), { id: Number(t.id), name: t.name, lead: true });
+  const department = (me?.cc_department as string | null | undefined) ?? null;
+  const headed = (heads as Array<{ code: string }>).map((h) => h.code);
+  const everything = await readsWholeCollection(ctx.db, ctx.accountability, 'cc_cases');
+  const latest = await ctx.db('cc_evaluation_cycles').first('starts_on').where({ status: 'published', period_kind: 'monthly' }).orderBy('starts_on', 'desc');
+  const activeTeams = teams.filter((t: { status: string }) => t.status !== 'archived').map((t: { id: number }) => Number(t.id));
   return {
     user,
-    department: (me?.cc_department as string | null | undefined) ?? null,
-    heads: (heads as Array<{ code: string }>).map((h) => h.code),
+    department,
+    heads: headed,
     // Leads first: "my team" on a lead's dashboard is the team they lead.
     teams: [...mine.values()].sort((a, b) => Number(b.lead) - Number(a.lead) || a.id - b.id),
     departments,
     all_teams: teams.map((t: { id: number; name: string; status: string }) => ({ id: Number(t.id), name: t.name, status: t.status })),
+    readable: everything
+      ? { company: true, departments: departments.map((d: { code: string }) => d.code), teams: activeTeams }
+      : {
+          company: false,
+          departments: [...new Set([...(department ? [department] : []), ...headed])],
+          teams: [...mine.keys()],
+        },
+    latest_month: latest ? (dateOf(latest.starts_on) ?? null) : null,
   };
 }

@@ -28,6 +28,11 @@ export const DEMO_PEOPLE: readonly DemoPerson[] = [
   { email: 'zhu.hong@example.com', last_name: '朱', first_name: '红', department: 'finance', title: '财务经理', head: true },
 ];
 
+/** The demo's executive (role 高管): no department, reads every department and team, lands on 协同总览. */
+export const DEMO_EXECUTIVES: readonly Omit<DemoPerson, 'department' | 'head'>[] = [
+  { email: 'ceo@example.com', last_name: '林', first_name: '总', title: '总经理' },
+];
+
 export interface DemoTeam {
   name: string;
   mission: string;

@@ -26,7 +26,7 @@ async function applyDashboards(api: AdminApi): Promise<void> {
         name: panel.name,
         icon: panel.icon,
         color: dashboard.color,
-        show_header: true,
+        show_header: panel.header ?? true,
         note: null,
         type: panel.type,
         position_x: panel.x,

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { AdminApi } from './admin-api.ts';
 import { DEPARTMENTS } from '../organisation/reference-data.ts';
-import { DEMO_PEOPLE, DEMO_TEAMS } from '../organisation/demo-organisation.ts';
+import { DEMO_EXECUTIVES, DEMO_PEOPLE, DEMO_TEAMS } from '../organisation/demo-organisation.ts';
 import { ROLE_IDS } from '../access/model.ts';
 import { stableId } from '../access/stable-id.ts';
 import { toDbTime } from '../directus/time.ts';
@@ -50,7 +50,10 @@ export interface DemoLogin {
 }
 
 export function demoLogins(): DemoLogin[] {
-  return DEMO_PEOPLE.map((p) => ({ email: p.email, name: `${p.last_name}${p.first_name}`, department: p.department, title: p.title }));
+  return [
+    ...DEMO_EXECUTIVES.map((p) => ({ email: p.email, name: `${p.last_name}${p.first_name}`, department: '高管 executive', title: p.title })),
+    ...DEMO_PEOPLE.map((p) => ({ email: p.email, name: `${p.last_name}${p.first_name}`, department: p.department, title: p.title })),
+  ];
 }
 
 /**
@@ -83,6 +86,22 @@ export async function seedDemoOrganisation(api: AdminApi, staffPassword: string)
       email_notifications: false,
       role: ROLE_IDS.department(person.department),
       cc_department: person.department,
+    });
+  }
+  // The executive: the 高管 role, no department; the landing hook sends them to 协同总览.
+  const existingExecutives = await api.get<Array<{ email: string }>>('/users', { filter: { email: { _in: DEMO_EXECUTIVES.map((p) => p.email) } }, fields: 'email', limit: -1 });
+  for (const person of DEMO_EXECUTIVES) {
+    if (existingExecutives.some((u) => u.email === person.email)) continue;
+    await api.post('/users', {
+      id: stableId(`demo-user:${person.email}`),
+      email: person.email,
+      password: staffPassword,
+      first_name: person.first_name,
+      last_name: person.last_name,
+      title: person.title,
+      language: 'zh-CN',
+      email_notifications: false,
+      role: ROLE_IDS.executive,
     });
   }
   // Heads and leads get the manager policy from the concord-people hook as they are set below.

@@ -30,7 +30,7 @@ async function openDashboard(page: Page, prefix: string): Promise<void> {
   // Every panel has rendered its content: none is still loading.
   await expect
     .poll(async () => page.locator('.cc-insight').count(), { timeout: 60_000 })
-    .toBe(target.panels.length);
+    .toBe(target.panels.filter((p) => p.type !== 'cc-dashboard-filter-panel').length);
   await expect.poll(async () => (await page.locator('.cc-insight').allInnerTexts()).some((t) => t.includes('加载中')), { timeout: 60_000 }).toBe(false);
   await expect.poll(async () => page.locator('.cc-insight .apexcharts-svg').count(), { timeout: 60_000 }).toBeGreaterThan(0);
 }

@@ -99,7 +99,7 @@ async function openDashboard(page: Page, prefix: string): Promise<void> {
   // Wide enough that Studio keeps its navigation beside the dashboard, not over it.
   await page.setViewportSize({ width: 1920, height: 1200 });
   await page.goto(`${concord().url}/admin/insights/${target.id}`);
-  await expect.poll(async () => page.locator('.cc-insight').count(), { timeout: 60_000 }).toBe(target.panels.length);
+  await expect.poll(async () => page.locator('.cc-insight').count(), { timeout: 60_000 }).toBe(target.panels.filter((p) => p.type !== 'cc-dashboard-filter-panel').length);
   await expect.poll(async () => (await page.locator('.cc-insight').allInnerTexts()).some((t) => t.includes('加载中')), { timeout: 60_000 }).toBe(false);
 }
 

@@ -218,11 +218,15 @@ describe('a cycle from draft to published', () => {
     const overall = scores.find((s) => s.dimension === 'overall')!;
     const notes = await rawAdmin<Array<{ subject: string; message: string; item: string; collection: string }>>('GET', `/notifications?filter[recipient][_eq]=${head.id}&filter[subject][_contains]=2025年3月&limit=-1`);
     expect(notes).toHaveLength(1);
-    expect(notes[0]).toMatchObject({ collection: 'cc_evaluation_scores', item: String(overall.id) });
+    expect(notes[0]).toMatchObject({ collection: 'cc_evaluation_cycles', item: String(march.id) });
+    expect(overall.score).not.toBeNull();
     expect(notes[0]!.subject).toContain('2025年3月');
     expect(notes[0]!.subject).toContain('销售部');
     expect(notes[0]!.message).toContain('较上期');
-    expect(notes[0]!.message).toContain(`/admin/insights/${DASHBOARDS.find((d) => d.name.startsWith('部门看板'))!.id}`);
+    expect(notes[0]!.message).toContain(`/admin/insights/${DASHBOARDS.find((d) => d.name.startsWith('部门看板'))!.id}?`);
+    // The link opens the cycle it announced, for the head's department.
+    const link = new URL(/\((https?:[^)\s]+)\)/.exec(notes[0]!.message)![1]!);
+    expect(Object.fromEntries(link.searchParams)).toEqual({ period: 'month', starts_on: '2025-03-01', ends_on: '2025-04-01', scope_kind: 'department', scope: 'sales' });
     for (const dimension of ['沟通效率', '任务执行质量', '客户满意度', '资源利用率', '凝聚力与协同度', '综合']) expect(notes[0]!.message).toContain(dimension);
     const leadNotes = await rawAdmin<Array<{ subject: string }>>('GET', `/notifications?filter[recipient][_eq]=${lead}&filter[subject][_contains]=2025年3月&limit=-1`);
     expect(leadNotes.length).toBeGreaterThanOrEqual(1);

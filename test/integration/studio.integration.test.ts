@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import '../../src/errors.ts';
 import { refusalCodes } from '../../src/i18n/refusals.ts';
+import { ROLE_IDS } from '../../src/access/model.ts';
+import { DASHBOARDS } from '../../src/insights/dashboards.ts';
 import { BOOKMARKS } from '../../src/studio/landing.ts';
 import { concord, createStaff, http, rawAdmin, tokenOf, type StaffUser } from '../harness/concord.ts';
 
@@ -192,6 +194,9 @@ describe('where new staff land in Studio', () => {
     expect(await pageOf(hr.id)).toBe(`/content/cc_tasks?bookmark=${BOOKMARKS.myTasks}`);
     const chosen = await rawAdmin<{ id: string }>('POST', '/users', { email: `${TAG}.chosen@example.com`, cc_department: 'sales', last_page: '/insights' });
     expect(await pageOf(chosen.id)).toBe('/insights');
+    // An executive belongs to no department and lands on 协同总览.
+    const executive = await rawAdmin<{ id: string }>('POST', '/users', { email: `${TAG}.exec@example.com`, role: ROLE_IDS.executive });
+    expect(await pageOf(executive.id)).toBe(`/insights/${DASHBOARDS.find((d) => d.name.startsWith('协同总览'))!.id}`);
   });
 });
 

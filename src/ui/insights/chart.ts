@@ -30,6 +30,15 @@ function isDark(color: string): boolean {
   return 0.299 * r + 0.587 * g + 0.114 * b < 128;
 }
 
+/**
+ * The height a chart may take: the room its element (class "chart", which PanelShell lets fill what
+ * the panel's other content leaves) has, so a chart never pushes the panel's content out of its box.
+ */
+export function fitHeight(el: HTMLElement, min: number): number {
+  // A few pixels spare: the chart's SVG sits on a text baseline inside its element.
+  return Math.max(min, Math.floor(el.clientHeight) - 8);
+}
+
 /** Base options every Concord chart shares. */
 export function baseOptions(el: HTMLElement, height: number): Record<string, unknown> {
   const theme = themeOf(el);

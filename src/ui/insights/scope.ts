@@ -2,6 +2,7 @@ import { useApi, type definePanel } from '@directus/extensions-sdk';
 import { onMounted, ref, watch, type Ref } from 'vue';
 import { tr } from './strings.ts';
 import type { Viewer } from '../../insights/viewer.ts';
+import { cycleKindOf, defaultPeriod, ownScope, periodLabel, scopeLabelOf, selectionOf, choiceCount, type DashboardPeriod, type ResolvedScope, type ScopePreference } from './dashboard-filter.ts';
 
 export type { Viewer };
 
@@ -19,7 +20,7 @@ export interface ScopeOptions {
   team?: unknown;
 }
 
-export type ResolvedScope = { kind: 'company'; label: string } | { kind: 'department'; key: string; label: string } | { kind: 'team'; key: number; label: string };
+export type { ResolvedScope };
 
 /** The panel options every Insights panel offers for its scope. */
 /** Panel option fields, typed as the extension SDK takes them. */
@@ -69,25 +70,16 @@ function keyOf(value: unknown): string | null {
   return String(value);
 }
 
+/** A panel's own scope option, for a panel not on a dashboard with a picker. */
 export function resolveScope(options: ScopeOptions, viewer: Viewer): ResolvedScope | null {
   const mode = options.scope ?? 'my_department';
-  const departmentName = (code: string) => viewer.departments.find((d) => d.code === code)?.name_zh ?? code;
-  const teamName = (id: number) => viewer.all_teams.find((t) => t.id === id)?.name ?? String(id);
-  if (mode === 'company') return { kind: 'company', label: tr('company') };
-  if (mode === 'my_department') {
-    const code = viewer.heads[0] ?? viewer.department;
-    return code ? { kind: 'department', key: code, label: departmentName(code) } : null;
-  }
-  if (mode === 'my_team') {
-    const team = viewer.teams[0];
-    return team ? { kind: 'team', key: team.id, label: team.name } : null;
-  }
+  if (mode === 'company' || mode === 'my_department' || mode === 'my_team') return ownScope(viewer, mode);
   if (mode === 'department') {
     const code = keyOf(options.department);
-    return code ? { kind: 'department', key: code, label: departmentName(code) } : null;
+    return code ? { kind: 'department', key: code, label: scopeLabelOf(viewer, 'department', code) } : null;
   }
   const id = keyOf(options.team);
-  return id && /^\d+$/.test(id) ? { kind: 'team', key: Number(id), label: teamName(Number(id)) } : null;
+  return id && /^\d+$/.test(id) ? { kind: 'team', key: Number(id), label: scopeLabelOf(viewer, 'team', Number(id)) } : null;
 }
 
 export function scopeParams(scope: ResolvedScope): Record<string, string> {
@@ -96,48 +88,114 @@ export function scopeParams(scope: ResolvedScope): Record<string, string> {
 
 let viewerRequest: Promise<Viewer> | null = null;
 
-export type LoadState = 'loading' | 'error' | 'empty' | 'ready';
+/** Who is looking (GET /concord/insights/me), asked once for all panels. */
+export function viewerOnce(api: ReturnType<typeof useApi>): Promise<Viewer> {
+  viewerRequest ??= api.get('/concord/insights/me').then((r) => r.data.data as Viewer);
+  viewerRequest.catch(() => (viewerRequest = null));
+  return viewerRequest;
+}
+
+/** `forbidden`: the endpoint said the viewer may not read the scope; `empty`: nothing in the period. */
+export type LoadState = 'loading' | 'error' | 'empty' | 'forbidden' | 'ready';
+
+export interface InsightOptions extends ScopeOptions {
+  /** The dashboard the panel sits on (Directus passes it to every panel). */
+  dashboard?: string | undefined;
+  /** Seeded panels follow their dashboard's picker (dashboard-filter.ts); their `scope` is its default. */
+  use_dashboard_filter?: boolean | undefined;
+  now?: Date | undefined;
+  [key: string]: unknown;
+}
+
+/** What a panel asks an endpoint: the body's `data`; its `access` is noted for the panel's state. */
+export type InsightGet = <R>(path: string, params: Record<string, unknown>) => Promise<R>;
 
 /**
- * Loads a panel's data for its scope, with loading, empty and error states; reloads when the
- * options change. `isEmpty` decides when the data has nothing to show.
+ * Loads a panel's data for its scope and period, with loading, empty, forbidden and error states;
+ * reloads when the options or the dashboard's picker change. `isEmpty` decides when the data has
+ * nothing to show.
  */
 export function useInsight<T>(
-  options: () => ScopeOptions & Record<string, unknown>,
-  load: (api: ReturnType<typeof useApi>, scope: ResolvedScope, viewer: Viewer) => Promise<T>,
+  options: () => InsightOptions,
+  load: (get: InsightGet, scope: ResolvedScope, period: DashboardPeriod, viewer: Viewer) => Promise<T>,
   isEmpty: (data: T) => boolean,
-): { state: Ref<LoadState>; data: Ref<T | null>; error: Ref<string | null>; scope: Ref<ResolvedScope | null>; viewer: Ref<Viewer | null>; reload: () => Promise<void> } {
+): {
+  state: Ref<LoadState>;
+  data: Ref<T | null>;
+  error: Ref<string | null>;
+  scope: Ref<ResolvedScope | null>;
+  period: Ref<DashboardPeriod | null>;
+  viewer: Ref<Viewer | null>;
+  reload: () => Promise<void>;
+} {
   const api = useApi();
   const state = ref<LoadState>('loading');
   const data = ref<T | null>(null) as Ref<T | null>;
   const error = ref<string | null>(null);
   const scope = ref<ResolvedScope | null>(null);
+  const period = ref<DashboardPeriod | null>(null);
   const viewer = ref<Viewer | null>(null);
+  let generation = 0;
   const reload = async () => {
+    const mine = ++generation;
     state.value = 'loading';
     error.value = null;
     try {
-      viewerRequest ??= api.get('/concord/insights/me').then((r) => r.data.data as Viewer);
-      viewer.value = await viewerRequest;
-      scope.value = resolveScope(options(), viewer.value);
+      viewer.value = await viewerOnce(api);
+      const o = options();
+      const now = o.now ?? new Date();
+      if (o.use_dashboard_filter && o.dashboard) {
+        const preference: ScopePreference = o.scope === 'my_team' || o.scope === 'company' ? o.scope : 'my_department';
+        const selection = selectionOf(o.dashboard, viewer.value, preference, now);
+        scope.value = selection.scope;
+        period.value = selection.period;
+      } else {
+        scope.value = resolveScope(o, viewer.value);
+        const months = typeof o['months'] === 'number' ? o['months'] : null;
+        period.value = months ? { kind: 'custom', ...recentMonths(now, months) } : defaultPeriod(now);
+      }
       if (!scope.value) {
         error.value = tr('noScope');
         state.value = 'error';
         return;
       }
-      data.value = await load(api, scope.value, viewer.value);
-      state.value = isEmpty(data.value) ? 'empty' : 'ready';
+      let denied = false;
+      const get: InsightGet = async (path, params) => {
+        const body = (await api.get(path, { params })).data as { data: unknown; access?: string };
+        if (body.access === 'none') denied = true;
+        return body.data as never;
+      };
+      const loaded = await load(get, scope.value, period.value, viewer.value);
+      if (mine !== generation) return;
+      data.value = loaded;
+      state.value = isEmpty(loaded) ? (denied ? 'forbidden' : 'empty') : 'ready';
     } catch (err) {
-      viewerRequest = null;
+      if (mine !== generation) return;
       const first = (err as { response?: { data?: { errors?: Array<{ message: string }> } } }).response?.data?.errors?.[0];
       error.value = `${tr('failed')}${first?.message ?? String(err)}`;
       state.value = 'error';
     }
   };
   onMounted(reload);
-  watch(() => JSON.stringify(options()), reload);
-  return { state, data, error, scope, viewer, reload };
+  watch(() => JSON.stringify({ ...options(), now: undefined, picked: options().dashboard ? choiceCount(options().dashboard!) : 0 }), reload);
+  return { state, data, error, scope, period, viewer, reload };
 }
+
+/** The endpoints' period parameters. */
+export function periodParams(period: DashboardPeriod): { starts_on: string; ends_on: string } {
+  return { starts_on: period.starts_on, ends_on: period.ends_on };
+}
+
+/** The six months up to the end of a period: the history a trend chart shows around it. */
+export function historyOf(period: DashboardPeriod, months = 6): { starts_on: string; ends_on: string } {
+  const [y, m] = period.ends_on.split('-').map(Number) as [number, number];
+  const start = new Date(Date.UTC(y, m - 1 - months, 1)).toISOString().slice(0, 10);
+  const [sy, sm] = period.starts_on.split('-').map(Number) as [number, number];
+  const own = new Date(Date.UTC(sy, sm - 1, 1)).toISOString().slice(0, 10);
+  return { starts_on: own < start ? own : start, ends_on: period.ends_on };
+}
+
+export { cycleKindOf, periodLabel };
 
 /** The period a panel shows: the last `months` calendar months up to today, as the endpoints take it. */
 export function recentMonths(now: Date, months: number): { starts_on: string; ends_on: string } {
@@ -169,3 +227,20 @@ export const PERIOD_KIND_OPTION: PanelOptions[number] = {
   },
   schema: { default_value: 'monthly' },
 };
+
+/** A list shown a page at a time, with a visible pager (Pager.vue) instead of a scroll inside the panel. */
+export function usePages<T>(items: () => readonly T[], perPage: number): { page: Ref<number>; pages: Ref<number>; shown: Ref<T[]>; total: Ref<number> } {
+  const page = ref(1);
+  const pages = ref(1);
+  const shown = ref<T[]>([]) as Ref<T[]>;
+  const total = ref(0);
+  const update = () => {
+    const all = items();
+    total.value = all.length;
+    pages.value = Math.max(1, Math.ceil(all.length / perPage));
+    if (page.value > pages.value) page.value = pages.value;
+    shown.value = all.slice((page.value - 1) * perPage, page.value * perPage);
+  };
+  watch([() => items(), page], update, { immediate: true, deep: false });
+  return { page, pages, shown, total };
+}

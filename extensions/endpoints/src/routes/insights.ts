@@ -8,7 +8,7 @@ import { parseInsightQuery } from '../../../../src/insights/query.ts';
 import { satisfactionTrend } from '../../../../src/insights/satisfaction.ts';
 import { slaBoard } from '../../../../src/insights/sla-board.ts';
 import { parseTrendQuery, scoreTrend } from '../../../../src/insights/trend.ts';
-import { viewerOf } from '../../../../src/insights/viewer.ts';
+import { accessTo, viewerOf } from '../../../../src/insights/viewer.ts';
 import { wrap, type ConcordRequest, type RouteContext } from './context.ts';
 
 /** /concord/insights: the data behind the Insights panels, each computed over what the viewer may read. */
@@ -19,29 +19,33 @@ export function registerInsightRoutes({ router, services, getSchema, database, e
     return { db: database, services, schema: await getSchema(), accountability: req.accountability ?? null, settings };
   };
   const query = (req: ConcordRequest) => parseInsightQuery(req.query as Record<string, unknown>, settings.timeZone);
+  /**
+   * A figure with `access`: `none` when the scope is not one the viewer may read (a panel then says
+   * "you may not see this", not "nothing happened"), `full` otherwise.
+   */
+  const scoped = <T>(compute: (ctx: Awaited<ReturnType<typeof contextOf>>, q: ReturnType<typeof query>) => Promise<T>) =>
+    wrap(async (req, res) => {
+      const ctx = await contextOf(req);
+      const q = query(req);
+      const [data, viewer] = await Promise.all([compute(ctx, q), viewerOf(ctx)]);
+      res.json({ data, access: accessTo(viewer, q.scope) });
+    });
 
   router.get('/insights/me', wrap(async (req, res) => {
     res.json({ data: await viewerOf(await contextOf(req)) });
   }));
-  router.get('/insights/handoffs', wrap(async (req, res) => {
-    res.json({ data: await handoffFlow(await contextOf(req), query(req)) });
-  }));
-  router.get('/insights/sla', wrap(async (req, res) => {
-    res.json({ data: await slaBoard(await contextOf(req), query(req)) });
-  }));
-  router.get('/insights/budget', wrap(async (req, res) => {
-    res.json({ data: await budgetVsActual(await contextOf(req), query(req)) });
-  }));
-  router.get('/insights/satisfaction', wrap(async (req, res) => {
-    res.json({ data: await satisfactionTrend(await contextOf(req), query(req)) });
-  }));
-  router.get('/insights/actions', wrap(async (req, res) => {
-    res.json({ data: await improvementActions(await contextOf(req), query(req)) });
-  }));
+  router.get('/insights/handoffs', scoped(handoffFlow));
+  router.get('/insights/sla', scoped(slaBoard));
+  router.get('/insights/budget', scoped(budgetVsActual));
+  router.get('/insights/satisfaction', scoped(satisfactionTrend));
+  router.get('/insights/actions', scoped(improvementActions));
   router.get('/insights/diagnostics', wrap(async (req, res) => {
     res.json({ data: await diagnose(await contextOf(req), query(req)) });
   }));
   router.get('/insights/trend', wrap(async (req, res) => {
-    res.json({ data: await scoreTrend(await contextOf(req), parseTrendQuery(req.query as Record<string, unknown>)) });
+    const ctx = await contextOf(req);
+    const q = parseTrendQuery(req.query as Record<string, unknown>);
+    const [data, viewer] = await Promise.all([scoreTrend(ctx, q), viewerOf(ctx)]);
+    res.json({ data, access: q.scope === undefined ? 'full' : accessTo(viewer, q.scope_kind === 'team' ? { kind: 'team', key: Number(q.scope) } : { kind: 'department', key: q.scope }) });
   }));
 }

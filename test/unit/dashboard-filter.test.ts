@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import type { Viewer } from '../../src/insights/viewer.ts';
+import { initialSelection, monthOf, ownScope, periodLabel, quarterOf, readableScopes, recentPeriods } from '../../src/ui/insights/dashboard-filter.ts';
+import { PALETTE, departmentColour } from '../../src/ui/insights/palette.ts';
+import { rawLabel, rawValue } from '../../src/ui/insights/strings.ts';
+
+const departments = ['marketing', 'sales', 'service', 'tech', 'hr', 'finance'].map((code) => ({ code, name_zh: code, name_en: code }));
+const teams = [
+  { id: 1, name: '华东', status: 'active' },
+  { id: 2, name: '制造', status: 'active' },
+];
+const base = { user: 'u', departments, all_teams: teams, latest_month: '2026-11-01' };
+const executive: Viewer = { ...base, department: null, heads: [], teams: [], readable: { company: true, departments: departments.map((d) => d.code), teams: [1, 2] } };
+const head: Viewer = { ...base, department: 'service', heads: ['service'], teams: [{ id: 2, name: '制造', lead: false }], readable: { company: false, departments: ['service'], teams: [2] } };
+const NOW = new Date(2026, 11, 3, 10);
+
+describe('the dashboard picker', () => {
+  it('writes periods as [start, end) and labels them with the last day included', () => {
+    expect(monthOf('2026-12-03')).toEqual({ kind: 'month', starts_on: '2026-12-01', ends_on: '2027-01-01' });
+    expect(quarterOf('2026-11-15')).toEqual({ kind: 'quarter', starts_on: '2026-10-01', ends_on: '2027-01-01' });
+    expect(periodLabel(quarterOf('2026-11-15'))).toBe('2026 Q4');
+    expect(periodLabel({ kind: 'custom', starts_on: '2026-10-05', ends_on: '2026-11-21' })).toBe('2026-10-05 – 2026-11-20');
+    expect(recentPeriods(new Date(2026, 0, 10), 'month', 2).map((p) => p.starts_on)).toEqual(['2026-01-01', '2025-12-01']);
+  });
+
+  it('offers only what the viewer may read, starting from their own scope', () => {
+    expect(readableScopes(head).map((s) => s.label)).toEqual(['service', '制造']);
+    expect(ownScope(head, 'my_department')).toMatchObject({ kind: 'department', key: 'service' });
+    expect(ownScope(head, 'my_team')).toMatchObject({ kind: 'team', key: 2 });
+    // No company for a head: the first scope they may read instead.
+    expect(ownScope(head, 'company')).toMatchObject({ kind: 'department', key: 'service' });
+  });
+
+  it('never leaves an executive without a scope', () => {
+    expect(ownScope(executive, 'my_department')).toMatchObject({ kind: 'department', key: 'marketing' });
+    expect(ownScope(executive, 'my_team')).toMatchObject({ kind: 'team', key: 1 });
+    expect(ownScope(executive, 'company')).toMatchObject({ kind: 'company' });
+  });
+
+  it('starts on the latest evaluated month, or on what a notification link names when the viewer may read it', () => {
+    expect(initialSelection(head, 'my_department', NOW, '').period).toEqual(monthOf('2026-11-01'));
+    expect(initialSelection({ ...head, latest_month: null }, 'my_department', NOW, '').period).toEqual(monthOf('2026-11-01'));
+    const linked = initialSelection(executive, 'my_department', NOW, '?period=quarter&starts_on=2026-07-01&ends_on=2026-10-01&scope_kind=department&scope=sales');
+    expect(linked).toMatchObject({ scope: { kind: 'department', key: 'sales' }, period: { kind: 'quarter', starts_on: '2026-07-01', ends_on: '2026-10-01' } });
+    // A scope the head may not read is not taken from the address.
+    expect(initialSelection(head, 'my_department', NOW, '?scope_kind=department&scope=finance').scope).toMatchObject({ key: 'service' });
+  });
+});
+
+describe('what the panels show', () => {
+  it('gives every department its own colour from one palette of at least eight', () => {
+    expect(PALETTE.length).toBeGreaterThanOrEqual(8);
+    const colours = departments.map((d) => departmentColour({ departments }, d.code));
+    expect(new Set(colours).size).toBe(departments.length);
+  });
+
+  it('names raw metrics by label and shows shares as percentages, hours rounded', () => {
+    expect(rawLabel('within_sla_share')).not.toBe('within_sla_share');
+    expect(rawValue('within_sla_share', 0.5555555)).toBe('55.6%');
+    expect(rawValue('median_response_hours', 50.912345)).toBe('50.9');
+    expect(rawValue('handoffs', 25)).toBe('25');
+    expect(rawValue('handoffs', null)).toMatch(/No data|无数据/);
+  });
+});
