@@ -8,9 +8,19 @@ import { STUDIO_WORDING } from '../i18n/studio-wording.ts';
 import { DEFAULT_LANGUAGE } from '../i18n/language.ts';
 import { BOOKMARKS } from '../studio/landing.ts';
 
+/**
+ * What the project's settings get from Concord. They are the project's: Concord's first setup adds
+ * its module to the module bar, and only its own demo project (CONCORD_SEED_DEMO) gets Chinese as
+ * Studio's default language and an owner; later starts leave all three as the admins keep them.
+ */
+export interface ProjectSettingsChoice {
+  moduleBar: boolean;
+  languageAndOwner: boolean;
+}
+
 /** Translation strings, project settings and presets (bookmarks, default layouts): not carried by schema snapshots. */
-export async function applyPresentation(api: AdminApi, ownerEmail?: string | null): Promise<void> {
-  await applyProjectSettings(api, ownerEmail);
+export async function applyPresentation(api: AdminApi, ownerEmail?: string | null, project: ProjectSettingsChoice = { moduleBar: true, languageAndOwner: true }): Promise<void> {
+  await applyProjectSettings(api, ownerEmail, project);
   await applyTranslationStrings(api);
   await applyPresets(api);
   await applyDashboards(api);
@@ -44,16 +54,18 @@ async function applyDashboards(api: AdminApi): Promise<void> {
  * project has an owner, so Studio stops asking admins for one on every load. An owner set by the
  * operator (Directus's PROJECT_OWNER) is kept.
  */
-async function applyProjectSettings(api: AdminApi, ownerEmail?: string | null): Promise<void> {
+async function applyProjectSettings(api: AdminApi, ownerEmail: string | null | undefined, project: ProjectSettingsChoice): Promise<void> {
+  if (!project.moduleBar && !project.languageAndOwner) return;
   const settings = await api.get<{ default_language: string | null; project_owner: string | null; module_bar: ModuleBarEntry[] | null }>('/settings', {
     fields: 'default_language,project_owner,module_bar',
   });
   const patch: Record<string, unknown> = {};
-  if (settings.default_language !== DEFAULT_LANGUAGE) patch['default_language'] = DEFAULT_LANGUAGE;
-  // The start runs as Concord's configuration user, which has no e-mail: it names the admin.
-  // null: no owner known (a project started without ADMIN_EMAIL), and Studio's own question stays.
-  if (!settings.project_owner && ownerEmail !== null) patch['project_owner'] = ownerEmail ?? (await api.get<{ email: string }>('/users/me', { fields: 'email' })).email;
-  const moduleBar = withMatrixModule(settings.module_bar);
+  if (project.languageAndOwner) {
+    if (settings.default_language !== DEFAULT_LANGUAGE) patch['default_language'] = DEFAULT_LANGUAGE;
+    // null: no owner known (a project started without ADMIN_EMAIL), and Studio's own question stays.
+    if (!settings.project_owner && ownerEmail !== null) patch['project_owner'] = ownerEmail ?? (await api.get<{ email: string }>('/users/me', { fields: 'email' })).email;
+  }
+  const moduleBar = project.moduleBar ? withMatrixModule(settings.module_bar) : null;
   if (moduleBar) patch['module_bar'] = moduleBar;
   if (Object.keys(patch).length > 0) await api.patch('/settings', patch);
 }

@@ -63,6 +63,8 @@ export async function setUpConcord(ctx: SetupContext): Promise<SetupReport> {
       for (const line of widened) ctx.print(`Concord changed the schema: ${line}`);
       // Snapshots carry no triggers or composite indexes, and a SQLite table rebuild drops them.
       await installDatabaseExtras(db);
+      // The project's own settings are touched on Concord's first setup only (see applyPresentation).
+      const firstSetup = !(await db('cc_installation').where('id', 1).first());
       const installation = await checkInstallation(db, { secret: String(env['SECRET'] ?? ''), instances: Number(env['CONCORD_INSTANCES'] ?? 1) || 1, directus: env });
       await seedReferenceData(db);
       await seedWorkflows(db);
@@ -83,10 +85,11 @@ export async function setUpConcord(ctx: SetupContext): Promise<SetupReport> {
       });
       await applyAccess(api);
       const adminEmail = typeof env['ADMIN_EMAIL'] === 'string' && env['ADMIN_EMAIL'] !== '' ? env['ADMIN_EMAIL'] : null;
-      await applyPresentation(api, adminEmail);
+      const demo = String(env['CONCORD_SEED_DEMO'] ?? 'false') === 'true';
+      await applyPresentation(api, adminEmail, { moduleBar: firstSetup, languageAndOwner: firstSetup && demo });
 
       let demoSeeded = false;
-      if (String(env['CONCORD_SEED_DEMO'] ?? 'false') === 'true' && !installation.demo_completed_at) {
+      if (demo && !installation.demo_completed_at) {
         const staffPassword = String(env['CONCORD_STAFF_PASSWORD'] ?? '');
         if (staffPassword === '') throw new SettingError('CONCORD_SEED_DEMO is true but CONCORD_STAFF_PASSWORD is not set: the demo staff need a password to sign in with.');
         await seedDemoOrganisation(api, staffPassword);

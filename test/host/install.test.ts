@@ -72,8 +72,11 @@ describe('Concord installed into an existing Directus project', () => {
 
   const liReads = () => call('GET', '/items/books?fields=title,author.name,tags.tags_id.label&sort=id', undefined, LI_TOKEN);
 
-  async function state(): Promise<{ schema: unknown; rows: unknown; liReads: unknown }> {
-    return { schema: await hostSchema(), rows: await hostRows(), liReads: await liReads() };
+  // The project's own settings; Concord's first setup adds only its module to the module bar.
+  const projectSettings = () => call('GET', '/settings?fields=project_name,project_owner,default_language,project_color,public_note');
+
+  async function state(): Promise<{ schema: unknown; rows: unknown; liReads: unknown; settings: unknown }> {
+    return { schema: await hostSchema(), rows: await hostRows(), liReads: await liReads(), settings: await projectSettings() };
   }
 
   beforeAll(async () => {
