@@ -57,7 +57,8 @@ const ALL_CONCORD_COLLECTIONS = [
 ];
 /** Customer fields every member of staff sees; contact details need `customer.read_contact`. */
 export const CUSTOMER_CONTACT_FIELDS = ['contact_name', 'contact_phone', 'contact_email', 'address'];
-const CUSTOMER_PUBLIC_FIELDS = ['id', 'name', 'tier', 'industry', 'region', 'team', 'notes', 'date_created', 'date_updated', 'purchases', 'service_records', 'projects', 'cases'];
+// `overview` is the 客户全貌 alias: its endpoint shows each reader only what they may read.
+const CUSTOMER_PUBLIC_FIELDS = ['id', 'name', 'tier', 'industry', 'region', 'team', 'notes', 'date_created', 'date_updated', 'purchases', 'service_records', 'projects', 'cases', 'overview'];
 
 /**
  * "A member of the team" is written as `team IN (the user's teams)` rather than a join through the
