@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { generateDemoCompany } from '../src/demo/generator.ts';
 import { readDemoWorld } from './demo-world.ts';
 import { progressBar, writePlan } from './demo-writer.ts';
+import { refreshDueTimes } from '../src/workflows/sla-due.ts';
 
 export const DEMO_SEED = 20261126;
 
@@ -27,5 +28,6 @@ export async function seedDemoHistory(
   if (world.teams.length === 0 || world.workflows.length === 0) return null;
   const plan = generateDemoCompany(world, { seed: options.seed ?? DEMO_SEED, scale: options.scale });
   const rows = await writePlan(db, plan, options.progress ? progressBar(`Seeding scale ${options.scale}`) : undefined);
+  await refreshDueTimes(db);
   return { seconds: (Date.now() - started) / 1000, rows };
 }

@@ -1,0 +1,45 @@
+
+/**
+ * Bookmarks of the service desk's and HR's day (issue 18), applied with the other presets by
+ * host/apply-presentation.ts. Fixed ids from 900201, apart from the other groups.
+ */
+export const DESK_BOOKMARKS = {
+  awaitingFollowUp: 900201,
+  overdueTasks: 900202,
+} as const;
+
+/** A Directus preset as the presentation step writes it (same shape as its PRESETS). */
+export interface DeskPreset {
+  id: number;
+  bookmark: string | null;
+  collection: string;
+  layout: string;
+  layout_query: Record<string, unknown>;
+  filter?: Record<string, unknown> | null;
+  icon?: string;
+  color?: string | null;
+}
+
+export const DESK_PRESETS: DeskPreset[] = [
+  {
+    // 待回访: resolved, not yet closed, in a state the reader's department owns (the follow-up call).
+    id: DESK_BOOKMARKS.awaitingFollowUp,
+    bookmark: '$t:cc.bookmark.awaiting_follow_up',
+    collection: 'cc_cases',
+    layout: 'tabular',
+    layout_query: { tabular: { fields: ['id', 'title', 'customer', 'state', 'resolved_at', 'response_due_at'], sort: ['response_due_at'] } },
+    filter: { _and: [{ state: { owner_department: { _eq: '$CURRENT_USER.cc_department' } } }, { state: { is_terminal: { _eq: false } } }, { resolved_at: { _nnull: true } }] },
+    icon: 'phone_callback',
+    color: '#F2994A',
+  },
+  {
+    id: DESK_BOOKMARKS.overdueTasks,
+    bookmark: '$t:cc.bookmark.overdue_tasks',
+    collection: 'cc_tasks',
+    layout: 'tabular',
+    layout_query: { tabular: { fields: ['title', 'status', 'assignee', 'project', 'due_at'], sort: ['due_at'] } },
+    filter: { _and: [{ assignee: { _eq: '$CURRENT_USER' } }, { status: { _neq: 'done' } }, { due_at: { _lt: '$NOW' } }] },
+    icon: 'assignment_late',
+    color: '#EB5757',
+  },
+];
