@@ -135,7 +135,11 @@ export const CAPABILITY_GRANTS: Record<string, PermissionRule[]> = {
   ],
   'budget.manage': FINANCE_COLLECTIONS.flatMap((collection) => crud(collection)),
   'evaluation.publish': [
-    ...crud('cc_evaluation_cycles'),
+    // A published cycle is frozen (the hooks and triggers refuse it with CYCLE_PUBLISHED); saying so
+    // in the rules too makes Studio show its form read-only, without a delete button.
+    { collection: 'cc_evaluation_cycles', action: 'create', fields: ALL },
+    read('cc_evaluation_cycles'),
+    ...(['update', 'delete'] as const).map((action): PermissionRule => ({ collection: 'cc_evaluation_cycles', action, fields: ALL, permissions: { status: { _neq: 'published' } } })),
     // Scores are written by runs only; publishers read drafts too.
     read('cc_evaluation_scores'),
     ...crud('cc_improvement_actions'),

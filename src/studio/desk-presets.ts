@@ -6,6 +6,9 @@
 export const DESK_BOOKMARKS = {
   awaitingFollowUp: 900201,
   overdueTasks: 900202,
+  cycles: 900203,
+  actions: 900204,
+  myActions: 900205,
 } as const;
 
 /** A Directus preset as the presentation step writes it (same shape as its PRESETS). */
@@ -41,5 +44,31 @@ export const DESK_PRESETS: DeskPreset[] = [
     filter: { _and: [{ assignee: { _eq: '$CURRENT_USER' } }, { status: { _neq: 'done' } }, { due_at: { _lt: '$NOW' } }] },
     icon: 'assignment_late',
     color: '#EB5757',
+  },
+  {
+    // Cycles by their period, newest first, with their status in sight.
+    id: DESK_BOOKMARKS.cycles,
+    bookmark: null,
+    collection: 'cc_evaluation_cycles',
+    layout: 'tabular',
+    layout_query: { tabular: { fields: ['starts_on', 'name', 'period_kind', 'status', 'computed_at', 'published_at'], sort: ['-starts_on'] } },
+  },
+  {
+    id: DESK_BOOKMARKS.actions,
+    bookmark: null,
+    collection: 'cc_improvement_actions',
+    layout: 'tabular',
+    layout_query: { tabular: { fields: ['title', 'status', 'owner', 'due_on', 'department', 'team', 'dimension', 'cycle'], sort: ['due_on'] } },
+  },
+  {
+    // 我的改进措施: what the reader owns and has not finished.
+    id: DESK_BOOKMARKS.myActions,
+    bookmark: '$t:cc.bookmark.my_actions',
+    collection: 'cc_improvement_actions',
+    layout: 'tabular',
+    layout_query: { tabular: { fields: ['title', 'status', 'due_on', 'department', 'team', 'dimension', 'score_before'], sort: ['due_on'] } },
+    filter: { _and: [{ owner: { _eq: '$CURRENT_USER' } }, { status: { _in: ['proposed', 'in_progress'] } }] },
+    icon: 'trending_up',
+    color: '#27AE60',
   },
 ];

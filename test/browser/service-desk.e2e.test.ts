@@ -1,7 +1,9 @@
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { concord, rawAdmin } from '../harness/concord.ts';
+import { createItem, readItems } from '@directus/sdk';
+import { adminClient, concord, createStaff, http, rawAdmin, testDb, tokenOf, TEST_STAFF_PASSWORD } from '../harness/concord.ts';
+import { toDbTime } from '../../src/directus/time.ts';
 import { SCREENSHOTS, launchChromium, signInToStudio } from './chromium.ts';
 
 /**
@@ -49,9 +51,97 @@ describe('service sees the customer it calls back', () => {
       const newest = purchases[0]!.purchased_on;
       const [y, m, d] = newest.split('-');
       expect(firstRow.replace(/\s+/g, ' ')).toMatch(new RegExp(`${y}|${Number(m)}月${Number(d)}|${newest}`));
-      expect(await page.locator('.one-to-many [data-icon="close"], .one-to-many [data-icon="delete"], .one-to-many .v-remove').count()).toBe(0);
-      expect(await page.locator('.one-to-many.disabled, .one-to-many .disabled tr.table-row').count()).toBe(0);
       await page.screenshot({ path: join(SCREENSHOTS, 'desk-customer-as-service-zh.png'), fullPage: true });
+      const count = async (selector: string) => [selector, await page.locator(selector).count()];
+      expect(await count('.one-to-many [data-icon="close"]')).toEqual(['.one-to-many [data-icon="close"]', 0]);
+      expect(await count('.one-to-many [data-icon="delete"]')).toEqual(['.one-to-many [data-icon="delete"]', 0]);
+      expect(await count('.one-to-many .v-remove')).toEqual(['.one-to-many .v-remove', 0]);
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+describe('SLA on the case and the queues', () => {
+  it('shows staff the response and resolution due time with time left, keeps resolved cases out of 待处理 and in 待回访, and the handoff note in the history', async () => {
+    const agent = await createStaff('service', { label: 'desk-sla' });
+    await rawAdmin('PATCH', `/users/${agent.id}`, { language: 'zh-CN' });
+    const admin = adminClient();
+    const customer = await admin.request(createItem('cc_customers', { name: '时限测试客户' } as never));
+    const [complaint] = (await admin.request(readItems('cc_workflows', { filter: { key: { _eq: 'complaint' } }, fields: ['id'] } as never))) as Array<{ id: number }>;
+    const open = await agent.client.request(createItem('cc_cases', { title: '时限:待处理的投诉', workflow: complaint!.id, customer: customer.id } as never));
+    const resolved = await agent.client.request(createItem('cc_cases', { title: '时限:已解决待回访', workflow: complaint!.id, customer: customer.id } as never));
+    const token = await tokenOf(agent);
+    const move = async (id: number, to: string, extra: Record<string, unknown> = {}) => {
+      const result = await http('POST', `/concord/cases/${id}/transitions`, { token, body: { to, ...extra } });
+      expect([to, result.status, result.text.slice(0, 200)]).toEqual([to, 200, expect.any(String)]);
+    };
+    await move(open.id, 'investigating', { note: '交接说明:客户要求周五前回电' });
+    await move(resolved.id, 'investigating');
+    await move(resolved.id, 'resolved', { fields: { resolution_note: '已更换配件' } });
+
+    // The server keeps the due times: response 8 h after entering 调查中, resolution 72 h after opening.
+    const stored = await rawAdmin<{ state_entered_at: string; opened_at: string; response_due_at: string; resolution_due_at: string }>(
+      'GET', `/items/cc_cases/${open.id}?fields=state_entered_at,opened_at,response_due_at,resolution_due_at`);
+    expect(new Date(stored.response_due_at).getTime() - new Date(stored.state_entered_at).getTime()).toBe(8 * 3_600_000);
+    expect(new Date(stored.resolution_due_at).getTime() - new Date(stored.opened_at).getTime()).toBe(72 * 3_600_000);
+    const after = await rawAdmin<{ resolution_due_at: string | null; response_due_at: string | null }>('GET', `/items/cc_cases/${resolved.id}?fields=response_due_at,resolution_due_at`);
+    expect(after.resolution_due_at).toBeNull();
+    expect(after.response_due_at).not.toBeNull();
+
+    const page = await signInToStudio(browser, agent.email, TEST_STAFF_PASSWORD);
+    try {
+      const body = page.locator('body');
+      await page.goto(`${concord().url}/admin/content/cc_cases/${open.id}`);
+      await expect.poll(() => body.innerText(), { timeout: 30_000 }).toContain('当前状态: 调查中');
+      const due = page.locator('.cc-sla-due');
+      await expect.poll(() => due.count(), { timeout: 30_000 }).toBe(2);
+      const texts = await due.allInnerTexts();
+      expect(texts.join(' | ')).toMatch(/剩余 \d+ 小时.*\|.*剩余 \d+ 天/s);
+      expect(await page.locator('.cc-sla-due.overdue').count()).toBe(0);
+      // 11: the note written at the handoff reads in the history list itself.
+      await expect.poll(() => body.innerText(), { timeout: 30_000 }).toContain('交接说明:客户要求周五前回电');
+      await page.screenshot({ path: join(SCREENSHOTS, 'desk-case-sla-zh.png'), fullPage: true });
+
+      // 待处理 (the landing bookmark) has the open case with its due times; the resolved one is 待回访.
+      await page.goto(`${concord().url}/admin/content/cc_cases?bookmark=900011`);
+      await expect.poll(() => body.innerText(), { timeout: 30_000 }).toContain('时限:待处理的投诉');
+      expect(await body.innerText()).not.toContain('时限:已解决待回访');
+      await expect.poll(() => page.locator('.cc-sla-due').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+      await page.screenshot({ path: join(SCREENSHOTS, 'desk-queue-sla-zh.png') });
+      await page.goto(`${concord().url}/admin/content/cc_cases?bookmark=900201`);
+      await expect.poll(() => body.innerText(), { timeout: 30_000 }).toContain('时限:已解决待回访');
+      expect(await body.innerText()).not.toContain('时限:待处理的投诉');
+      await page.screenshot({ path: join(SCREENSHOTS, 'desk-awaiting-follow-up-zh.png') });
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('shows a case past its SLA in red, in the form and in the queue, once the SLA run has refreshed it', async () => {
+    const agent = await createStaff('service', { label: 'desk-overdue' });
+    await rawAdmin('PATCH', `/users/${agent.id}`, { language: 'zh-CN' });
+    const admin = adminClient();
+    const [complaint] = (await admin.request(readItems('cc_workflows', { filter: { key: { _eq: 'complaint' } }, fields: ['id'] } as never))) as Array<{ id: number }>;
+    const late = await agent.client.request(createItem('cc_cases', { title: '时限:已超时的投诉', workflow: complaint!.id } as never));
+    // Ten days old: past the 4-hour response and the 72-hour resolution SLA.
+    const db = testDb();
+    const then = new Date(Date.now() - 10 * 86_400_000);
+    await db('cc_cases').where('id', late.id).update({ opened_at: toDbTime(db, then), state_entered_at: toDbTime(db, then) });
+    const run = await http('POST', '/concord/sla/escalate', { token: concord().adminToken });
+    expect(run.status).toBe(200);
+    const stored = await rawAdmin<{ response_due_at: string }>('GET', `/items/cc_cases/${late.id}?fields=response_due_at`);
+    expect(new Date(stored.response_due_at).getTime()).toBe(then.getTime() + 4 * 3_600_000);
+
+    const page = await signInToStudio(browser, agent.email, TEST_STAFF_PASSWORD);
+    try {
+      await page.goto(`${concord().url}/admin/content/cc_cases/${late.id}`);
+      await expect.poll(() => page.locator('.cc-sla-due.overdue').count(), { timeout: 30_000 }).toBe(2);
+      expect(await page.locator('.cc-sla-due.overdue').first().innerText()).toContain('已超时 9 天');
+      await page.goto(`${concord().url}/admin/content/cc_cases?bookmark=900011`);
+      await expect.poll(() => page.locator('body').innerText(), { timeout: 30_000 }).toContain('时限:已超时的投诉');
+      await expect.poll(() => page.locator('.cc-sla-due.overdue').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+      await page.screenshot({ path: join(SCREENSHOTS, 'desk-queue-overdue-zh.png') });
     } finally {
       await page.close();
     }
