@@ -9,6 +9,8 @@ export const DESK_BOOKMARKS = {
   cycles: 900203,
   actions: 900204,
   myActions: 900205,
+  people: 900206,
+  teamMembers: 900207,
 } as const;
 
 /** A Directus preset as the presentation step writes it (same shape as its PRESETS). */
@@ -70,5 +72,22 @@ export const DESK_PRESETS: DeskPreset[] = [
     filter: { _and: [{ owner: { _eq: '$CURRENT_USER' } }, { status: { _in: ['proposed', 'in_progress'] } }] },
     icon: 'trending_up',
     color: '#27AE60',
+  },
+  {
+    // People (and the user picker, which lists them with this layout): name, department, title; the
+    // system users (admin, Concord's configuration user) belong to no department and stay out.
+    id: DESK_BOOKMARKS.people,
+    bookmark: null,
+    collection: 'directus_users',
+    layout: 'tabular',
+    layout_query: { tabular: { fields: ['last_name', 'first_name', 'cc_department', 'title', 'email'], sort: ['cc_department', 'last_name'] } },
+    filter: { _and: [{ cc_department: { _nnull: true } }] },
+  },
+  {
+    id: DESK_BOOKMARKS.teamMembers,
+    bookmark: null,
+    collection: 'cc_team_members',
+    layout: 'tabular',
+    layout_query: { tabular: { fields: ['team', 'user', 'user.cc_department', 'role_in_team', 'since', 'until'], sort: ['team'] } },
   },
 ];

@@ -147,3 +147,51 @@ describe('SLA on the case and the queues', () => {
     }
   });
 });
+
+describe('HR evaluates and follows up', () => {
+  it('shows 孙丽 (HR head) cycles by period with status, a published cycle read-only, monthly as the default kind', async () => {
+    const [published] = await rawAdmin<Array<{ id: number; name: string }>>('GET', '/items/cc_evaluation_cycles?filter[status][_eq]=published&fields=id,name&sort=-starts_on&limit=1');
+    const page = await signInAs('sun.li@example.com');
+    try {
+      const body = page.locator('body');
+      await page.goto(`${concord().url}/admin/content/cc_evaluation_cycles`);
+      await expect.poll(() => body.innerText(), { timeout: 30_000 }).toContain(published!.name);
+      expect(await body.innerText()).toContain('已发布');
+      await page.screenshot({ path: join(SCREENSHOTS, 'desk-cycles-list-zh.png') });
+
+      await page.goto(`${concord().url}/admin/content/cc_evaluation_cycles/${published!.id}`);
+      await expect.poll(() => page.locator('.cc-weights input').count(), { timeout: 30_000 }).toBe(5);
+      expect(await page.locator('.cc-weights input:not([disabled])').count()).toBe(0);
+      expect(await page.locator('header [data-icon="delete"], header [data-icon="delete_forever"]').count()).toBe(0);
+      await page.screenshot({ path: join(SCREENSHOTS, 'desk-published-cycle-zh.png'), fullPage: true });
+
+      await page.goto(`${concord().url}/admin/content/cc_evaluation_cycles/+`);
+      await expect.poll(() => body.innerText(), { timeout: 30_000 }).toContain('月度');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('gives an action owner 我的改进措施 with status and due date, and shows each team member with their department', async () => {
+    const [owner] = await rawAdmin<Array<{ owner: { email: string } }>>('GET', '/items/cc_improvement_actions?filter[status][_in]=proposed,in_progress&filter[owner][_nnull]=true&fields=owner.email&limit=1');
+    expect(owner).toBeDefined();
+    const page = await signInAs(owner!.owner.email);
+    try {
+      const body = page.locator('body');
+      await page.goto(`${concord().url}/admin/content/cc_improvement_actions?bookmark=900205`);
+      await expect.poll(() => body.innerText(), { timeout: 30_000 }).toContain('我的改进措施');
+      await expect.poll(() => page.locator('.v-table tbody tr').count(), { timeout: 30_000 }).toBeGreaterThan(0);
+      const header = await page.locator('.v-table thead').innerText();
+      expect(header).toMatch(/状态/);
+      expect(header).toMatch(/截止/);
+      await page.screenshot({ path: join(SCREENSHOTS, 'desk-my-actions-zh.png') });
+
+      const [team] = await rawAdmin<Array<{ id: number }>>('GET', '/items/cc_teams?filter[status][_eq]=active&fields=id&sort=id&limit=1');
+      await page.goto(`${concord().url}/admin/content/cc_teams/${team!.id}`);
+      await expect.poll(() => body.innerText(), { timeout: 30_000 }).toMatch(/· (市场部|销售部|客服部|技术部|人力资源部|财务部) ·/);
+      await page.screenshot({ path: join(SCREENSHOTS, 'desk-team-members-zh.png'), fullPage: true });
+    } finally {
+      await page.close();
+    }
+  });
+});
