@@ -119,6 +119,7 @@ export const TRANSLATION_STRINGS: Record<string, { 'zh-CN': string; 'en-US': str
   'cc.bookmark.my_department_open_cases': { 'zh-CN': '本部门待处理事项', 'en-US': "My department's open cases" },
   'cc.bookmark.awaiting_follow_up': { 'zh-CN': '本部门待回访事项', 'en-US': "My department's cases awaiting follow-up" },
   'cc.bookmark.my_actions': { 'zh-CN': '我的改进措施', 'en-US': 'My improvement actions' },
+  'cc.note.survey_link': { 'zh-CN': '重新发送会把链接发到客户的联系邮箱;复制链接仅限有“收集客户反馈”能力的部门', 'en-US': 'Send again e-mails the link to the customer’s contact address; copying the link is for departments holding feedback.collect' },
   'cc.bookmark.overdue_tasks': { 'zh-CN': '已逾期任务', 'en-US': 'Overdue tasks' },
   'cc.note.response_due': { 'zh-CN': '当前状态的响应时限:进入此状态的时间加上状态的响应时限', 'en-US': 'The current state’s response SLA: when the case entered it plus the state’s response hours' },
   'cc.note.resolution_due': { 'zh-CN': '流程的解决时限:受理时间加上流程的解决时限;解决后不再计时', 'en-US': 'The workflow’s resolution SLA: opened plus the workflow’s resolution hours; stops once resolved' },

@@ -195,3 +195,78 @@ describe('HR evaluates and follows up', () => {
     }
   });
 });
+
+describe('the customer survey page', () => {
+  it('names the company and thanks a customer who opens a used link, with no error box', async () => {
+    await rawAdmin('PATCH', '/settings', { project_name: '协同示范有限公司' });
+    const agent = await createStaff('service', { label: 'desk-survey' });
+    const admin = adminClient();
+    const customer = await admin.request(createItem('cc_customers', { name: '调查测试客户', contact_email: 'survey-desk@customer.example.com' } as never));
+    const [complaint] = (await admin.request(readItems('cc_workflows', { filter: { key: { _eq: 'complaint' } }, fields: ['id'] } as never))) as Array<{ id: number }>;
+    const created = await agent.client.request(createItem('cc_cases', { title: '调查:已解决的投诉', workflow: complaint!.id, customer: customer.id } as never));
+    const token = await tokenOf(agent);
+    expect((await http('POST', `/concord/cases/${created.id}/transitions`, { token, body: { to: 'investigating' } })).status).toBe(200);
+    expect((await http('POST', `/concord/cases/${created.id}/transitions`, { token, body: { to: 'resolved', fields: { resolution_note: '已处理' } } })).status).toBe(200);
+    const [survey] = await rawAdmin<Array<{ id: number }>>('GET', `/items/cc_surveys?filter[case][_eq]=${created.id}&fields=id`);
+    const link = await http('POST', `/concord/surveys/${survey!.id}/link`, { token, body: { deliver: 'url' } });
+    expect(link.status).toBe(200);
+    const url = (link.json?.data as { url: string }).url;
+
+    const page = await browser.newPage({ viewport: { width: 420, height: 860 } });
+    try {
+      await page.goto(url);
+      await expect.poll(() => page.locator('body').innerText(), { timeout: 30_000 }).toContain('协同示范有限公司');
+      await page.screenshot({ path: join(SCREENSHOTS, 'desk-survey-page-zh.png'), fullPage: true });
+      await page.locator('label:has(input[name="csat"][value="5"]) span').click();
+      await page.locator('button[type="submit"]').click();
+      await expect.poll(() => page.locator('h1').innerText(), { timeout: 30_000 }).toContain('感谢');
+      await page.goto(url);
+      await expect.poll(() => page.locator('h1').innerText(), { timeout: 30_000 }).toContain('您已经提交过这份调查');
+      expect(await page.locator('.error').count()).toBe(0);
+      expect(await page.locator('body').innerText()).toContain('协同示范有限公司');
+      await page.screenshot({ path: join(SCREENSHOTS, 'desk-survey-used-link-zh.png'), fullPage: true });
+    } finally {
+      await page.close();
+      await rawAdmin('PATCH', '/settings', { project_name: null });
+    }
+  });
+
+  it('offers 重新发送 to whoever reads the case and 复制链接 only to feedback.collect holders, in the case form', async () => {
+    const agent = await createStaff('service', { label: 'desk-link' });
+    const engineer = await createStaff('tech', { label: 'desk-link-tech' });
+    for (const user of [agent, engineer]) await rawAdmin('PATCH', `/users/${user.id}`, { language: 'zh-CN' });
+    const admin = adminClient();
+    const customer = await admin.request(createItem('cc_customers', { name: '链接测试客户', contact_email: 'link-desk@customer.example.com' } as never));
+    const team = await admin.request(createItem('cc_teams', { name: 'desk-link-team', members: [{ user: agent.id, role_in_team: 'representative' }, { user: engineer.id, role_in_team: 'representative' }] } as never));
+    const [complaint] = (await admin.request(readItems('cc_workflows', { filter: { key: { _eq: 'complaint' } }, fields: ['id'] } as never))) as Array<{ id: number }>;
+    const created = await agent.client.request(createItem('cc_cases', { title: '链接:已解决的投诉', workflow: complaint!.id, customer: customer.id, team: team.id } as never));
+    const token = await tokenOf(agent);
+    expect((await http('POST', `/concord/cases/${created.id}/transitions`, { token, body: { to: 'investigating' } })).status).toBe(200);
+    expect((await http('POST', `/concord/cases/${created.id}/transitions`, { token, body: { to: 'resolved', fields: { resolution_note: '已处理' } } })).status).toBe(200);
+
+    const page = await signInToStudio(browser, agent.email, TEST_STAFF_PASSWORD);
+    try {
+      await page.goto(`${concord().url}/admin/content/cc_cases/${created.id}`);
+      const control = page.locator('.cc-survey-link');
+      await expect.poll(() => control.locator('button.copy').count(), { timeout: 30_000 }).toBe(1);
+      expect(await control.locator('button.resend').count()).toBe(1);
+      await control.locator('button.copy').click();
+      await expect.poll(() => control.locator('input.url').inputValue(), { timeout: 30_000 }).toContain('/concord/public/surveys/');
+      await control.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(SCREENSHOTS, 'desk-case-survey-link-zh.png') });
+      await control.locator('button.resend').click();
+      await expect.poll(() => control.innerText(), { timeout: 30_000 }).toContain('已把调查链接发送到客户的联系邮箱');
+    } finally {
+      await page.close();
+    }
+    const other = await signInToStudio(browser, engineer.email, TEST_STAFF_PASSWORD);
+    try {
+      await other.goto(`${concord().url}/admin/content/cc_cases/${created.id}`);
+      const control = other.locator('.cc-survey-link');
+      await expect.poll(() => control.locator('button.resend').count(), { timeout: 30_000 }).toBe(1);
+      expect(await control.locator('button.copy').count()).toBe(0);
+    } finally {
+      await other.close();
+    }
+  });
+});
