@@ -32,7 +32,7 @@ export const DESK_PRESETS: DeskPreset[] = [
     bookmark: '$t:cc.bookmark.awaiting_follow_up',
     collection: 'cc_cases',
     layout: 'tabular',
-    layout_query: { tabular: { fields: ['id', 'title', 'customer', 'state', 'resolved_at', 'response_due_at'], sort: ['response_due_at'] } },
+    layout_query: { tabular: { fields: ['id', 'title', 'state', 'response_due_at', 'resolved_at', 'customer'], sort: ['response_due_at'] } },
     filter: { _and: [{ state: { owner_department: { _eq: '$CURRENT_USER.cc_department' } } }, { state: { is_terminal: { _eq: false } } }, { resolved_at: { _nnull: true } }] },
     icon: 'phone_callback',
     color: '#F2994A',
