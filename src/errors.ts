@@ -73,8 +73,9 @@ export const TeamScopeError = defineRefusal<{ team: string }>('TEAM_SCOPE', 403,
 });
 
 export const InvalidPayloadError = defineRefusal<{ field: string; reason: Localized; collection?: string }>('INVALID_PAYLOAD', 400, {
-  'zh-CN': { title: '填写的内容无效', message: ({ field, reason }) => `「${field}」的值无效:${reason['zh-CN']}。` },
-  'en-US': { title: 'Invalid value', message: ({ field, reason }) => `Invalid value for "${field}": ${reason['en-US']}.` },
+  // Fields by their label as Studio shows them (维度权重, not weights); the key stays in extensions.field.
+  'zh-CN': { title: '填写的内容无效', message: ({ field, reason, collection }, names) => `「${names.field(collection ?? '', field)}」的值无效:${reason['zh-CN']}。` },
+  'en-US': { title: 'Invalid value', message: ({ field, reason, collection }, names) => `Invalid value for "${names.field(collection ?? '', field)}": ${reason['en-US']}.` },
 });
 
 export const NotFoundError = defineRefusal<{ collection: string; id: string }>('NOT_FOUND', 404, {
@@ -207,20 +208,20 @@ export const AdminOnlyError = defineRefusal<{ action: Localized }>('ADMIN_ONLY',
 });
 
 export const InvalidPeriodError = defineRefusal<{ field: string; reason: Localized }>('INVALID_PERIOD', 400, {
-  'zh-CN': { title: '评估周期无效', message: ({ field, reason }) => `评估周期(${field})无效:${reason['zh-CN']}。` },
-  'en-US': { title: 'Invalid evaluation period', message: ({ field, reason }) => `Invalid evaluation period (${field}): ${reason['en-US']}.` },
+  'zh-CN': { title: '评估周期无效', message: ({ field, reason }, names) => `评估周期(${names.field('cc_evaluation_cycles', field)})无效:${reason['zh-CN']}。` },
+  'en-US': { title: 'Invalid evaluation period', message: ({ field, reason }, names) => `Invalid evaluation period (${names.field('cc_evaluation_cycles', field)}): ${reason['en-US']}.` },
 });
 
 export const InvalidWeightsError = defineRefusal<{ reason: Localized }>('INVALID_WEIGHTS', 400, {
   'zh-CN': {
     title: '维度权重无效',
     message: ({ reason }) =>
-      `维度权重无效:${reason['zh-CN']}。请为 communication、execution、satisfaction、utilisation、cohesion 各给一个不小于 0 的数(不能全为 0),或留空表示等权。`,
+      `维度权重无效:${reason['zh-CN']}。请为沟通效率、执行质量、客户满意度、资源利用率、凝聚力五个维度各给一个不小于 0 的数(不能全为 0),或留空表示等权。`,
   },
   'en-US': {
     title: 'Invalid weights',
     message: ({ reason }) =>
-      `Invalid weights: ${reason['en-US']}. Give a number of at least 0 for each of communication, execution, satisfaction, utilisation and cohesion, not all 0 (or leave weights empty for equal weights).`,
+      `Invalid dimension weights: ${reason['en-US']}. Give a number of at least 0 for each of the five dimensions (communication, execution, satisfaction, utilisation, cohesion), not all 0 (or leave the weights empty for equal weights).`,
   },
 });
 

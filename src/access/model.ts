@@ -57,7 +57,8 @@ const ALL_CONCORD_COLLECTIONS = [
 ];
 /** Customer fields every member of staff sees; contact details need `customer.read_contact`. */
 export const CUSTOMER_CONTACT_FIELDS = ['contact_name', 'contact_phone', 'contact_email', 'address'];
-const CUSTOMER_PUBLIC_FIELDS = ['id', 'name', 'tier', 'industry', 'region', 'team', 'notes', 'date_created', 'date_updated', 'purchases', 'service_records', 'projects', 'cases'];
+// `overview` is the 客户全貌 alias: its endpoint shows each reader only what they may read.
+const CUSTOMER_PUBLIC_FIELDS = ['id', 'name', 'tier', 'industry', 'region', 'team', 'notes', 'date_created', 'date_updated', 'purchases', 'service_records', 'projects', 'cases', 'overview'];
 
 /**
  * "A member of the team" is written as `team IN (the user's teams)` rather than a join through the
@@ -134,7 +135,11 @@ export const CAPABILITY_GRANTS: Record<string, PermissionRule[]> = {
   ],
   'budget.manage': FINANCE_COLLECTIONS.flatMap((collection) => crud(collection)),
   'evaluation.publish': [
-    ...crud('cc_evaluation_cycles'),
+    // A published cycle is frozen (the hooks and triggers refuse it with CYCLE_PUBLISHED); saying so
+    // in the rules too makes Studio show its form read-only, without a delete button.
+    { collection: 'cc_evaluation_cycles', action: 'create', fields: ALL },
+    read('cc_evaluation_cycles'),
+    ...(['update', 'delete'] as const).map((action): PermissionRule => ({ collection: 'cc_evaluation_cycles', action, fields: ALL, permissions: { status: { _neq: 'published' } } })),
     // Scores are written by runs only; publishers read drafts too.
     read('cc_evaluation_scores'),
     ...crud('cc_improvement_actions'),

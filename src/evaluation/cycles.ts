@@ -21,7 +21,7 @@ import { scorecardNotification, feedbackLanguage } from './feedback.ts';
 import type { Localized } from '../i18n/language.ts';
 import { causedTitle, diagnoseProposals, type ActionDiagnosis } from '../diagnostics/action-diagnosis.ts';
 import { proposeActions } from './improvement.ts';
-import { cyclePeriod, nextCyclePeriod, periodKey, periodName, type Period, type PeriodKind } from './period.ts';
+import { addDays, cyclePeriod, daysBetween, nextCyclePeriod, periodKey, periodName, zonedDate, type Period, type PeriodKind } from './period.ts';
 import { loadScopes, scopeId } from './scopes.ts';
 import { parseTargets, parseWeights, type EvaluationSettings, type ScoreDimension } from './settings.ts';
 import { dateOf, dialectOf, forUpdate } from './sql.ts';
@@ -112,9 +112,9 @@ export async function prepareCycleCreate(db: Knex, payload: Payload, settings: E
   const managed = SERVER_FIELDS.filter((field) => payload[field] !== undefined && payload[field] !== null);
   if (managed.length > 0) throw new ManagedFieldError({ fields: managed });
   if (payload['status'] !== undefined && payload['status'] !== null && payload['status'] !== 'draft') {
-    throw new InvalidPayloadError({ field: 'status', reason: { 'zh-CN': '新周期从草稿开始:先计算、审阅,再通过 POST /concord/evaluation/cycles/:id/publish 发布', 'en-US': 'a cycle starts as a draft; run it, review it, then publish it with POST /concord/evaluation/cycles/:id/publish' } });
+    throw new InvalidPayloadError({ collection: 'cc_evaluation_cycles', field: 'status', reason: { 'zh-CN': '新周期从草稿开始:先计算、审阅,再通过 POST /concord/evaluation/cycles/:id/publish 发布', 'en-US': 'a cycle starts as a draft; run it, review it, then publish it with POST /concord/evaluation/cycles/:id/publish' } });
   }
-  const kind = payload['period_kind'] ?? 'quarterly';
+  const kind = payload['period_kind'] ?? 'monthly';
   const period = cyclePeriod(kind, payload['starts_on']);
   assertEndsOn(payload['ends_on'], period);
   parseWeights(payload['weights']);
@@ -142,7 +142,7 @@ export async function guardCycleUpdate(db: Knex, keys: readonly Key[], payload: 
   for (const cycle of cycles) {
     if (payload['status'] !== undefined && payload['status'] !== cycle.status) {
       if (cycle.status === 'published') throw new CyclePublishedError({ cycle: cycle.id, action: { 'zh-CN': '退回草稿', 'en-US': 'go back to draft' } });
-      throw new InvalidPayloadError({ field: 'status', reason: { 'zh-CN': '请通过 POST /concord/evaluation/cycles/:id/publish 发布审阅过的草稿,发布时会同时反馈得分', 'en-US': 'publish a reviewed draft with POST /concord/evaluation/cycles/:id/publish, which also feeds the scores back' } });
+      throw new InvalidPayloadError({ collection: 'cc_evaluation_cycles', field: 'status', reason: { 'zh-CN': '请通过 POST /concord/evaluation/cycles/:id/publish 发布审阅过的草稿,发布时会同时反馈得分', 'en-US': 'publish a reviewed draft with POST /concord/evaluation/cycles/:id/publish, which also feeds the scores back' } });
     }
     if (cycle.status === 'published') {
       const changed = FROZEN_FIELDS.filter((field) => payload[field] !== undefined && !sameValue(field, payload[field], cycle));
@@ -154,7 +154,7 @@ export async function guardCycleUpdate(db: Knex, keys: readonly Key[], payload: 
   if (!PERIOD_FIELDS.some((field) => payload[field] !== undefined)) return payload;
   const drafts = cycles.filter((c) => c.status === 'draft');
   if (drafts.length === 0) return payload;
-  if (cycles.length > 1) throw new InvalidPayloadError({ field: 'starts_on', reason: { 'zh-CN': '请一次只修改一个周期的期间(每种周期每个期间只有一个)', 'en-US': 'change the period of one cycle at a time (one cycle per kind and period)' } });
+  if (cycles.length > 1) throw new InvalidPayloadError({ collection: 'cc_evaluation_cycles', field: 'starts_on', reason: { 'zh-CN': '请一次只修改一个周期的期间(每种周期每个期间只有一个)', 'en-US': 'change the period of one cycle at a time (one cycle per kind and period)' } });
   const current = drafts[0] as CycleRow;
   const kind = (payload['period_kind'] ?? current.period_kind) as PeriodKind;
   const period = cyclePeriod(kind, payload['starts_on'] ?? current.starts_on);
@@ -304,22 +304,25 @@ export async function publishCycle(ctx: PublishContext, cycleId: number, options
     const scopes = await loadScopes(trx);
     const targets = parseTargets(cycle.targets, ctx.settings.targets);
 
-    const proposals = proposeActions(cycle, scores.map(asScoreRow), scopes, targets.improvement_threshold, nextCyclePeriod(cycle.period_kind, cycle));
+    const nextPeriod = nextCyclePeriod(cycle.period_kind, cycle);
+    const proposals = proposeActions(cycle, scores.map(asScoreRow), scopes, targets.improvement_threshold, nextPeriod);
     // Each proposal says why (issue 19): the top findings of its scope and dimension, stored once.
     const diagnoses = await diagnoseProposals(trx, ctx.settings, { starts_on: cycle.starts_on, ends_on: cycle.ends_on }, proposals, now);
     const causes = new Map<string, Partial<Record<ScoreDimension, { 'zh-CN': string | null; 'en-US': string | null }>>>();
     const dates = dialectOf(trx);
+    const proposedOn = zonedDate(now, ctx.settings.timeZone);
     for (const [i, proposal] of proposals.entries()) {
       const diagnosis = diagnoses[i] as ActionDiagnosis;
       const scope = scopeOf(proposal);
       causes.set(scope, { ...causes.get(scope), [proposal.dimension]: { 'zh-CN': diagnosis.cause_zh, 'en-US': diagnosis.cause_en } });
+      const dueOn = actionDueOn(proposal.due_on, proposedOn, nextPeriod);
       await trx('cc_improvement_actions').insert({
         ...proposal,
         title: causedTitle(proposal.dimension, diagnosis.cause_zh) ?? proposal.title,
         diagnosis_zh: diagnosis.diagnosis_zh,
         diagnosis_en: diagnosis.diagnosis_en,
         diagnosis_evidence: JSON.stringify(diagnosis.diagnosis_evidence),
-        due_on: dates.date(proposal.due_on),
+        due_on: dates.date(dueOn),
         date_created: toDbTime(trx, now),
       });
     }
@@ -404,4 +407,14 @@ async function feedBack(
     await new ctx.services.ItemsService('directus_notifications', { schema: ctx.schema, knex: trx }).createMany(rows, { emitEvents: false });
   }
   return [...new Set(rows.map((r) => r['recipient'] as string))];
+}
+
+/**
+ * An action is due on the last day of the next period, unless that day is already past when it is
+ * proposed (a cycle published late, or history back-filled): then it gets a whole period's length
+ * from the day it is proposed, so no action is overdue on the day it appears.
+ */
+export function actionDueOn(plannedDueOn: string, proposedOn: string, nextPeriod: Period): string {
+  if (plannedDueOn >= proposedOn) return plannedDueOn;
+  return addDays(proposedOn, daysBetween(nextPeriod.starts_on, nextPeriod.ends_on) - 1);
 }

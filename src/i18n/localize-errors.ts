@@ -72,6 +72,14 @@ export async function loadNameBook(db: Knex, language: Language): Promise<NameBo
     if (title && !capabilityNames.has(row.capability)) capabilityNames.set(row.capability, title);
   }
   const fieldNames = new Map(fields.map((f) => [`${f.collection}.${f.field}`, translationIn(f.translations, language)]));
+  // A refusal that does not say its collection names a field by its key alone: its label is the
+  // one every Concord collection with that key agrees on (else the key stays).
+  const byKey = new Map<string, string | null>();
+  for (const f of fields) {
+    const label = translationIn(f.translations, language);
+    if (!label) continue;
+    byKey.set(f.field, byKey.has(f.field) && byKey.get(f.field) !== label ? null : label);
+  }
   const collectionNames = new Map(collections.map((c) => [c.collection, translationIn(c.translations, language)]));
   return {
     department: (code) => (code ? (departmentNames.get(code) ?? code) : '—'),
@@ -79,7 +87,7 @@ export async function loadNameBook(db: Knex, language: Language): Promise<NameBo
       const known = describeCapability(key);
       return (known ? (zh ? known.zh : known.en) : capabilityNames.get(key)) ?? key;
     },
-    field: (collection, field) => fieldNames.get(`${collection}.${field}`) ?? field,
+    field: (collection, field) => fieldNames.get(`${collection}.${field}`) ?? byKey.get(field) ?? field,
     collection: (name) => collectionNames.get(name) ?? name,
   };
 }

@@ -51,6 +51,8 @@ export const DEPARTMENTS: readonly DepartmentSeed[] = [
       ['处理客户投诉', 'Handle customer complaints', 'complaint.handle'],
       ['收集客户反馈', 'Collect customer feedback', 'feedback.collect'],
       ['提供技术支持', 'Provide technical support', 'support.provide'],
+      // 回访: service calls customers back after a resolution, so it reads their contact details.
+      ['获取客户信息(回访)', 'Read customer contact details (follow-up calls)', 'customer.read_contact'],
     ],
   },
   {

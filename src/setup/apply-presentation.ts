@@ -7,6 +7,7 @@ import { refusalTitleStrings } from '../i18n/refusals.ts';
 import { STUDIO_WORDING } from '../i18n/studio-wording.ts';
 import { DEFAULT_LANGUAGE } from '../i18n/language.ts';
 import { BOOKMARKS } from '../studio/landing.ts';
+import { DESK_PRESETS } from '../studio/desk-presets.ts';
 
 /**
  * What the project's settings get from Concord. They are the project's: Concord's first setup adds
@@ -179,15 +180,16 @@ const PRESETS: PresetDefinition[] = [
     bookmark: null,
     collection: 'cc_cases',
     layout: 'tabular',
-    layout_query: { tabular: { fields: ['id', 'title', 'customer', 'state', 'priority', 'team', 'opened_at'], sort: ['-opened_at'] } },
+    layout_query: { tabular: { fields: ['id', 'title', 'state', 'response_due_at', 'resolution_due_at', 'priority', 'customer', 'team', 'opened_at'], sort: ['-opened_at'] } },
   },
   {
     id: BOOKMARKS.myDepartmentOpenCases,
     bookmark: '$t:cc.bookmark.my_department_open_cases',
     collection: 'cc_cases',
     layout: 'tabular',
-    layout_query: { tabular: { fields: ['id', 'title', 'customer', 'state', 'priority', 'state_entered_at'], sort: ['state_entered_at'] } },
-    filter: { _and: [{ state: { owner_department: { _eq: '$CURRENT_USER.cc_department' } } }, { state: { is_terminal: { _eq: false } } }] },
+    layout_query: { tabular: { fields: ['id', 'title', 'state', 'response_due_at', 'resolution_due_at', 'priority', 'customer'], sort: ['response_due_at'] } },
+    // 待处理: a case resolved and waiting for the customer is 待回访 (DESK_PRESETS), not work to do.
+    filter: { _and: [{ state: { owner_department: { _eq: '$CURRENT_USER.cc_department' } } }, { state: { is_terminal: { _eq: false } } }, { resolved_at: { _null: true } }] },
     icon: 'inbox',
     color: '#2F80ED',
   },
@@ -196,7 +198,7 @@ const PRESETS: PresetDefinition[] = [
     bookmark: '$t:cc.bookmark.my_team_cases',
     collection: 'cc_cases',
     layout: 'tabular',
-    layout_query: { tabular: { fields: ['id', 'title', 'customer', 'state', 'priority', 'opened_at'], sort: ['-opened_at'] } },
+    layout_query: { tabular: { fields: ['id', 'title', 'state', 'response_due_at', 'resolution_due_at', 'priority', 'customer', 'opened_at'], sort: ['-opened_at'] } },
     filter: { _and: [{ team: { members: { user: { _eq: '$CURRENT_USER' } } } }] },
     icon: 'groups',
     color: '#27AE60',
@@ -206,7 +208,7 @@ const PRESETS: PresetDefinition[] = [
     bookmark: '$t:cc.bookmark.urgent_open_cases',
     collection: 'cc_cases',
     layout: 'tabular',
-    layout_query: { tabular: { fields: ['id', 'title', 'customer', 'state', 'team', 'opened_at'], sort: ['opened_at'] } },
+    layout_query: { tabular: { fields: ['id', 'title', 'state', 'response_due_at', 'resolution_due_at', 'customer', 'team'], sort: ['opened_at'] } },
     filter: { _and: [{ priority: { _in: ['urgent', 'high'] } }, { state: { is_terminal: { _eq: false } } }] },
     icon: 'priority_high',
     color: '#EB5757',
@@ -305,7 +307,7 @@ const PRESETS: PresetDefinition[] = [
 ];
 
 async function applyPresets(api: AdminApi): Promise<void> {
-  for (const preset of PRESETS) {
+  for (const preset of [...PRESETS, ...DESK_PRESETS]) {
     const { id, ...rest } = preset;
     await upsertById(api, 'presets', id, { user: null, role: null, filter: null, icon: 'bookmark', color: null, ...rest });
   }

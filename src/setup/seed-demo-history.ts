@@ -3,6 +3,7 @@ import { generateDemoCompany } from '../demo/generator.ts';
 import { plantProblems, type PlantKind, type Planted } from '../demo/plant.ts';
 import { readDemoWorld } from './demo-world.ts';
 import { progressBar, writePlan } from './demo-writer.ts';
+import { refreshDueTimes } from '../workflows/sla-due.ts';
 
 export const DEMO_SEED = 20261126;
 
@@ -30,5 +31,6 @@ export async function seedDemoHistory(
   const plan = generateDemoCompany(world, { seed: options.seed ?? DEMO_SEED, scale: options.scale });
   const planted = plantProblems(plan, world, options.plant ?? [], options.scale);
   const rows = await writePlan(db, plan, options.progress ? progressBar(`Seeding scale ${options.scale}`) : undefined);
+  await refreshDueTimes(db);
   return { seconds: (Date.now() - started) / 1000, rows, planted };
 }

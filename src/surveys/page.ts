@@ -28,6 +28,9 @@ const TEXT = {
     thanks: '感谢您的反馈!',
     thanksBody: '您的评价已收到,我们会认真改进。',
     problem: '无法打开此调查',
+    answered: '您已经提交过这份调查',
+    answeredBody: '此调查已经提交过了,感谢您的反馈!如还有想告诉我们的,欢迎直接联系我们。',
+    reach: '联系我们',
     switchTo: 'English',
   },
   'en-US': {
@@ -44,6 +47,9 @@ const TEXT = {
     thanks: 'Thank you for your feedback!',
     thanksBody: 'We have your answer and will act on it.',
     problem: 'This survey cannot be opened',
+    answered: 'You have already answered this survey',
+    answeredBody: 'This survey has already been answered. Thank you for your feedback! If there is more you would like to tell us, please get in touch.',
+    reach: 'Contact us',
     switchTo: '中文',
   },
 } as const;
@@ -67,9 +73,21 @@ const STYLE = `
   button { width: 100%; padding: 14px; font-size: 18px; border: 0; border-radius: 10px; background: #2f80ed; color: #fff; cursor: pointer; }
   .error { background: #fdecee; color: #a4262c; padding: 12px; border-radius: 10px; margin-bottom: 16px; }
   .lang { float: right; font-size: 14px; color: #2f80ed; }
+  .company { font-size: 14px; color: #5f708a; margin: 0; }
+  footer { margin-top: 32px; padding-top: 12px; border-top: 1px solid #c9d3e0; font-size: 14px; color: #5f708a; }
 `;
 
-function page(language: PageLanguage, heading: string, body: string, langLink: string | null): string {
+/** Who the customer is answering, and how to reach them (the project's name and CONCORD_SURVEY_CONTACT). */
+export interface Company {
+  name: string | null;
+  contact: string | null;
+}
+
+const NO_COMPANY: Company = { name: null, contact: null };
+
+function page(language: PageLanguage, heading: string, body: string, langLink: string | null, company: Company): string {
+  const who = company.name ? `<p class="company">${escapeHtml(company.name)}</p>` : '';
+  const reach = company.contact ? `<footer>${TEXT[language].reach}:${escapeHtml(company.contact)}</footer>` : '';
   return `<!doctype html>
 <html lang="${language}">
 <head>
@@ -81,8 +99,10 @@ function page(language: PageLanguage, heading: string, body: string, langLink: s
 </head>
 <body><main>
 ${langLink ? `<a class="lang" href="${escapeHtml(langLink)}">${TEXT[language].switchTo}</a>` : ''}
+${who}
 <h1>${escapeHtml(heading)}</h1>
 ${body}
+${reach}
 </main></body>
 </html>`;
 }
@@ -103,7 +123,7 @@ export interface SurveyForm {
   values?: { csat?: number | null; nps?: number | null; comment?: string | null };
 }
 
-export function surveyFormPage(language: PageLanguage, form: SurveyForm): string {
+export function surveyFormPage(language: PageLanguage, form: SurveyForm, company: Company = NO_COMPANY): string {
   const t = TEXT[language];
   const other = language === 'zh-CN' ? 'en' : 'zh';
   const body = `
@@ -115,15 +135,20 @@ ${form.error ? `<p class="error" role="alert">${escapeHtml(form.error)}</p>` : '
   <fieldset><legend><label for="comment">${t.comment}</label></legend><textarea id="comment" name="comment" maxlength="2000">${escapeHtml(form.values?.comment ?? '')}</textarea></fieldset>
   <button type="submit">${t.submit}</button>
 </form>`;
-  return page(language, t.title, body, `${form.action}?lang=${other}`);
+  return page(language, t.title, body, `${form.action}?lang=${other}`, company);
 }
 
-export function thanksPage(language: PageLanguage): string {
-  return page(language, TEXT[language].thanks, `<p>${TEXT[language].thanksBody}</p>`, null);
+export function thanksPage(language: PageLanguage, company: Company = NO_COMPANY): string {
+  return page(language, TEXT[language].thanks, `<p>${TEXT[language].thanksBody}</p>`, null, company);
 }
 
-export function problemPage(language: PageLanguage, message: string): string {
-  return page(language, TEXT[language].problem, `<p class="error" role="alert">${escapeHtml(message)}</p>`, null);
+/** A link already used: the customer answered, so they are thanked, not shown an error. */
+export function answeredPage(language: PageLanguage, company: Company = NO_COMPANY): string {
+  return page(language, TEXT[language].answered, `<p>${TEXT[language].answeredBody}</p>`, null, company);
+}
+
+export function problemPage(language: PageLanguage, message: string, company: Company = NO_COMPANY): string {
+  return page(language, TEXT[language].problem, `<p class="error" role="alert">${escapeHtml(message)}</p>`, null, company);
 }
 
 /** What the customer reads for each refusal, in their language. */

@@ -1,4 +1,5 @@
 import type { Accountability } from '@directus/types';
+import { refreshDueTimes } from './sla-due.ts';
 import type { Knex } from 'knex';
 import { toDbTime } from '../directus/time.ts';
 import { AdminOnlyError, InvalidPayloadError, NotFoundError } from '../errors.ts';
@@ -49,6 +50,7 @@ export async function overrideCaseState(
         closed_at: target.is_terminal ? toDbTime(trx, now) : null,
         date_updated: toDbTime(trx, now),
       });
+    await refreshDueTimes(trx, [row.id]);
     const [event] = await trx('cc_case_events')
       .insert({
         case: row.id,

@@ -8,6 +8,7 @@ import { claimCase } from './state-audit.ts';
 import { MANAGED_CASE_FIELDS, TRANSITION_FIELDS } from './transition-rules.ts';
 import { holdState } from './state-moves.ts';
 import { usableInitialState } from './workflow-guards.ts';
+import { refreshDueTimes } from './sla-due.ts';
 
 /**
  * What Directus's generic item writes may do to cases and their history. The hooks call these
@@ -43,6 +44,7 @@ export async function recordCaseOpened(db: Knex, caseId: number, actor: string |
     await claimCase(trx, caseId);
     const row = await trx('cc_cases').select('state', 'opened_at').where('id', caseId).first();
     if (!row?.state) return;
+    await refreshDueTimes(trx, [caseId]);
     if (await trx('cc_case_events').first('id').where('case', caseId)) return;
     await trx('cc_case_events').insert({
       case: caseId,

@@ -31,6 +31,7 @@ import {
 import { loadWorkflowDefinition } from './workflow-store.ts';
 import { holdState } from './state-moves.ts';
 import { openResolutionSurvey } from '../surveys/invitations.ts';
+import { refreshDueTimes } from './sla-due.ts';
 
 /**
  * Moving a case through its workflow. Every path — the transitions endpoint, Directus's own item
@@ -127,6 +128,7 @@ export async function transitionCase(ctx: WorkflowContext, request: TransitionRe
       const current = await trx('cc_cases').select('state').where('id', row.id).first();
       throw new TransitionConflictError({ case: row.id, expected: from.id, actual: (current?.state as number | undefined) ?? null });
     }
+    await refreshDueTimes(trx, [row.id]);
     const handoff = isHandoff(from, target);
     const [event] = await trx('cc_case_events')
       .insert({

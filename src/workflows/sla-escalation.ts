@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { fromDbTime, toDbTime } from '../directus/time.ts';
 import type { ServiceContext } from '../directus/services.ts';
 import type { Language } from '../i18n/language.ts';
+import { refreshDueTimes } from './sla-due.ts';
 import { markdownText as md, notifyUsersInTheirLanguage, type NotificationContent } from '../notifications.ts';
 
 /**
@@ -37,6 +38,8 @@ export async function escalateSlaBreaches(
   now: Date = new Date(),
   limit = 500,
 ): Promise<EscalationReport> {
+  // Due times follow the live SLA hours: an SLA edited in Studio reaches open cases here.
+  await refreshDueTimes(ctx.db);
   const candidates = await findBreaches(ctx.db, now, limit);
   let escalated = 0;
   for (const candidate of candidates) {

@@ -270,6 +270,20 @@ describe('customer contact fields', () => {
       expect(rows(all).every((r) => 'contact_phone' in r)).toBe(true);
     }
   });
+
+  it('are read by service, which calls customers back (回访), together with the overview', async () => {
+    for (const token of [await tokenOf(serviceMember), await demoToken('huang.lei@example.com')]) {
+      const result = await get(`/items/cc_customers/${customerId}?fields=id,contact_phone,contact_name,contact_email,address`, token);
+      expect(result.status).toBe(200);
+      expect(result.json?.data).toEqual({ id: customerId, ...CONTACT });
+      // 客户全貌 is a field service reads (Studio shows a field only when the reader's permission lists it).
+      const fields = await get('/fields/cc_customers', token);
+      expect((rows<{ field: string }>(fields)).map((f) => f.field)).toContain('overview');
+    }
+    // Departments without the capability still do not.
+    const outsider = await get(`/items/cc_customers/${customerId}?fields=id,contact_phone`, await tokenOf(marketingOutsider));
+    expect(outsider.status).toBe(403);
+  });
 });
 
 describe('cases', () => {

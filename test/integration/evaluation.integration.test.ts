@@ -2,6 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { concord, createStaff, http, rawAdmin, testDb, type Client, type Json, type StaffUser } from '../harness/concord.ts';
 import { IMPROVEMENT_CATEGORY } from '../../src/evaluation/improvement.ts';
 import { DASHBOARDS } from '../../src/insights/dashboards.ts';
+import { actionDueOn } from '../../src/evaluation/cycles.ts';
+import { zonedDate } from '../../src/evaluation/period.ts';
 
 /**
  * Evaluation against a real Directus: the demo's evaluated history, run → review → publish by an
@@ -234,7 +236,12 @@ describe('a cycle from draft to published', () => {
     const actions = await rawAdmin<Action[]>('GET', `/items/cc_improvement_actions?filter[cycle][_eq]=${march.id}&filter[department][_eq]=sales&limit=-1`);
     const low = scores.filter((s) => s.dimension !== 'overall' && s.score !== null && s.score < 60);
     expect(actions.map((a) => a.dimension).sort()).toEqual(low.map((s) => s.dimension).sort());
-    for (const action of actions) expect(action).toMatchObject({ owner: head.id, due_on: '2025-04-30', status: 'proposed' });
+    // Planned for the last day of April 2025, already past when this test publishes March 2025: a whole
+    // period from the day it is proposed instead, so it is not overdue on the day it appears.
+    const proposedOn = zonedDate(new Date(), 'Asia/Shanghai');
+    const dueOn = actionDueOn('2025-04-30', proposedOn, { starts_on: '2025-04-01', ends_on: '2025-05-01' });
+    expect(dueOn >= proposedOn).toBe(true);
+    for (const action of actions) expect(action).toMatchObject({ owner: head.id, due_on: dueOn, status: 'proposed' });
     const previous = await rawAdmin<Action[]>('GET', `/items/cc_improvement_actions?filter[cycle][_eq]=${february.id}&limit=-1`);
     const marchScores = await rawAdmin<Score[]>('GET', `/items/cc_evaluation_scores?filter[cycle][_eq]=${march.id}&limit=-1`);
     for (const action of previous) {

@@ -81,7 +81,7 @@ describe('DEPARTMENTS', () => {
     expect(holders('complaint.handle')).toEqual(['sales', 'service']);
     expect(holders('team.build')).toEqual(['hr']);
     expect(holders('evaluation.publish')).toEqual(['hr']);
-    expect(holders('customer.read_contact')).toEqual(['sales']);
+    expect(holders('customer.read_contact')).toEqual(['sales', 'service']);
     expect(holders('customer.manage')).toEqual(['sales']);
     expect(holders('budget.manage')).toEqual(['finance']);
   });

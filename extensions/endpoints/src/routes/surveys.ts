@@ -6,7 +6,7 @@ import { readBody, settleBody, SURVEY_BODY_LIMIT } from '../../../../src/http/re
 import { renderRefusal } from '../../../../src/i18n/refusals.ts';
 import { fromDbTime, toDbTime } from '../../../../src/directus/time.ts';
 import { linkDays, signSurveyToken, surveyUrl, verifySurveyToken } from '../../../../src/surveys/links.ts';
-import { pageLanguage, problemMessage, problemPage, surveyFormPage, thanksPage, type PageLanguage } from '../../../../src/surveys/page.ts';
+import { answeredPage, pageLanguage, problemMessage, problemPage, surveyFormPage, thanksPage, type Company, type PageLanguage } from '../../../../src/surveys/page.ts';
 import { answerCsat, loadSurvey } from '../../../../src/surveys/responses.ts';
 import { jsonBody, positiveId, wrap, type RouteContext } from './context.ts';
 
@@ -61,10 +61,11 @@ export function registerSurveyRoutes({ router, services, getSchema, database, en
   const html = (res: Response, status: number, body: string) => {
     res.status(status).set('Cache-Control', 'no-store').type('html').send(body);
   };
-  const refuse = (res: Response, language: PageLanguage, error: unknown) => {
+  const refuse = (res: Response, language: PageLanguage, error: unknown, company: Company) => {
     const e = error as { status?: number; code?: string; message?: string };
     if (typeof e.status !== 'number' || e.status >= 500) throw error;
-    html(res, e.status, problemPage(language, problemMessage(language, e.code, e.message ?? '')));
+    if (e.code === 'SURVEY_ANSWERED') return html(res, e.status, answeredPage(language, company));
+    html(res, e.status, problemPage(language, problemMessage(language, e.code, e.message ?? ''), company));
   };
   // JSON clients read the refusal in the page's language too (Accept-Language, ?lang): no one is signed in to have one.
   const refuseJson = (res: Response, language: PageLanguage, error: unknown) => {
@@ -87,16 +88,17 @@ export function registerSurveyRoutes({ router, services, getSchema, database, en
     '/public/surveys/:token',
     wrap(async (req, res) => {
       const language = pageLanguage(req.headers['accept-language'], req.query['lang']);
+      const company = await loadCompany();
       try {
         const { survey: id } = linkOf(req);
         const survey = await loadSurvey(database, id);
         if (!survey || survey.kind !== 'csat') throw new InvalidSurveyLinkError({});
         if (await database('cc_survey_responses').first('id').where('survey', id)) throw new SurveyAnsweredError({ survey: id });
         await settleBody(req, res);
-        html(res, 200, surveyFormPage(language, { subject: await subjectOf(survey.case, survey.title), askNps: survey.ask_nps, action: req.params['token'] ?? '' }));
+        html(res, 200, surveyFormPage(language, { subject: await subjectOf(survey.case, survey.title), askNps: survey.ask_nps, action: req.params['token'] ?? '' }, company));
       } catch (error) {
         await settleBody(req, res);
-        refuse(res, language, error);
+        refuse(res, language, error, company);
       }
     }),
   );
@@ -106,6 +108,7 @@ export function registerSurveyRoutes({ router, services, getSchema, database, en
     wrap(async (req, res) => {
       const language = pageLanguage(req.headers['accept-language'], req.query['lang']);
       const json = /json/i.test(req.headers['content-type'] ?? '');
+      const company = await loadCompany();
       let answer: Record<string, unknown> = {};
       try {
         // The link first: a body is read only for a valid, unexpired link, and within SURVEY_BODY_LIMIT.
@@ -116,11 +119,11 @@ export function registerSurveyRoutes({ router, services, getSchema, database, en
         const arrival = issuedBy === null ? ({ channel: 'email_link', handled_by: null } as const) : ({ channel: 'handed_link', handled_by: issuedBy } as const);
         const stored = await answerCsat(database, survey, { csat: answer['csat'], nps: answer['nps'], comment: answer['comment'] }, arrival);
         if (json) res.set('Cache-Control', 'no-store').json({ data: stored });
-        else html(res, 200, thanksPage(language));
+        else html(res, 200, thanksPage(language, company));
       } catch (error) {
         await settleBody(req, res);
         if (json) return refuseJson(res, language, error);
-        if ((error as { code?: string }).code !== 'INVALID_PAYLOAD') return refuse(res, language, error);
+        if ((error as { code?: string }).code !== 'INVALID_PAYLOAD') return refuse(res, language, error, company);
         // Out of range: the form again, with what was chosen and what to fix.
         const { survey: id } = linkOf(req);
         const survey = await loadSurvey(database, id);
@@ -134,11 +137,22 @@ export function registerSurveyRoutes({ router, services, getSchema, database, en
             action: req.params['token'] ?? '',
             error: problemMessage(language, 'INVALID_PAYLOAD', (error as Error).message),
             values: { csat: asNumber(answer['csat']), nps: asNumber(answer['nps']), comment: typeof answer['comment'] === 'string' ? answer['comment'] : null },
-          }),
+          }, company),
         );
       }
     }),
   );
+
+  /** The company's name: CONCORD_COMPANY_NAME, else the project's name in Studio's settings; how to reach it: CONCORD_SURVEY_CONTACT. */
+  async function loadCompany(): Promise<Company> {
+    const settings = await database('directus_settings').first('project_name').catch(() => undefined);
+    const contact = typeof env['CONCORD_SURVEY_CONTACT'] === 'string' && env['CONCORD_SURVEY_CONTACT'].trim() !== '' ? env['CONCORD_SURVEY_CONTACT'].trim() : null;
+    const configured = typeof env['CONCORD_COMPANY_NAME'] === 'string' && env['CONCORD_COMPANY_NAME'].trim() !== '' ? env['CONCORD_COMPANY_NAME'].trim() : null;
+    // Directus's own default name is not the company's.
+    const project = typeof settings?.project_name === 'string' && !['', 'Directus'].includes(settings.project_name.trim()) ? settings.project_name.trim() : null;
+    const name = configured ?? project;
+    return { name, contact };
+  }
 
   async function subjectOf(caseId: number | null, fallback: string): Promise<string> {
     if (caseId === null) return fallback;
