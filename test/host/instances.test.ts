@@ -185,6 +185,8 @@ describe('two instances on one PostgreSQL database and one Redis', () => {
 
   it('the SLA schedule, firing on both, warns the owning head once of a case at risk of a breach, before it breaches', async () => {
     const head = await staff('tech', a.server.url, 'tech-head');
+    // This project is not the demo, so Studio's default language is Directus's English: the head reads Chinese by choice.
+    await ok(call(a.server.url, 'PATCH', `/users/${head.id}`, adminA, { language: 'zh-CN' }));
     await ok(call(a.server.url, 'PATCH', '/items/cc_departments/tech', adminA, { head: head.id }));
     const agent = await staff('service', b.server.url, 'svc-warned');
     const states: Array<{ id: number; key: string; response_sla_hours: number }> = await db('cc_workflow_states').where('workflow', complaint).select('id', 'key', 'response_sla_hours');
