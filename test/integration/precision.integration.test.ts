@@ -73,7 +73,7 @@ describe('money keeps every fen', () => {
     const result = await http('PATCH', `/items/cc_transactions/${small}`, { token: concord().adminToken, body: { amount: 0.015 } });
     expect(result.status).toBe(400);
     expect(result.json!.errors![0]!.extensions!['code']).toBe('INVALID_PAYLOAD');
-    expect(result.json!.errors![0]!.message).toMatch(/amount/);
+    expect(result.json!.errors![0]!.message).toMatch(/「金额」/);
     expect(spelled((await rawAdmin<{ amount: unknown }>('GET', `/items/cc_transactions/${small}?fields=amount`)).amount)).toBe('0.01');
   });
 
