@@ -32,6 +32,39 @@ async function tokenOf(email: string): Promise<string> {
 }
 
 describe('诊断 panel (issue 19)', () => {
+  it('marks the cases the early warning found at risk on the SLA board', async () => {
+    // The SLA schedule, run once by hand: it claims each newly at-risk case (cc_sla_breaches, at_risk).
+    const run = await http('POST', '/concord/sla/escalate', { token: concord().adminToken });
+    expect(run.status).toBe(200);
+    const token = await tokenOf(HEAD);
+    const board = (await http('GET', '/concord/insights/sla?scope_kind=department&scope=service', { token })).json!.data as { at_risk: Array<{ id: number; hours_left: number }> };
+    const diagnosed = (await http('GET', '/concord/insights/diagnostics?scope_kind=department&scope=service', { token })).json!.data as Diagnosis;
+    // The warning reads every row (the server's reading), the diagnostics the head's: in the demo the
+    // head reads the service states' whole history, so both name the same cases.
+    expect(board.at_risk.map((r) => r.id).sort()).toEqual(diagnosed.at_risk.map((r) => r.case).sort());
+    for (const r of board.at_risk) expect(r.hours_left).toBeGreaterThan(0);
+    // Every mark is an open case in a state the service department owns, readable by its head.
+    for (const r of board.at_risk) {
+      const found = (await http('GET', `/items/cc_cases/${r.id}?fields=state.owner_department,state.is_terminal`, { token })).json!.data as { state: { owner_department: string; is_terminal: boolean } };
+      expect(found.state).toMatchObject({ owner_department: 'service', is_terminal: false });
+    }
+    if (board.at_risk.length === 0) return;
+    const page: Page = await signInToStudio(browser, HEAD, concord().staffPassword);
+    try {
+      await page.setViewportSize({ width: 1440, height: 900 });
+      await page.goto(`${concord().url}/admin/insights/${DASHBOARDS.find((d) => d.name.startsWith('部门看板'))!.id}`);
+      const sla = page.locator('.cc-insight', { hasText: '现在仍未结的事项按状态统计' });
+      await expect.poll(async () => sla.getAttribute('data-state'), { timeout: 60_000 }).toBe('ready');
+      const line = await sla.locator('[data-cc="at-risk"]').innerText();
+      expect(line).toContain('有超时风险');
+      for (const r of board.at_risk) expect(line).toContain(`#${r.id}`);
+      await sla.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(SCREENSHOTS, 'diagnostics-sla-board-at-risk-zh.png') });
+    } finally {
+      await page.close();
+    }
+  });
+
   it('answers with access: full for the head’s department, none for another’s', async () => {
     const token = await tokenOf(HEAD);
     const own = await http('GET', '/concord/insights/diagnostics?scope_kind=department&scope=service&starts_on=2001-01-01&ends_on=2001-02-01', { token });
