@@ -73,6 +73,7 @@ function scopedPanels(scope: 'my_department' | 'my_team'): PanelDefinition[] {
     panel(`${scope}:budget`, 'cc-budget-panel', '预算与实际 Budget vs actual', 'account_balance', [1, 56, 22, 20], { scope, ...follow }),
     panel(`${scope}:csat`, 'cc-satisfaction-panel', '客户满意度 CSAT trend', 'sentiment_satisfied', [23, 56, 22, 20], { scope, ...follow }),
     panel(`${scope}:actions`, 'cc-actions-panel', '持续优化措施 Improvement actions', 'trending_up', [1, 76, 44, 20], { scope, ...follow }),
+    panel(`${scope}:diagnostics`, 'cc-diagnostics-panel', '诊断 Diagnostics', 'troubleshoot', [1, 96, 44, 24], { scope, ...follow }),
   ];
 }
 
@@ -100,6 +101,7 @@ export const DASHBOARDS: readonly DashboardDefinition[] = [
       panel('overview:handoffs', 'cc-handoff-flow-panel', '交接流向与瓶颈 Handoff flow', 'swap_horiz', [1, 30, 22, 26], { scope: 'company', ...follow }),
       panel('overview:sla', 'cc-sla-board-panel', '时限与未结事项 SLA board', 'timer', [23, 30, 22, 26], { scope: 'company', ...follow }),
       panel('overview:csat', 'cc-satisfaction-panel', '客户满意度趋势 CSAT trend', 'sentiment_satisfied', [1, 56, 44, 20], { scope: 'company', ...follow }),
+      panel('overview:diagnostics', 'cc-diagnostics-panel', '诊断 Diagnostics', 'troubleshoot', [1, 76, 44, 24], { scope: 'company', ...follow }),
     ],
   },
   {

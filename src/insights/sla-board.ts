@@ -34,12 +34,25 @@ export interface OpenCase {
   overdue: boolean;
 }
 
+/** An open case the early warning found at risk of breaching its state's response SLA. */
+export interface AtRiskMark {
+  id: number;
+  title: string;
+  state: number;
+  due_at: string;
+  hours_left: number;
+}
+
 export interface SlaBoard {
   period: InsightQuery['period'];
   states: StateLine[];
   oldest: OpenCase[];
   breaches: { response: number; resolution: number };
+  /** Open cases at risk of a breach in their current state, soonest due first (at most AT_RISK_LIMIT). */
+  at_risk: AtRiskMark[];
 }
+
+export const AT_RISK_LIMIT = 20;
 
 type Ctx = ServiceContext & { db: Knex; settings: EvaluationSettings };
 
@@ -102,8 +115,40 @@ export async function slaBoard(ctx: Ctx, query: InsightQuery, now: Date = new Da
     if (kind in breaches) breaches[kind] = count((g['countDistinct'] as Item | undefined)?.['id']);
   }
 
+  // At-risk marks come from the early warning's claims (cc_sla_breaches of kind `at_risk`, written by
+  // the SLA schedule every few minutes, src/diagnostics/early-warning.ts), not from the diagnostics
+  // endpoint: one small indexed read through the viewer's permissions, instead of recomputing every
+  // state's 90-day response history on each board load. A claim counts while its case is still open
+  // in the same state, in the same stay (claimed after it entered the state), and not yet due.
+  const riskScope: Record<string, unknown>[] =
+    query.scope.kind === 'department' ? [{ state: { owner_department: { _eq: query.scope.key } } }] : query.scope.kind === 'team' ? [{ case: { team: { _eq: query.scope.key } } }] : [];
+  const claims = await items('cc_sla_breaches')
+    .readByQuery({
+      filter: { _and: [{ kind: { _eq: 'at_risk' } }, { due_at: { _gt: now.toISOString() } }, { case: { state: { is_terminal: { _eq: false } } } }, ...riskScope] },
+      fields: ['state', 'due_at', 'detected_at', 'case.id', 'case.title', 'case.state', 'case.state_entered_at'],
+      sort: ['due_at'],
+      limit: AT_RISK_LIMIT * 2,
+    })
+    .catch((error: unknown) => {
+      if ((error as { code?: unknown }).code === 'FORBIDDEN') return [] as Item[];
+      throw error;
+    });
+  const atRisk: AtRiskMark[] = [];
+  for (const claim of claims) {
+    const about = claim['case'] as Item | null;
+    if (!about || Number(about['state']) !== Number(claim['state'])) continue;
+    const detected = new Date(String(claim['detected_at']));
+    const entered = new Date(String(about['state_entered_at']));
+    if (detected.getTime() < entered.getTime()) continue;
+    const due = new Date(String(claim['due_at']));
+    if (atRisk.some((r) => r.id === Number(about['id']))) continue;
+    atRisk.push({ id: Number(about['id']), title: String(about['title'] ?? ''), state: Number(claim['state']), due_at: due.toISOString(), hours_left: (due.getTime() - now.getTime()) / HOUR });
+    if (atRisk.length >= AT_RISK_LIMIT) break;
+  }
+
   return {
     period: query.period,
+    at_risk: atRisk,
     states: lines,
     oldest: oldest.map((row) => {
       const state = stateById.get(Number(row['state'])) as { response_sla_hours: unknown } | undefined;

@@ -107,7 +107,7 @@ describe('Dashboards (issue 18)', () => {
       const periods = await page.locator('.cc-insight .period').allInnerTexts();
       expect(periods.length).toBeGreaterThanOrEqual(5);
       for (const p of periods) expect(p).toBe(stated);
-      expect(await page.locator('.cc-insight .explain').count()).toBe(7);
+      expect(await page.locator('.cc-insight .explain').count()).toBe(8);
       expect(await page.locator('.cc-insight', { hasText: '交接流向' }).count()).toBeGreaterThanOrEqual(0);
       const explains = (await page.locator('.cc-insight .explain').allInnerTexts()).join('\n');
       expect(explains).toContain('发出的交接');

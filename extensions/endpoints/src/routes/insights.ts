@@ -39,9 +39,8 @@ export function registerInsightRoutes({ router, services, getSchema, database, e
   router.get('/insights/budget', scoped(budgetVsActual));
   router.get('/insights/satisfaction', scoped(satisfactionTrend));
   router.get('/insights/actions', scoped(improvementActions));
-  router.get('/insights/diagnostics', wrap(async (req, res) => {
-    res.json({ data: await diagnose(await contextOf(req), query(req)) });
-  }));
+  // Diagnostics carry `access` like the other figures: a scope the viewer may not read is said so.
+  router.get('/insights/diagnostics', scoped((ctx, q) => diagnose(ctx, q)));
   router.get('/insights/trend', wrap(async (req, res) => {
     const ctx = await contextOf(req);
     const q = parseTrendQuery(req.query as Record<string, unknown>);
