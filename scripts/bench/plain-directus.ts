@@ -58,9 +58,9 @@ export async function bootPlainDirectus(dataDir: string, databaseEnv: Record<str
   const server = await startDirectus(env, { cwd: dataDir });
   try {
     const admin = await client(server.url, await login(server.url, settings.adminEmail, settings.adminPassword));
-    const department = await admin.create('/items/cc_departments', { name_zh: '基准部' });
-    const team = await admin.create('/items/cc_teams', { name: 'bench team' });
-    const other = await admin.create('/items/cc_teams', { name: 'filler team' });
+    const department = await admin.create('/items/cc_departments', { code: 'bench', name_zh: '基准部' }, 'code');
+    const team = await admin.create('/items/cc_teams', { name: 'bench team', status: 'active' });
+    const other = await admin.create('/items/cc_teams', { name: 'filler team', status: 'active' });
     const workflow = await admin.create('/items/cc_workflows', { key: 'complaint', name_zh: '投诉', case_type: 'complaint' });
     const state = await admin.create('/items/cc_workflow_states', { key: 'new', name_zh: '新建', workflow, owner_department: department, is_initial: true });
     const customer = await admin.create('/items/cc_customers', { name: 'bench customer' });
@@ -77,7 +77,7 @@ export async function bootPlainDirectus(dataDir: string, databaseEnv: Record<str
     const role = await admin.create('/roles', { name: 'bench staff' });
     await admin.create('/access', { role, policy });
     const user = await admin.create('/users', { email: 'bench@example.com', password: PASSWORD, role, cc_department: department });
-    await admin.create('/items/cc_team_members', { team, user });
+    await admin.create('/items/cc_team_members', { team, user, role_in_team: 'representative' });
 
     // Straight into the table: the baseline's writes are measured, not its setup.
     const db = connectDatabase(env);
@@ -114,14 +114,14 @@ export async function login(url: string, email: string, password: string): Promi
 
 async function client(url: string, token: string) {
   return {
-    async create(path: string, body: Record<string, unknown>): Promise<number | string> {
-      const response = await fetch(`${url}${path}?fields=id`, {
+    async create(path: string, body: Record<string, unknown>, key = 'id'): Promise<number | string> {
+      const response = await fetch(`${url}${path}?fields=${key}`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
         body: JSON.stringify(body),
       });
       if (!response.ok) throw new Error(`POST ${path}: ${response.status} ${await response.text()}`);
-      return ((await response.json()) as { data: { id: number | string } }).data.id;
+      return ((await response.json()) as { data: Record<string, number | string> }).data[key] as number | string;
     },
   };
 }
