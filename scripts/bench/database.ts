@@ -21,18 +21,24 @@ export interface BenchDatabase {
   vendor: BenchVendor;
   /** Directus settings naming the database (none for SQLite: the data folder holds it). */
   env: Record<string, string>;
+  /** Settings naming a second empty database of the same vendor, on the same server (none for SQLite). */
+  another(name: string): Promise<Record<string, string>>;
   stop(): Promise<void>;
 }
 
 /** One empty database for one run, gone when it stops. */
 export async function benchDatabase(): Promise<BenchDatabase> {
-  if (benchVendor() !== 'pg') return { vendor: 'sqlite', env: {}, stop: async () => undefined };
+  if (benchVendor() !== 'pg') return { vendor: 'sqlite', env: {}, another: async () => ({}), stop: async () => undefined };
   const dir = mkdtempSync(join(tmpdir(), 'concord-bench-pg-'));
   const server = await startPostgres(dir);
   await server.createDatabase('concord');
   return {
     vendor: 'pg',
     env: server.directusEnv('concord'),
+    another: async (name) => {
+      await server.createDatabase(name);
+      return server.directusEnv(name);
+    },
     stop: async () => {
       await server.stop();
       rmSync(dir, { recursive: true, force: true });

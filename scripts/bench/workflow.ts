@@ -2,8 +2,12 @@
  * `npm run bench -- workflow`: the cost of enforcing the workflow, measured on this machine in one run.
  * Boots a throw-away Concord (demo company at scale 1), then, as a real service-department user,
  * times case transitions through the endpoint and through PATCH, and plain item updates of the
- * same cases. Prints operations per second and the ratios. Options: --cases N (default 300),
- * --concurrency C (default 4). With DB_CLIENT=pg it runs on a throw-away PostgreSQL server.
+ * same cases. Then, in the same run, boots a plain Directus of the same version on the same
+ * database vendor with Concord's schema and none of its extensions (scripts/bench/plain-directus.ts),
+ * and times the same plain PATCH updates there, as a user under the same row rule, with the same
+ * concurrency: every Concord path ÷ that baseline is Concord's tax on a Directus write. Prints
+ * operations per second and the ratios. Options: --cases N (default 300), --concurrency C
+ * (default 4). With DB_CLIENT=pg it runs on a throw-away PostgreSQL server.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +17,9 @@ import { randomBytes } from 'node:crypto';
 import { bootConcord } from '../../host/boot.ts';
 import { freePort } from '../../host/directus.ts';
 import { resolveSettings } from '../../host/env.ts';
-import { benchDatabase } from './database.ts';
+import { connectDatabase } from '../../host/database.ts';
+import { benchDatabase, VENDOR_NAMES } from './database.ts';
+import { bootPlainDirectus, login } from './plain-directus.ts';
 
 const { values } = parseArgs({ options: { cases: { type: 'string', default: '300' }, concurrency: { type: 'string', default: '4' } } });
 const CASES = Number(values.cases);
@@ -41,53 +47,84 @@ async function main(): Promise<void> {
     throw error;
   });
   try {
-    const url = server.url;
-    const token = await login(url, 'yang.li@example.com', settings.staffPassword);
-    const call = async (method: string, path: string, body?: unknown) => {
-      const response = await fetch(url + path, {
-        method,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-      return response.json() as Promise<{ data: Record<string, unknown> }>;
-    };
-    const workflows = await call('GET', '/items/cc_workflows?filter[key][_eq]=complaint&fields=id');
-    const workflow = (workflows.data as unknown as Array<{ id: number }>)[0]!.id;
-    const me = await call('GET', '/users/me?fields=id,cc_memberships.team');
-    const team = ((me.data['cc_memberships'] as Array<{ team: number }>)[0] as { team: number }).team;
-    const customers = await call('GET', '/items/cc_customers?limit=1&fields=id');
-    const customer = (customers.data as unknown as Array<{ id: number }>)[0]!.id;
-
-    const ids: number[] = [];
-    for (let i = 0; i < CASES * 2; i += 1) {
-      const created = await call('POST', '/items/cc_cases?fields=id', { title: `bench ${i}`, workflow, customer, team });
-      ids.push(Number(created.data['id']));
+    let concord: { endpoint: number; patchTransition: number; plain: number; cases: number };
+    try {
+      concord = await measureConcord(server.url, settings.staffPassword);
+    } finally {
+      await server.stop();
     }
-    const viaEndpoint = ids.slice(0, CASES);
-    const viaPatch = ids.slice(CASES);
-
-    const endpoint = await timed(viaEndpoint, (id) => call('POST', `/concord/cases/${id}/transitions`, { to: 'investigating' }));
-    const patchTransition = await timed(viaPatch, (id) => call('PATCH', `/items/cc_cases/${id}?fields=id`, { state: 'investigating' }));
-    const plain = await timed(ids, (id) => call('PATCH', `/items/cc_cases/${id}?fields=id`, { priority: 'high' }));
-
-    console.log(`Workflow enforcement cost (${database.vendor}, ${CASES} cases per path, concurrency ${CONCURRENCY}, ${new Date().toISOString()})`);
-    console.log(`  transitions via POST /concord/cases/:id/transitions  ${endpoint.toFixed(1)} /s`);
-    console.log(`  transitions via PATCH /items/cc_cases/:id {state}     ${patchTransition.toFixed(1)} /s`);
-    console.log(`  plain item updates PATCH /items/cc_cases/:id          ${plain.toFixed(1)} /s`);
-    console.log(`  ratio endpoint transition / plain update               ${(endpoint / plain).toFixed(2)}`);
-    console.log(`  ratio PATCH transition / plain update                  ${(patchTransition / plain).toFixed(2)}`);
+    // The baseline's cc_cases holds as many rows as Concord's did (the demo company's cases besides the measured ones).
+    const db = connectDatabase(settings.directus);
+    const total = await db('cc_cases')
+      .count({ n: '*' })
+      .first()
+      .then((row) => Number((row as { n: number | string }).n))
+      .finally(() => db.destroy());
+    const filler = total - concord.cases;
+    const baselineDir = mkdtempSync(join(tmpdir(), 'concord-bench-plain-'));
+    const plainDirectus = await bootPlainDirectus(baselineDir, await database.another('plain'), concord.cases, filler);
+    let baseline: number;
+    try {
+      const call = caller(plainDirectus.url, plainDirectus.token);
+      // Warmed up as Concord is by the cases created and moved before its plain updates are timed: one untimed pass.
+      await timed(plainDirectus.cases, (id) => call('PATCH', `/items/cc_cases/${id}?fields=id`, { description: 'warm-up' }));
+      baseline = await timed(plainDirectus.cases, (id) => call('PATCH', `/items/cc_cases/${id}?fields=id`, { priority: 'high' }));
+    } finally {
+      await plainDirectus.stop();
+    }
+    const { endpoint, patchTransition, plain } = concord;
+    const line = (label: string, value: string) => console.log(`  ${label.padEnd(60)}${value}`);
+    console.log(`Workflow enforcement cost (${VENDOR_NAMES[database.vendor]}, ${CASES} cases per path, concurrency ${CONCURRENCY}, ${new Date().toISOString()})`);
+    line('transitions via POST /concord/cases/:id/transitions', `${endpoint.toFixed(1)} /s`);
+    line('transitions via PATCH /items/cc_cases/:id {state}', `${patchTransition.toFixed(1)} /s`);
+    line('plain item updates PATCH /items/cc_cases/:id', `${plain.toFixed(1)} /s`);
+    line('ratio endpoint transition / plain update', (endpoint / plain).toFixed(2));
+    line('ratio PATCH transition / plain update', (patchTransition / plain).toFixed(2));
+    console.log(`Concord's tax on a Directus write (baseline: plain Directus, no extensions, Concord's schema, ${total} cases in cc_cases, as in Concord's)`);
+    line('plain Directus: PATCH /items/cc_cases/:id, row-rule user', `${baseline.toFixed(1)} /s`);
+    line('plain update ÷ plain Directus', (plain / baseline).toFixed(2));
+    line('PATCH transition ÷ plain Directus', (patchTransition / baseline).toFixed(2));
+    line('endpoint transition ÷ plain Directus', (endpoint / baseline).toFixed(2));
   } finally {
-    await server.stop();
     await database.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
-async function login(url: string, email: string, password: string): Promise<string> {
-  const response = await fetch(`${url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
-  const body = (await response.json()) as { data: { access_token: string } };
-  return body.data.access_token;
+/** Concord's three paths, as a real service-department user. */
+async function measureConcord(url: string, password: string): Promise<{ endpoint: number; patchTransition: number; plain: number; cases: number }> {
+  const call = caller(url, await login(url, 'yang.li@example.com', password));
+  const workflows = await call('GET', '/items/cc_workflows?filter[key][_eq]=complaint&fields=id');
+  const workflow = (workflows.data as unknown as Array<{ id: number }>)[0]!.id;
+  const me = await call('GET', '/users/me?fields=id,cc_memberships.team');
+  const team = ((me.data['cc_memberships'] as Array<{ team: number }>)[0] as { team: number }).team;
+  const customers = await call('GET', '/items/cc_customers?limit=1&fields=id');
+  const customer = (customers.data as unknown as Array<{ id: number }>)[0]!.id;
+
+  const ids: number[] = [];
+  for (let i = 0; i < CASES * 2; i += 1) {
+    const created = await call('POST', '/items/cc_cases?fields=id', { title: `bench ${i}`, workflow, customer, team });
+    ids.push(Number(created.data['id']));
+  }
+  const viaEndpoint = ids.slice(0, CASES);
+  const viaPatch = ids.slice(CASES);
+
+  const endpoint = await timed(viaEndpoint, (id) => call('POST', `/concord/cases/${id}/transitions`, { to: 'investigating' }));
+  const patchTransition = await timed(viaPatch, (id) => call('PATCH', `/items/cc_cases/${id}?fields=id`, { state: 'investigating' }));
+  const plain = await timed(ids, (id) => call('PATCH', `/items/cc_cases/${id}?fields=id`, { priority: 'high' }));
+  return { endpoint, patchTransition, plain, cases: ids.length };
+}
+
+function caller(url: string, token: string) {
+  return async (method: string, path: string, body?: unknown) => {
+    const response = await fetch(url + path, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    if (!response.ok) throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
+    return response.json() as Promise<{ data: Record<string, unknown> }>;
+  };
 }
 
 /** Operations per second over `ids`, CONCURRENCY requests in flight. */
