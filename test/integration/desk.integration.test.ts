@@ -15,10 +15,11 @@ describe('evaluation cycles in Studio', () => {
     const item = await http('GET', `/permissions/me/cc_evaluation_cycles/${published!.id}`, { token });
     expect(item.status).toBe(200);
     expect(item.json?.data).toMatchObject({ update: { access: false }, delete: { access: false } });
-    const draft = await http('POST', '/items/cc_evaluation_cycles', { token, body: { starts_on: '2023-02-01' } });
+    // A month no other suite's cycle uses (a second cycle of a period is refused).
+    const draft = await http('POST', '/items/cc_evaluation_cycles', { token, body: { starts_on: '2022-11-01' } });
     expect(draft.status).toBe(200);
     // Monthly is the default kind.
-    expect(draft.json?.data).toMatchObject({ period_kind: 'monthly', ends_on: '2023-03-01' });
+    expect(draft.json?.data).toMatchObject({ period_kind: 'monthly', ends_on: '2022-12-01' });
     const id = (draft.json?.data as { id: number }).id;
     const mine = await http('GET', `/permissions/me/cc_evaluation_cycles/${id}`, { token });
     expect(mine.json?.data).toMatchObject({ update: { access: true }, delete: { access: true } });
