@@ -31,8 +31,14 @@ beforeAll(async () => {
   customer = (await rawAdmin<{ id: number }>('POST', '/items/cc_customers', { name: `${TAG} 客户`, tier: 'standard' })).id;
   const [complaint] = await rawAdmin<Array<{ id: number }>>('GET', '/items/cc_workflows?filter[key][_eq]=complaint&fields=id');
   caseId = (await rawAdmin<{ id: number }>('POST', '/items/cc_cases', { title: `${TAG} 投诉`, workflow: complaint!.id, customer, priority: 'high' })).id;
-  const [row] = await rawAdmin<Array<{ id: number }>>('GET', `/items/cc_case_events?filter[case][_eq]=${caseId}&fields=id`);
-  event = row!.id;
+  // The opening row is the case's first history; wait for it rather than assume it is written by the time the create answers.
+  let row: { id: number } | undefined;
+  for (let tries = 0; tries < 50 && !row; tries += 1) {
+    [row] = await rawAdmin<Array<{ id: number }>>('GET', `/items/cc_case_events?filter[case][_eq]=${caseId}&fields=id`);
+    if (!row) await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  if (!row) throw new Error(`case ${caseId} has no opening row after 10 s`);
+  event = row.id;
 });
 
 describe('values are checked against the schema and rules.ts on every write path', () => {
