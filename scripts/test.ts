@@ -1,0 +1,134 @@
+/**
+ * `npm test` after the build and the type check: every vitest project, SQLite and PostgreSQL, in two
+ * streams at once. One stream alone keeps about one core busy (most of a test is waiting on HTTP, a
+ * browser or a database), so the machine's second core runs the other stream. Each stream's files
+ * still run one after another against their own servers (temporary directories, free ports), so no
+ * test sees another stream's writes.
+ *
+ * Output: every line live, prefixed with its run; at the end a summary per run, the slowest files,
+ * and each failed run's failure report again, so the end of the log says what broke.
+ * `CONCORD_TEST_SERIAL=1` runs the streams one after another (for a quiet log or a slow machine).
+ * Extra arguments go to every vitest run (for example a file filter).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+
+interface Run {
+  label: string;
+  args: string[];
+  env?: Record<string, string>;
+}
+
+interface Outcome {
+  run: Run;
+  code: number;
+  seconds: number;
+  lines: string[];
+  report: VitestReport | null;
+}
+
+/** The parts of vitest's JSON report used here. */
+interface VitestReport {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+  testResults: Array<{ name: string; startTime: number; endTime: number; status: string }>;
+}
+
+// Balanced by the last serial run (2026-12-03): about 600 s of tests in the first stream, 680 s in the second.
+const STREAMS: Run[][] = [
+  [
+    { label: 'unit+integration·sqlite', args: ['--project', 'unit', '--project', 'integration'] },
+    { label: 'integration·pg', args: ['--project', 'integration'], env: { CONCORD_TEST_DB: 'pg' } },
+  ],
+  [
+    { label: 'host', args: ['--project', 'host'] },
+    { label: 'browser', args: ['--project', 'browser'] },
+  ],
+];
+
+const root = join(import.meta.dirname, '..');
+const vitest = join(root, 'node_modules', '.bin', 'vitest');
+const reports = mkdtempSync(join(tmpdir(), 'concord-test-reports-'));
+const extra = process.argv.slice(2);
+const started = Date.now();
+
+function execute(run: Run, index: string): Promise<Outcome> {
+  const reportFile = join(reports, `${index}.json`);
+  const args = ['run', ...run.args, '--reporter=default', '--reporter=json', `--outputFile.json=${reportFile}`, ...extra];
+  if (extra.length > 0) args.push('--passWithNoTests');
+  const begun = Date.now();
+  const lines: string[] = [];
+  return new Promise((resolve) => {
+    const child = spawn(vitest, args, { cwd: root, env: { ...process.env, ...run.env, FORCE_COLOR: process.env['FORCE_COLOR'] ?? '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const prefix = `[${run.label}] `;
+    for (const stream of [child.stdout, child.stderr]) {
+      let rest = '';
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk: string) => {
+        const parts = (rest + chunk).split('\n');
+        rest = parts.pop() ?? '';
+        for (const line of parts) {
+          lines.push(line);
+          process.stdout.write(prefix + line + '\n');
+        }
+      });
+      stream.on('end', () => {
+        if (rest) {
+          lines.push(rest);
+          process.stdout.write(prefix + rest + '\n');
+        }
+      });
+    }
+    child.on('close', (code, signal) => {
+      let report: VitestReport | null = null;
+      try {
+        report = JSON.parse(readFileSync(reportFile, 'utf8')) as VitestReport;
+      } catch {
+        // vitest died before writing its report; the exit code says so.
+      }
+      resolve({ run, code: code ?? (signal ? 1 : 0), seconds: (Date.now() - begun) / 1000, lines, report });
+    });
+  });
+}
+
+async function stream(runs: Run[], index: number): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  for (const [i, run] of runs.entries()) outcomes.push(await execute(run, `${index}-${i}`));
+  return outcomes;
+}
+
+const outcomes: Outcome[] = [];
+if (process.env['CONCORD_TEST_SERIAL'] === '1') {
+  for (const [i, runs] of STREAMS.entries()) outcomes.push(...(await stream(runs, i)));
+} else {
+  for (const list of await Promise.all(STREAMS.map(stream))) outcomes.push(...list);
+}
+rmSync(reports, { recursive: true, force: true });
+
+const minutes = (s: number) => `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+const failed = outcomes.filter((o) => o.code !== 0);
+
+for (const o of failed) {
+  // vitest's own failure report starts at its "Failed Tests" rule; without one, its last lines.
+  const at = o.lines.findIndex((l) => l.includes('Failed Tests') || l.includes('Unhandled Errors'));
+  const shown = at >= 0 ? o.lines.slice(at) : o.lines.slice(-80);
+  console.log(`\n━━ ${o.run.label} failed (exit ${o.code}) ━━`);
+  for (const line of shown) console.log(line);
+}
+
+console.log('\n━━ npm test: summary ━━');
+for (const o of outcomes) {
+  const r = o.report;
+  const counts = r ? `${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped` : 'no report';
+  console.log(`${o.code === 0 ? 'ok  ' : 'FAIL'} ${o.run.label.padEnd(26)} ${counts.padEnd(40)} ${minutes(o.seconds)}`);
+}
+const files = outcomes.flatMap((o) => (o.report?.testResults ?? []).map((t) => ({ label: o.run.label, name: relative(root, t.name), seconds: (t.endTime - t.startTime) / 1000 })));
+files.sort((a, b) => b.seconds - a.seconds);
+console.log('\nslowest files:');
+for (const f of files.slice(0, 12)) console.log(`  ${f.seconds.toFixed(1).padStart(6)} s  ${f.label.padEnd(26)} ${f.name}`);
+console.log(`\n${failed.length === 0 ? 'all runs passed' : `${failed.length} run(s) failed`} in ${minutes((Date.now() - started) / 1000)}`);
+process.exit(failed.length === 0 ? 0 : 1);
