@@ -14,7 +14,8 @@ import { parseArgs } from 'node:util';
 import { adminApi } from '../../src/setup/admin-api.ts';
 import { freePort, startDirectus } from '../../host/directus.ts';
 import { seedEvaluatedHistory } from '../../src/setup/seed-evaluations.ts';
-import { PLANT_KINDS } from '../../src/demo/plant.ts';
+import { breachEntry, PLANT_KINDS } from '../../src/demo/plant.ts';
+import { connectDatabase } from '../../host/database.ts';
 import { companyOf } from './company.ts';
 
 const { values } = parseArgs({ options: { scales: { type: 'string', default: '10,100' }, requests: { type: 'string', default: '5' }, fresh: { type: 'boolean', default: false } } });
@@ -50,6 +51,7 @@ async function main(): Promise<void> {
       const published = await seedEvaluatedHistory(api, 'Asia/Shanghai');
       if (published > 0) console.log(`  evaluated and published ${published} cycles of the scale-${scale} company in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       const { from, to, month } = planted.pair;
+      await rearmBreaches(settings.directus);
       const plantedCases = async (kind: string) =>
         (await api.get<Array<{ id: number }>>('/items/cc_cases', { filter: { title: { _starts_with: `[plant:${kind}]` } }, fields: 'id', limit: -1 })).map((c) => c.id);
       const [pingPongCases, breachCases] = [await plantedCases('ping_pong'), await plantedCases('breach')];
@@ -102,6 +104,32 @@ async function main(): Promise<void> {
   }
   console.log(`Diagnostics on planted problems (${PLANT_KINDS.join(', ')}), SQLite, median of ${REQUESTS} calls, ${new Date().toISOString()}`);
   for (const row of rows) console.log(row);
+}
+
+/**
+ * The planted breach cases, set again to moments before their SLA as of now: a company is kept
+ * between runs, and a case planted "30 minutes before its SLA" a day ago has long breached. Their
+ * entry into the state (the case and its handoff) and its opening an hour before move together.
+ */
+async function rearmBreaches(directus: Record<string, string>): Promise<void> {
+  const db = connectDatabase(directus);
+  try {
+    const planted: Array<{ id: number; sla: number }> = await db('cc_cases as c')
+      .join('cc_workflow_states as s', 's.id', 'c.state')
+      .where('c.title', 'like', '[plant:breach]%')
+      .orderBy('c.id', 'desc')
+      .select('c.id', 's.response_sla_hours as sla');
+    const now = Date.now();
+    for (const [i, c] of planted.entries()) {
+      const entered = new Date(breachEntry(now, Number(c.sla), i));
+      const opened = new Date(entered.getTime() - 3_600_000);
+      await db('cc_cases').where('id', c.id).update({ state_entered_at: entered, opened_at: opened });
+      await db('cc_case_events').where('case', c.id).where('is_handoff', true).update({ occurred_at: entered });
+      await db('cc_case_events').where('case', c.id).where('is_handoff', false).update({ occurred_at: opened });
+    }
+  } finally {
+    await db.destroy();
+  }
 }
 
 async function login(url: string, email: string, password: string): Promise<string> {

@@ -16,8 +16,14 @@ import type { DemoPlan, DemoWorld, Row, TablePlan } from './plan.ts';
  * - drop: B's communication score drops in that month's cycle (planted by the slow pair; asking
  *   for it plants the pair).
  * - overload: one member of B logs 10 × a month's capacity on a task due that month.
- * - breach: 3 open cases handed into S 0.75 × its SLA ago (not breached yet); with the slow
- *   pair's history most such waits went on past the SLA, so they are at risk.
+ * - breach: 3 open cases handed into S moments before its SLA runs out (`breachEntry`: at most
+ *   half an hour, 5 % of the SLA, left). Of the waits into S that went that long, all answered ones
+ *   went past the SLA (the slow pair's, and the natural ones, answered within 95 % of the SLA or
+ *   after 105 %; only a still-open case could be between), so by metrics.md each has a breach
+ *   probability of (almost always exactly) 1 and next to no time left: truly the cases most heading
+ *   for a breach. (Planted at 0.75 × the SLA they were not: natural cases nearer their SLA
+ *   rightly came first.) A company kept between benchmark runs ages; `breachEntry` gives the times
+ *   to set them again at the moment of measuring.
  */
 
 export const PLANT_KINDS = ['slow_pair', 'ping_pong', 'drop', 'overload', 'breach'] as const;
@@ -32,6 +38,12 @@ export interface Planted {
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
+
+/** When the `i`-th planted breach case entered its state (SLA `slaHours`), as of `now` (ms): a few minutes apart, all before the SLA. */
+export function breachEntry(now: number, slaHours: number, i: number): number {
+  const left = Math.min(0.5, 0.05 * slaHours) * HOUR;
+  return now - slaHours * HOUR + left - (i * left) / 6;
+}
 
 export function parsePlantKinds(text: string | undefined): PlantKind[] {
   if (!text) return [];
@@ -127,7 +139,7 @@ export function plantProblems(plan: DemoPlan, world: DemoWorld, kinds: readonly 
     }
   }
   if (kinds.includes('breach')) {
-    for (let i = 0; i < 3; i += 1) plantCase('breach', now - 0.75 * sla * HOUR - HOUR - i * 60_000, [{ transition: there, after: 1 }]);
+    for (let i = 0; i < 3; i += 1) plantCase('breach', breachEntry(now, sla, i) - HOUR, [{ transition: there, after: 1 }]);
   }
   if (kinds.includes('overload')) {
     const person = someone(to, 7);
