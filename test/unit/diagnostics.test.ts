@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { anomalies } from '../../src/diagnostics/anomalies.ts';
 import { atRisk, atRiskCandidates } from '../../src/diagnostics/at-risk.ts';
 import { bottlenecks } from '../../src/diagnostics/bottlenecks.ts';
+import { EVIDENCE_LIMIT, storedEvidence } from '../../src/diagnostics/action-diagnosis.ts';
 import { describeFindings } from '../../src/diagnostics/findings.ts';
 import { pingPong } from '../../src/diagnostics/ping-pong.ts';
 import { EVERYTHING, type Restriction } from '../../src/diagnostics/restriction.ts';
@@ -245,5 +246,19 @@ describe('findings', () => {
     expect(en.map((f) => f.title)).toEqual(['Sales→Service handoffs answered 41 h past their SLA (median)', 'tech→Service: 25% of handoffs over the 4 h SLA']);
     expect(en[0]?.detail).toContain('"Received"');
     expect(en[0]?.detail).toContain('10342.3 h over it in all');
+  });
+});
+
+describe('evidence stored on an improvement action', () => {
+  it('keeps the first EVIDENCE_LIMIT ids of each sort with the full counts, so a busy bottleneck cannot grow the row', () => {
+    const cases = Array.from({ length: 5000 }, (_, i) => 10_000 - i);
+    const stored = storedEvidence({ kind: 'bottleneck', impact: { value: 10342.3, unit: 'hours' }, evidence: { cases } });
+    expect(EVIDENCE_LIMIT).toBe(20);
+    expect(stored).toEqual({ kind: 'bottleneck', impact: { value: 10342.3, unit: 'hours' }, evidence: { cases: cases.slice(0, 20) }, total: { cases: 5000 } });
+    expect(JSON.stringify(stored).length).toBeLessThan(400);
+    // A small finding is kept whole, tasks and people too.
+    const small = { kind: 'over_capacity' as const, impact: { value: 24, unit: 'hours' as const }, evidence: { cases: [], tasks: [1, 2], people: ['u1'] } };
+    expect(storedEvidence(small)).toEqual({ ...small, total: { cases: 0, tasks: 2, people: 1 } });
+    expect(storedEvidence({ ...small, evidence: { cases: [], tasks: Array.from({ length: 30 }, (_, i) => i), people: ['u1'] } }, 5)).toMatchObject({ evidence: { tasks: [0, 1, 2, 3, 4] }, total: { tasks: 30 } });
   });
 });
