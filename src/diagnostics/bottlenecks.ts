@@ -10,8 +10,8 @@ import type { Restriction } from './restriction.ts';
  * `to_state`. Response time, SLA and "answered" as §1. Keys: handoffs, median_response_hours (mean of
  * the two middle values for an even count), p90_response_hours (the smallest response time with at
  * least 90 % of the group's times ≤ it: the ⌈0.9 n⌉-th in ascending order), within_sla_share (among
- * handoffs into a state with an SLA), excess_hours (Σ max(0, response − SLA) over those), cases (ids).
- * Ranked by excess_hours, then handoffs.
+ * handoffs into a state with an SLA), excess_hours (Σ max(0, response − SLA) over those), cases (ids: those with the most
+ * hours over the SLA first, then by id). Ranked by excess_hours, then handoffs.
  */
 export interface Bottleneck {
   from_department: string | null;
@@ -28,8 +28,10 @@ export interface Bottleneck {
 export async function bottlenecks(db: Knex, period: ZonedPeriod, restriction: Restriction): Promise<Bottleneck[]> {
   const p = periodBindings(db, period);
   const handoffs = timedHandoffs(db, restriction, p);
-  // ⌈0.9 n⌉ in integer arithmetic: (9n + 9) / 10 truncated.
-  const found = await rows(
+  // One pass over the timed handoffs (timing them is the costly part): the group rows, and beside
+  // them one row per (group, case) with the case's hours over the SLA, so each group lists its cases
+  // those furthest over first. ⌈0.9 n⌉ in integer arithmetic: (9n + 9) / 10 truncated.
+  const all = await rows(
     db,
     `with handoffs as materialized (${handoffs.sql}),
     ranked as (
@@ -38,17 +40,24 @@ export async function bottlenecks(db: Knex, period: ZonedPeriod, restriction: Re
         count(*) over (partition by from_dept, to_dept, to_state) as n
       from handoffs
     )
-    select from_dept, to_dept, to_state, count(*) as handoffs,
+    select 'pair' as row_kind, from_dept, to_dept, to_state, count(*) as handoffs,
       sum(case when sla > 0 then 1 else 0 end) as handoffs_with_sla,
       sum(case when sla > 0 and hours <= sla then 1 else 0 end) as within_sla,
       sum(case when sla > 0 and hours > sla then hours - sla else 0 end) as excess_hours,
       avg(case when rn = (n + 1) / 2 or rn = (n + 2) / 2 then hours end) as median_response_hours,
-      max(case when rn = (9 * n + 9) / 10 then hours end) as p90_response_hours
+      max(case when rn = (9 * n + 9) / 10 then hours end) as p90_response_hours,
+      null as case_id
     from ranked
-    group by from_dept, to_dept, to_state`,
+    group by from_dept, to_dept, to_state
+    union all
+    select 'case', from_dept, to_dept, to_state, null, null, null,
+      sum(case when sla > 0 and hours > sla then hours - sla else 0 end), null, null, case_id
+    from handoffs
+    group by from_dept, to_dept, to_state, case_id`,
     handoffs.bindings,
   );
-  const caseRows = await rows(db, `with handoffs as materialized (${handoffs.sql}) select distinct from_dept, to_dept, to_state, case_id from handoffs order by case_id`, handoffs.bindings);
+  const found = all.filter((row) => row['row_kind'] === 'pair');
+  const caseRows = all.filter((row) => row['row_kind'] === 'case').sort((x, y) => count(y['excess_hours']) - count(x['excess_hours']) || Number(x['case_id']) - Number(y['case_id']));
   const key = (row: Record<string, unknown>) => `${String(row['from_dept'] ?? '')}\u0000${String(row['to_dept'])}\u0000${String(row['to_state'])}`;
   const casesOf = new Map<string, number[]>();
   for (const row of caseRows) {

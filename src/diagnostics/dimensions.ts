@@ -102,14 +102,21 @@ export async function lateTasks(db: Knex, period: ZonedPeriod, access: RowAccess
     left join cc_meetings m on m.id = t.meeting
     where t.due_at >= ? and t.due_at < ? ${scope.map((s) => `and ${s}`).join(' ')}${seen.sql}`;
   const bindings = [cutoff, nowAt, p.start, p.end, ...scopeBindings, ...seen.bindings];
-  const groups = await rows(
+  // One pass over the tasks due: the (project, assignee) groups with a late task, and the late tasks' ids.
+  const all = await rows(
     db,
-    `with due as materialized (${body})
-    select project, assignee, count(*) as due, sum(late) as late, sum(case when late = 1 then over_hours else 0 end) as late_hours
-    from due group by project, assignee having sum(late) > 0`,
+    `with due as materialized (${body}),
+    groups as (
+      select project, assignee, count(*) as due, sum(late) as late, sum(case when late = 1 then over_hours else 0 end) as late_hours
+      from due group by project, assignee having sum(late) > 0
+    )
+    select 'group' as row_kind, project, assignee, due, late, late_hours, null as task_id from groups
+    union all
+    select 'task', project, assignee, null, null, null, task_id from due where late = 1`,
     bindings,
   );
-  const ids = await rows(db, `with due as materialized (${body}) select project, assignee, task_id from due where late = 1 order by task_id`, bindings);
+  const groups = all.filter((row) => row['row_kind'] === 'group');
+  const ids = all.filter((row) => row['row_kind'] === 'task').sort((x, y) => Number(x['task_id']) - Number(y['task_id']));
   const key = (row: Record<string, unknown>) => `${String(row['project'] ?? '')}\u0000${String(row['assignee'] ?? '')}`;
   const tasksOf = new Map<string, number[]>();
   for (const row of ids) appendIds(tasksOf, key(row), Number(row['task_id']));
@@ -157,8 +164,18 @@ export async function reopensByResolver(db: Knex, period: ZonedPeriod, access: R
     left join cc_case_events rr on rr.id = x.resolution
     where 1 = 1${scoped}`;
   const bindings = [...seenResolution.bindings, p.start, p.end, ...seenReopen.bindings, ...scopeBindings];
-  const groups = await rows(db, `with reopened as materialized (${body}) select department, state, count(*) as reopens from reopened group by department, state`, bindings);
-  const ids = await rows(db, `with reopened as materialized (${body}) select distinct department, state, case_id from reopened where 1 = 1${named.sql} order by case_id`, [...bindings, ...named.bindings]);
+  // One pass: the (department, state) groups, and the cases behind them the viewer may open.
+  const all = await rows(
+    db,
+    `with reopened as materialized (${body}),
+    case_rows as (select distinct department, state, case_id from reopened where 1 = 1${named.sql})
+    select 'group' as row_kind, department, state, count(*) as reopens, null as case_id from reopened group by department, state
+    union all
+    select 'case', department, state, null, case_id from case_rows`,
+    [...bindings, ...named.bindings],
+  );
+  const groups = all.filter((row) => row['row_kind'] === 'group');
+  const ids = all.filter((row) => row['row_kind'] === 'case').sort((x, y) => Number(x['case_id']) - Number(y['case_id']));
   const key = (row: Record<string, unknown>) => `${String(row['department'] ?? '')}\u0000${String(row['state'] ?? '')}`;
   const casesOf = new Map<string, number[]>();
   for (const row of ids) appendIds(casesOf, key(row), Number(row['case_id']));
@@ -200,10 +217,6 @@ export async function csatGroups(db: Knex, period: ZonedPeriod, access: RowAcces
     from cc_survey_responses r join cc_surveys s on s.id = r.survey
     where s.kind = 'csat' and r.csat is not null and r.responded_at >= ? and r.responded_at < ?${scope}${seen.sql}`;
   const answeredBindings = [p.start, p.end, ...scopeBindings, ...seen.bindings];
-  const totals = await rows(db, `select count(*) as n, sum(csat) as total from (${answered}) a`, answeredBindings);
-  const totalN = count(totals[0]?.['n']);
-  const totalSum = count(totals[0]?.['total']);
-  if (totalN < 2 * MIN_RESPONSES) return [];
   const grouped = `with answered as materialized (${answered}),
     by_handoffs as (
       select a.response_id, a.csat, a.case_id, cast((
@@ -226,29 +239,47 @@ export async function csatGroups(db: Knex, period: ZonedPeriod, access: RowAcces
       from answered a join cc_cases c on c.id = a.case_id
       join (select distinct customer, product from cc_purchases where product is not null) pu on pu.customer = c.customer
     ),
-    grouped as (
+    grouped as materialized (
       select 'handoffs' as by_kind, grp, response_id, csat, case_id from by_handoffs
       union all select 'path', grp, response_id, csat, case_id from by_path
       union all select 'product', grp, response_id, csat, case_id from by_product
     )`;
   const groupBindings = [...answeredBindings, ...seenHandoff.bindings, ...seenPath.bindings];
-  const groups = await rows(db, `${grouped} select by_kind, grp, count(*) as n, sum(csat) as total from grouped group by by_kind, grp`, groupBindings);
+  const named = caseNamed(db, access, 'g.case_id');
+  // One pass: each group's count and sum against all responses of the scope; those listed (both
+  // sides at least MIN_RESPONSES, the group MIN_GAP or more below the rest:
+  // n·(T − S) − S·(N − n) ≥ MIN_GAP·n·(N − n), no division), and the cases behind them.
+  const all = await rows(
+    db,
+    `${grouped},
+    totals as (select count(*) as n, sum(csat) as total from answered),
+    stats as (select by_kind, grp, count(*) as n, sum(csat) as total from grouped group by by_kind, grp),
+    listed as (
+      select s.by_kind, s.grp, s.n, s.total, t.n as all_n, t.total as all_total from stats s cross join totals t
+      where s.n >= ${MIN_RESPONSES} and t.n - s.n >= ${MIN_RESPONSES} and s.n * (t.total - s.total) - s.total * (t.n - s.n) >= ${MIN_GAP} * s.n * (t.n - s.n)
+    ),
+    case_rows as (
+      select distinct g.by_kind, g.grp, g.case_id from grouped g join listed l on l.by_kind = g.by_kind and l.grp = g.grp where g.case_id is not null${named.sql}
+    )
+    select 'group' as row_kind, by_kind, grp, n, total, all_n, all_total, null as case_id from listed
+    union all
+    select 'case', by_kind, grp, null, null, null, null, case_id from case_rows`,
+    [...groupBindings, ...named.bindings],
+  );
   const listed: CsatGroup[] = [];
-  for (const row of groups) {
+  for (const row of all) {
+    if (row['row_kind'] !== 'group') continue;
     const n = count(row['n']);
     const sum = count(row['total']);
-    const othersN = totalN - n;
-    if (n < MIN_RESPONSES || othersN < MIN_RESPONSES) continue;
+    const othersN = count(row['all_n']) - n;
     const mean = sum / n;
-    const othersMean = (totalSum - sum) / othersN;
-    if (othersMean - mean < MIN_GAP) continue;
+    const othersMean = (count(row['all_total']) - sum) / othersN;
     const by = String(row['by_kind']) as CsatGrouping;
     const grp = String(row['grp']);
     listed.push({ by, group: by === 'path' ? grp.split('>') : Number(grp), responses: n, mean, others_responses: othersN, others_mean: othersMean, gap: othersMean - mean, cases: [] });
   }
   if (listed.length === 0) return [];
-  const named = caseNamed(db, access, 'case_id');
-  const ids = await rows(db, `${grouped} select distinct by_kind, grp, case_id from grouped where case_id is not null${named.sql} order by case_id`, [...groupBindings, ...named.bindings]);
+  const ids = all.filter((row) => row['row_kind'] === 'case').sort((x, y) => Number(x['case_id']) - Number(y['case_id']));
   const key = (by: string, grp: string) => `${by}\u0000${grp}`;
   const casesOf = new Map<string, number[]>();
   for (const row of ids) appendIds(casesOf, key(String(row['by_kind']), String(row['grp'])), Number(row['case_id']));
@@ -289,12 +320,19 @@ export async function memberLoads(db: Knex, period: ZonedPeriod, access: RowAcce
     from cc_tasks t where t.assignee is not null and t.due_at >= ? and t.due_at < ? ${scope.map((s) => `and ${s}`).join(' ')}${seen.sql}`;
   const bindings = [p.start, p.end, ...scopeBindings, ...seen.bindings];
   const underBelow = (settings.targets.utilisation / 2) * capacity;
-  const groups = await rows(
+  // One pass over the tasks due: the members over or under, and the ids of their tasks.
+  const all = await rows(
     db,
-    `with due as materialized (${body})
-    select assignee, count(*) as tasks, sum(logged) as logged from due group by assignee having sum(logged) > ? or sum(logged) < ?`,
+    `with due as materialized (${body}),
+    listed as (
+      select assignee, count(*) as tasks, sum(logged) as logged from due group by assignee having sum(logged) > ? or sum(logged) < ?
+    )
+    select 'member' as row_kind, assignee, tasks, logged, null as task_id from listed
+    union all
+    select 'task', assignee, null, null, task_id from due where assignee in (select assignee from listed)`,
     [...bindings, capacity, underBelow],
   );
+  const groups = all.filter((row) => row['row_kind'] === 'member');
   if (groups.length === 0) return [];
   const listed = new Map<string, MemberLoad>();
   for (const row of groups) {
@@ -311,7 +349,7 @@ export async function memberLoads(db: Knex, period: ZonedPeriod, access: RowAcce
       task_ids: [],
     });
   }
-  const ids = await rows(db, `with due as materialized (${body}) select assignee, task_id from due order by task_id`, bindings);
+  const ids = all.filter((row) => row['row_kind'] === 'task').sort((x, y) => Number(x['task_id']) - Number(y['task_id']));
   for (const row of ids) listed.get(String(row['assignee']))?.task_ids.push(Number(row['task_id']));
   // Over capacity first: an overloaded person is the harm; then by the hours.
   return [...listed.values()].sort((a, b) => (a.load === b.load ? 0 : a.load === 'over' ? -1 : 1) || b.excess_hours - a.excess_hours || a.user.localeCompare(b.user));

@@ -56,6 +56,7 @@ describe('bottlenecks', () => {
       await addCase(100 + i);
       await handoff(100 + i, `2026-10-0${i + 2}T09:00:00+08:00`, 'service', STATE.escalated, h, 'tech');
     }
+    // Cases furthest over the SLA first (103: 2 h over), then by id.
     // sales → service (received): 10 handoffs of 1 … 10 h. ⌈0.9·10⌉ = 9 → 9 h.
     for (let i = 0; i < 10; i += 1) {
       await addCase(200 + i);
@@ -63,7 +64,7 @@ describe('bottlenecks', () => {
     }
     const found = await bottlenecks(db, P, COMPANY);
     const tech = found.find((b) => b.to_department === 'tech');
-    expect(tech).toMatchObject({ from_department: 'service', to_state: STATE.escalated, handoffs: 4, median_response_hours: 2.5, p90_response_hours: 10, within_sla_share: 0.75, excess_hours: 2, cases: [100, 101, 102, 103] });
+    expect(tech).toMatchObject({ from_department: 'service', to_state: STATE.escalated, handoffs: 4, median_response_hours: 2.5, p90_response_hours: 10, within_sla_share: 0.75, excess_hours: 2, cases: [103, 100, 101, 102] });
     const service = found.find((b) => b.to_department === 'service');
     // SLA 4 h: 1–4 within; excess (1 + 2 + … + 6) = 21.
     expect(service).toMatchObject({ handoffs: 10, median_response_hours: 5.5, p90_response_hours: 9, within_sla_share: 0.4, excess_hours: 21 });
