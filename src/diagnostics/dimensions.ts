@@ -4,6 +4,7 @@ import { addDays, daysBetween, isoDate, workingDays, zoned, type ZonedPeriod } f
 import { count, dialectOf, inIds, num, periodBindings, rows } from '../evaluation/sql.ts';
 import type { InsightScope } from '../insights/query.ts';
 import type { Visibility } from '../insights/visibility.ts';
+import { idsOf, idsText } from './restriction.ts';
 
 /**
  * The per-dimension diagnostics beyond the four defined kinds (issue 19 item 1): grouped statistics
@@ -61,11 +62,6 @@ function visible(db: Knex, visibility: Visibility, column: string): { sql: strin
 
 const caseNamed = (db: Knex, access: RowAccess, column: string) => visible(db, access.cases, column);
 
-function appendIds<K>(map: Map<K, number[]>, key: K, id: number): void {
-  const list = map.get(key) ?? [];
-  list.push(id);
-  map.set(key, list);
-}
 
 // ---- execution ----
 
@@ -102,24 +98,16 @@ export async function lateTasks(db: Knex, period: ZonedPeriod, access: RowAccess
     left join cc_meetings m on m.id = t.meeting
     where t.due_at >= ? and t.due_at < ? ${scope.map((s) => `and ${s}`).join(' ')}${seen.sql}`;
   const bindings = [cutoff, nowAt, p.start, p.end, ...scopeBindings, ...seen.bindings];
-  // One pass over the tasks due: the (project, assignee) groups with a late task, and the late tasks' ids.
-  const all = await rows(
+  // One pass over the tasks due: the (project, assignee) groups with a late task, each with its late
+  // tasks' ids in one text column.
+  const groups = await rows(
     db,
-    `with due as materialized (${body}),
-    groups as (
-      select project, assignee, count(*) as due, sum(late) as late, sum(case when late = 1 then over_hours else 0 end) as late_hours
-      from due group by project, assignee having sum(late) > 0
-    )
-    select 'group' as row_kind, project, assignee, due, late, late_hours, null as task_id from groups
-    union all
-    select 'task', project, assignee, null, null, null, task_id from due where late = 1`,
+    `with due as materialized (${body})
+    select project, assignee, count(*) as due, sum(late) as late, sum(case when late = 1 then over_hours else 0 end) as late_hours,
+      ${idsText('case when late = 1 then task_id end', 'task_id')} as task_ids
+    from due group by project, assignee having sum(late) > 0`,
     bindings,
   );
-  const groups = all.filter((row) => row['row_kind'] === 'group');
-  const ids = all.filter((row) => row['row_kind'] === 'task').sort((x, y) => Number(x['task_id']) - Number(y['task_id']));
-  const key = (row: Record<string, unknown>) => `${String(row['project'] ?? '')}\u0000${String(row['assignee'] ?? '')}`;
-  const tasksOf = new Map<string, number[]>();
-  for (const row of ids) appendIds(tasksOf, key(row), Number(row['task_id']));
   return groups
     .map((row) => ({
       project: row['project'] === null || row['project'] === undefined ? null : Number(row['project']),
@@ -127,7 +115,7 @@ export async function lateTasks(db: Knex, period: ZonedPeriod, access: RowAccess
       due: count(row['due']),
       late: count(row['late']),
       late_hours: count(row['late_hours']),
-      tasks: tasksOf.get(key(row)) ?? [],
+      tasks: idsOf(row['task_ids']),
     }))
     .sort((a, b) => b.late - a.late || b.late_hours - a.late_hours || String(a.assignee).localeCompare(String(b.assignee)) || (a.project ?? 0) - (b.project ?? 0));
 }
@@ -164,27 +152,24 @@ export async function reopensByResolver(db: Knex, period: ZonedPeriod, access: R
     left join cc_case_events rr on rr.id = x.resolution
     where 1 = 1${scoped}`;
   const bindings = [...seenResolution.bindings, p.start, p.end, ...seenReopen.bindings, ...scopeBindings];
-  // One pass: the (department, state) groups, and the cases behind them the viewer may open.
-  const all = await rows(
+  // One pass: the (department, state) groups, each with the cases behind it the viewer may open in
+  // one text column.
+  const groups = await rows(
     db,
     `with reopened as materialized (${body}),
-    case_rows as (select distinct department, state, case_id from reopened where 1 = 1${named.sql})
-    select 'group' as row_kind, department, state, count(*) as reopens, null as case_id from reopened group by department, state
-    union all
-    select 'case', department, state, null, case_id from case_rows`,
+    named as (select distinct department, state, case_id from reopened where 1 = 1${named.sql}),
+    case_lists as (select department, state, ${idsText('case_id', 'case_id')} as case_ids from named group by department, state)
+    select r.department, r.state, count(*) as reopens, min(l.case_ids) as case_ids
+    from reopened r left join case_lists l on l.department is not distinct from r.department and l.state is not distinct from r.state
+    group by r.department, r.state`,
     [...bindings, ...named.bindings],
   );
-  const groups = all.filter((row) => row['row_kind'] === 'group');
-  const ids = all.filter((row) => row['row_kind'] === 'case').sort((x, y) => Number(x['case_id']) - Number(y['case_id']));
-  const key = (row: Record<string, unknown>) => `${String(row['department'] ?? '')}\u0000${String(row['state'] ?? '')}`;
-  const casesOf = new Map<string, number[]>();
-  for (const row of ids) appendIds(casesOf, key(row), Number(row['case_id']));
   return groups
     .map((row) => ({
       department: (row['department'] as string | null | undefined) ?? null,
       state: row['state'] === null || row['state'] === undefined ? null : Number(row['state']),
       reopens: count(row['reopens']),
-      cases: casesOf.get(key(row)) ?? [],
+      cases: idsOf(row['case_ids']),
     }))
     .sort((a, b) => b.reopens - a.reopens || String(a.department).localeCompare(String(b.department)) || (a.state ?? 0) - (b.state ?? 0));
 }
@@ -260,15 +245,14 @@ export async function csatGroups(db: Knex, period: ZonedPeriod, access: RowAcces
     ),
     case_rows as (
       select distinct g.by_kind, g.grp, g.case_id from grouped g join listed l on l.by_kind = g.by_kind and l.grp = g.grp where g.case_id is not null${named.sql}
-    )
-    select 'group' as row_kind, by_kind, grp, n, total, all_n, all_total, null as case_id from listed
-    union all
-    select 'case', by_kind, grp, null, null, null, null, case_id from case_rows`,
+    ),
+    case_lists as (select by_kind, grp, ${idsText('case_id', 'case_id')} as case_ids from case_rows group by by_kind, grp)
+    select l.by_kind, l.grp, l.n, l.total, l.all_n, l.all_total, c.case_ids
+    from listed l left join case_lists c on c.by_kind = l.by_kind and c.grp = l.grp`,
     [...groupBindings, ...named.bindings],
   );
   const listed: CsatGroup[] = [];
   for (const row of all) {
-    if (row['row_kind'] !== 'group') continue;
     const n = count(row['n']);
     const sum = count(row['total']);
     const othersN = count(row['all_n']) - n;
@@ -276,14 +260,8 @@ export async function csatGroups(db: Knex, period: ZonedPeriod, access: RowAcces
     const othersMean = (count(row['all_total']) - sum) / othersN;
     const by = String(row['by_kind']) as CsatGrouping;
     const grp = String(row['grp']);
-    listed.push({ by, group: by === 'path' ? grp.split('>') : Number(grp), responses: n, mean, others_responses: othersN, others_mean: othersMean, gap: othersMean - mean, cases: [] });
+    listed.push({ by, group: by === 'path' ? grp.split('>') : Number(grp), responses: n, mean, others_responses: othersN, others_mean: othersMean, gap: othersMean - mean, cases: idsOf(row['case_ids']) });
   }
-  if (listed.length === 0) return [];
-  const ids = all.filter((row) => row['row_kind'] === 'case').sort((x, y) => Number(x['case_id']) - Number(y['case_id']));
-  const key = (by: string, grp: string) => `${by}\u0000${grp}`;
-  const casesOf = new Map<string, number[]>();
-  for (const row of ids) appendIds(casesOf, key(String(row['by_kind']), String(row['grp'])), Number(row['case_id']));
-  for (const g of listed) g.cases = casesOf.get(key(g.by, Array.isArray(g.group) ? g.group.join('>') : String(g.group))) ?? [];
   return listed.sort((a, b) => b.gap * b.responses - a.gap * a.responses || b.gap - a.gap);
 }
 
@@ -320,19 +298,15 @@ export async function memberLoads(db: Knex, period: ZonedPeriod, access: RowAcce
     from cc_tasks t where t.assignee is not null and t.due_at >= ? and t.due_at < ? ${scope.map((s) => `and ${s}`).join(' ')}${seen.sql}`;
   const bindings = [p.start, p.end, ...scopeBindings, ...seen.bindings];
   const underBelow = (settings.targets.utilisation / 2) * capacity;
-  // One pass over the tasks due: the members over or under, and the ids of their tasks.
-  const all = await rows(
+  // One pass over the tasks due: the members over or under, each with the ids of their tasks in one
+  // text column.
+  const groups = await rows(
     db,
-    `with due as materialized (${body}),
-    listed as (
-      select assignee, count(*) as tasks, sum(logged) as logged from due group by assignee having sum(logged) > ? or sum(logged) < ?
-    )
-    select 'member' as row_kind, assignee, tasks, logged, null as task_id from listed
-    union all
-    select 'task', assignee, null, null, task_id from due where assignee in (select assignee from listed)`,
+    `with due as materialized (${body})
+    select assignee, count(*) as tasks, sum(logged) as logged, ${idsText('task_id', 'task_id')} as task_ids
+    from due group by assignee having sum(logged) > ? or sum(logged) < ?`,
     [...bindings, capacity, underBelow],
   );
-  const groups = all.filter((row) => row['row_kind'] === 'member');
   if (groups.length === 0) return [];
   const listed = new Map<string, MemberLoad>();
   for (const row of groups) {
@@ -346,11 +320,9 @@ export async function memberLoads(db: Knex, period: ZonedPeriod, access: RowAcce
       utilisation: logged / capacity,
       load: over ? 'over' : 'under',
       excess_hours: over ? logged - capacity : settings.targets.utilisation * capacity - logged,
-      task_ids: [],
+      task_ids: idsOf(row['task_ids']),
     });
   }
-  const ids = all.filter((row) => row['row_kind'] === 'task').sort((x, y) => Number(x['task_id']) - Number(y['task_id']));
-  for (const row of ids) listed.get(String(row['assignee']))?.task_ids.push(Number(row['task_id']));
   // Over capacity first: an overloaded person is the harm; then by the hours.
   return [...listed.values()].sort((a, b) => (a.load === b.load ? 0 : a.load === 'over' ? -1 : 1) || b.excess_hours - a.excess_hours || a.user.localeCompare(b.user));
 }
