@@ -17,6 +17,7 @@ import { seedEvaluatedHistory } from '../../src/setup/seed-evaluations.ts';
 import { breachEntry, PLANT_KINDS } from '../../src/demo/plant.ts';
 import { connectDatabase } from '../../host/database.ts';
 import { companyOf } from './company.ts';
+import { judge, recompute, type Verdict } from './diagnostics-oracle.ts';
 
 const { values } = parseArgs({ options: { scales: { type: 'string', default: '10,100' }, requests: { type: 'string', default: '5' }, fresh: { type: 'boolean', default: false } } });
 const SCALES = (values.scales ?? '10,100').split(',').map(Number);
@@ -26,6 +27,7 @@ interface Finding {
   kind: string;
   dimension: string;
   title: string;
+  impact: { value: number; unit: string };
   evidence: { cases: number[]; tasks?: number[]; people?: string[] };
 }
 interface Diagnosis {
@@ -93,8 +95,29 @@ async function main(): Promise<void> {
         f.evidence.cases.some((id) => plantedCaseIds.has(id)) || (f.evidence.people ?? []).includes(planted.overloaded ?? '') || (f.kind === 'anomaly' && f.dimension === 'communication');
       const top = ['communication', 'utilisation'].flatMap((dimension) => d.findings.filter((f) => f.dimension === dimension).slice(0, 3));
       const plantedShare = top.length === 0 ? 0 : top.filter(isPlanted).length / top.length;
+      // Precision: each finding of the department's diagnosis judged against an independent
+      // recomputation (scripts/bench/diagnostics-oracle.ts); the at-risk list beside it.
+      const oracleDb = connectDatabase(settings.directus);
+      let precision = '';
+      try {
+        const truth = await recompute(oracleDb, month, to, Date.now());
+        const verdicts = new Map<Verdict, number>();
+        const wrong = new Map<string, number>();
+        for (const f of d.findings) {
+          const verdict = judge(f, truth, { pairKey: `${from}|${to}|${planted.pair.state}`, pingPong: new Set(pingPongCases), overloaded: planted.overloaded, utilisationTarget: 0.85 });
+          verdicts.set(verdict, (verdicts.get(verdict) ?? 0) + 1);
+          if (verdict === 'false') wrong.set(f.kind, (wrong.get(f.kind) ?? 0) + 1);
+        }
+        const checked = d.findings.length - (verdicts.get('unchecked') ?? 0);
+        const right = (verdicts.get('planted') ?? 0) + (verdicts.get('true') ?? 0);
+        // At risk: planted, or at least 0.5 by the recomputation (a few seconds later: 0.02 of slack).
+        const riskRight = d.at_risk.filter((r) => breachCases.includes(r.case) || (truth.atRisk.get(r.case) ?? -1) >= 0.5 - 0.02).length;
+        precision = `precision ${(checked === 0 ? 0 : right / checked).toFixed(2)} (${right} of ${checked} findings; ${verdicts.get('planted') ?? 0} planted, ${verdicts.get('unchecked') ?? 0} not recomputed${wrong.size > 0 ? `; not there: ${[...wrong].map(([k, n]) => `${k} ${n}`).join(', ')}` : ''}), at risk ${(d.at_risk.length === 0 ? 1 : riskRight / d.at_risk.length).toFixed(2)} (${riskRight} of ${d.at_risk.length})`;
+      } finally {
+        await oracleDb.destroy();
+      }
       rows.push(
-        `  scale ${String(scale).padEnd(4)} ${Object.entries(recall).map(([k, v]) => `${k} ${v.toFixed(2)}`).join('  ')} (listed ${breachListed.toFixed(2)}, ${d.at_risk.length} at risk)  | planted share of top 3 ${plantedShare.toFixed(2)} | company ${companyCall.ms.toFixed(0)} ms, ${to} ${departmentCall.ms.toFixed(0)} ms${headCall ? `, ${to} as its head ${headCall.ms.toFixed(0)} ms` : ''}`,
+        `  scale ${String(scale).padEnd(4)} ${Object.entries(recall).map(([k, v]) => `${k} ${v.toFixed(2)}`).join('  ')} (listed ${breachListed.toFixed(2)}, ${d.at_risk.length} at risk)  | planted share of top 3 ${plantedShare.toFixed(2)} | ${precision} | company ${companyCall.ms.toFixed(0)} ms, ${to} ${departmentCall.ms.toFixed(0)} ms${headCall ? `, ${to} as its head ${headCall.ms.toFixed(0)} ms` : ''}`,
       );
       console.log(rows[rows.length - 1]);
     } finally {
@@ -120,8 +143,8 @@ async function rearmBreaches(directus: Record<string, string>): Promise<void> {
       .orderBy('c.id', 'desc')
       .select('c.id', 's.response_sla_hours as sla');
     const now = Date.now();
-    for (const [i, c] of planted.entries()) {
-      const entered = new Date(breachEntry(now, Number(c.sla), i));
+    for (const c of planted) {
+      const entered = new Date(breachEntry(now, Number(c.sla)));
       const opened = new Date(entered.getTime() - 3_600_000);
       await db('cc_cases').where('id', c.id).update({ state_entered_at: entered, opened_at: opened });
       await db('cc_case_events').where('case', c.id).where('is_handoff', true).update({ occurred_at: entered });

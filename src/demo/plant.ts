@@ -39,10 +39,13 @@ export interface Planted {
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-/** When the `i`-th planted breach case entered its state (SLA `slaHours`), as of `now` (ms): a few minutes apart, all before the SLA. */
-export function breachEntry(now: number, slaHours: number, i: number): number {
-  const left = Math.min(0.5, 0.05 * slaHours) * HOUR;
-  return now - slaHours * HOUR + left - (i * left) / 6;
+/**
+ * When the planted breach cases entered their state (SLA `slaHours`), as of `now` (ms). All at the
+ * same moment: a planted case that had waited longer would be one of the waits past the others'
+ * time that did not (yet) go past the SLA, and lower their probability below 1.
+ */
+export function breachEntry(now: number, slaHours: number): number {
+  return now - slaHours * HOUR + Math.min(0.5, 0.05 * slaHours) * HOUR;
 }
 
 export function parsePlantKinds(text: string | undefined): PlantKind[] {
@@ -139,7 +142,7 @@ export function plantProblems(plan: DemoPlan, world: DemoWorld, kinds: readonly 
     }
   }
   if (kinds.includes('breach')) {
-    for (let i = 0; i < 3; i += 1) plantCase('breach', breachEntry(now, sla, i) - HOUR, [{ transition: there, after: 1 }]);
+    for (let i = 0; i < 3; i += 1) plantCase('breach', breachEntry(now, sla) - HOUR, [{ transition: there, after: 1 }]);
   }
   if (kinds.includes('overload')) {
     const person = someone(to, 7);
