@@ -62,7 +62,6 @@ function visible(db: Knex, visibility: Visibility, column: string): { sql: strin
 
 const caseNamed = (db: Knex, access: RowAccess, column: string) => visible(db, access.cases, column);
 
-
 // ---- execution ----
 
 export interface LateTasks {
