@@ -16,8 +16,15 @@ import type { DemoPlan, DemoWorld, Row, TablePlan } from './plan.ts';
  * - drop: B's communication score drops in that month's cycle (planted by the slow pair; asking
  *   for it plants the pair).
  * - overload: one member of B logs 10 × a month's capacity on a task due that month.
- * - breach: 3 open cases handed into S 0.75 × its SLA ago (not breached yet); with the slow
- *   pair's history most such waits went on past the SLA, so they are at risk.
+ * - breach: 3 open cases handed into S moments before its SLA runs out (`breachEntry`: at most
+ *   10 minutes, 5 % of the SLA, left). Of the waits into S that went that long, all answered ones
+ *   went past the SLA (the slow pair's, and the natural ones, answered within 95 % of the SLA or
+ *   after 105 %; only a still-open case could be between), so by metrics.md each has a breach
+ *   probability of (almost always exactly) 1 and next to no time left: truly the cases most heading
+ *   for a breach. (Planted at 0.75 × the SLA they were not: natural cases nearer their SLA
+ *   rightly came first; a natural case still nearer its SLA, with a probability of 1, still does.) A
+ *   company kept between benchmark runs ages; `breachEntry` gives the times
+ *   to set them again at the moment of measuring.
  */
 
 export const PLANT_KINDS = ['slow_pair', 'ping_pong', 'drop', 'overload', 'breach'] as const;
@@ -32,6 +39,15 @@ export interface Planted {
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
+
+/**
+ * When the planted breach cases entered their state (SLA `slaHours`), as of `now` (ms). All at the
+ * same moment: a planted case that had waited longer would be one of the waits past the others'
+ * time that did not (yet) go past the SLA, and lower their probability below 1.
+ */
+export function breachEntry(now: number, slaHours: number): number {
+  return now - slaHours * HOUR + Math.min(10 * 60_000, 0.05 * slaHours * HOUR);
+}
 
 export function parsePlantKinds(text: string | undefined): PlantKind[] {
   if (!text) return [];
@@ -127,7 +143,7 @@ export function plantProblems(plan: DemoPlan, world: DemoWorld, kinds: readonly 
     }
   }
   if (kinds.includes('breach')) {
-    for (let i = 0; i < 3; i += 1) plantCase('breach', now - 0.75 * sla * HOUR - HOUR - i * 60_000, [{ transition: there, after: 1 }]);
+    for (let i = 0; i < 3; i += 1) plantCase('breach', breachEntry(now, sla) - HOUR, [{ transition: there, after: 1 }]);
   }
   if (kinds.includes('overload')) {
     const person = someone(to, 7);

@@ -16,11 +16,40 @@ import { diagnosisStats, findingsOf, namesFor, SEES_EVERYTHING } from './index.t
 
 export const TOP_FINDINGS = 3;
 
+/**
+ * At most this many ids of each sort (cases, tasks, people) are stored per finding, in the finding's
+ * own order (a bottleneck's cases those with the most hours over the SLA first), with the full count
+ * beside them: a bottleneck of a busy pair names thousands of cases, and an action row must not
+ * grow with the volume of a month. At most TOP_FINDINGS × 3 × EVIDENCE_LIMIT ids per action. The
+ * whole list stays one diagnostics call away (the 诊断 panel, for the action's scope and period).
+ */
+export const EVIDENCE_LIMIT = 20;
+
+export interface StoredEvidence {
+  kind: Finding['kind'];
+  impact: Finding['impact'];
+  /** The first EVIDENCE_LIMIT ids of each sort. */
+  evidence: Finding['evidence'];
+  /** How many ids of each sort the finding had. */
+  total: { cases: number; tasks?: number; people?: number };
+}
+
+/** A finding's evidence as an action stores it: each id list cut to `limit`, with its full count. */
+export function storedEvidence(finding: Pick<Finding, 'kind' | 'impact' | 'evidence'>, limit: number = EVIDENCE_LIMIT): StoredEvidence {
+  const { cases, tasks, people } = finding.evidence;
+  return {
+    kind: finding.kind,
+    impact: finding.impact,
+    evidence: { cases: cases.slice(0, limit), ...(tasks ? { tasks: tasks.slice(0, limit) } : {}), ...(people ? { people: people.slice(0, limit) } : {}) },
+    total: { cases: cases.length, ...(tasks ? { tasks: tasks.length } : {}), ...(people ? { people: people.length } : {}) },
+  };
+}
+
 export interface ActionDiagnosis {
   diagnosis_zh: string | null;
   diagnosis_en: string | null;
-  /** The top findings' kinds, impacts and ids, in the order of the text. */
-  diagnosis_evidence: Array<{ kind: Finding['kind']; impact: Finding['impact']; evidence: Finding['evidence'] }>;
+  /** The top findings' kinds, impacts and ids (capped, `storedEvidence`), in the order of the text. */
+  diagnosis_evidence: StoredEvidence[];
   cause_zh: string | null;
   cause_en: string | null;
 }
@@ -53,7 +82,7 @@ export async function diagnoseProposals(db: Knex, settings: EvaluationSettings, 
     result.push({
       diagnosis_zh: zh.length === 0 ? null : lines(zh.slice(0, TOP_FINDINGS), true),
       diagnosis_en: en.length === 0 ? null : lines(en.slice(0, TOP_FINDINGS), false),
-      diagnosis_evidence: zh.slice(0, TOP_FINDINGS).map((f) => ({ kind: f.kind, impact: f.impact, evidence: f.evidence })),
+      diagnosis_evidence: zh.slice(0, TOP_FINDINGS).map((f) => storedEvidence(f)),
       cause_zh: causeLine(zh, 'zh-CN'),
       cause_en: causeLine(en, 'en-US'),
     });

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { ZonedPeriod } from '../evaluation/period.ts';
 import { count, num, periodBindings, rows } from '../evaluation/sql.ts';
 import { timedHandoffs } from './handoffs.ts';
-import type { Restriction } from './restriction.ts';
+import { idsOf, idsText, type Restriction } from './restriction.ts';
 
 /**
  * Bottleneck (metrics.md "Diagnostics (v2)") — one per (from_department, to_department, to_state)
@@ -10,8 +10,8 @@ import type { Restriction } from './restriction.ts';
  * `to_state`. Response time, SLA and "answered" as §1. Keys: handoffs, median_response_hours (mean of
  * the two middle values for an even count), p90_response_hours (the smallest response time with at
  * least 90 % of the group's times ≤ it: the ⌈0.9 n⌉-th in ascending order), within_sla_share (among
- * handoffs into a state with an SLA), excess_hours (Σ max(0, response − SLA) over those), cases (ids).
- * Ranked by excess_hours, then handoffs.
+ * handoffs into a state with an SLA), excess_hours (Σ max(0, response − SLA) over those), cases (ids: those with the most
+ * hours over the SLA first, then by id). Ranked by excess_hours, then handoffs.
  */
 export interface Bottleneck {
   from_department: string | null;
@@ -28,7 +28,9 @@ export interface Bottleneck {
 export async function bottlenecks(db: Knex, period: ZonedPeriod, restriction: Restriction): Promise<Bottleneck[]> {
   const p = periodBindings(db, period);
   const handoffs = timedHandoffs(db, restriction, p);
-  // ⌈0.9 n⌉ in integer arithmetic: (9n + 9) / 10 truncated.
+  // One pass over the timed handoffs (timing them is the costly part): per group its statistics and
+  // its cases, those furthest over the SLA first, as one text column (one row per group, however
+  // many cases). ⌈0.9 n⌉ in integer arithmetic: (9n + 9) / 10 truncated.
   const found = await rows(
     db,
     `with handoffs as materialized (${handoffs.sql}),
@@ -37,25 +39,29 @@ export async function bottlenecks(db: Knex, period: ZonedPeriod, restriction: Re
         row_number() over (partition by from_dept, to_dept, to_state order by hours) as rn,
         count(*) over (partition by from_dept, to_dept, to_state) as n
       from handoffs
+    ),
+    per_case as (
+      select from_dept, to_dept, to_state, case_id, sum(case when sla > 0 and hours > sla then hours - sla else 0 end) as excess
+      from handoffs group by from_dept, to_dept, to_state, case_id
+    ),
+    case_lists as (
+      select from_dept, to_dept, to_state, ${idsText('case_id', 'excess desc, case_id')} as case_ids
+      from per_case group by from_dept, to_dept, to_state
+    ),
+    pairs as (
+      select from_dept, to_dept, to_state, count(*) as handoffs,
+        sum(case when sla > 0 then 1 else 0 end) as handoffs_with_sla,
+        sum(case when sla > 0 and hours <= sla then 1 else 0 end) as within_sla,
+        sum(case when sla > 0 and hours > sla then hours - sla else 0 end) as excess_hours,
+        avg(case when rn = (n + 1) / 2 or rn = (n + 2) / 2 then hours end) as median_response_hours,
+        max(case when rn = (9 * n + 9) / 10 then hours end) as p90_response_hours
+      from ranked
+      group by from_dept, to_dept, to_state
     )
-    select from_dept, to_dept, to_state, count(*) as handoffs,
-      sum(case when sla > 0 then 1 else 0 end) as handoffs_with_sla,
-      sum(case when sla > 0 and hours <= sla then 1 else 0 end) as within_sla,
-      sum(case when sla > 0 and hours > sla then hours - sla else 0 end) as excess_hours,
-      avg(case when rn = (n + 1) / 2 or rn = (n + 2) / 2 then hours end) as median_response_hours,
-      max(case when rn = (9 * n + 9) / 10 then hours end) as p90_response_hours
-    from ranked
-    group by from_dept, to_dept, to_state`,
+    select p.*, l.case_ids from pairs p
+    join case_lists l on l.from_dept is not distinct from p.from_dept and l.to_dept = p.to_dept and l.to_state = p.to_state`,
     handoffs.bindings,
   );
-  const caseRows = await rows(db, `with handoffs as materialized (${handoffs.sql}) select distinct from_dept, to_dept, to_state, case_id from handoffs order by case_id`, handoffs.bindings);
-  const key = (row: Record<string, unknown>) => `${String(row['from_dept'] ?? '')}\u0000${String(row['to_dept'])}\u0000${String(row['to_state'])}`;
-  const casesOf = new Map<string, number[]>();
-  for (const row of caseRows) {
-    const list = casesOf.get(key(row)) ?? [];
-    list.push(Number(row['case_id']));
-    casesOf.set(key(row), list);
-  }
   const result: Bottleneck[] = found.map((row) => {
     const withSla = count(row['handoffs_with_sla']);
     return {
@@ -67,7 +73,7 @@ export async function bottlenecks(db: Knex, period: ZonedPeriod, restriction: Re
       p90_response_hours: num(row['p90_response_hours']),
       within_sla_share: withSla > 0 ? count(row['within_sla']) / withSla : null,
       excess_hours: count(row['excess_hours']),
-      cases: casesOf.get(key(row)) ?? [],
+      cases: idsOf(row['case_ids']),
     };
   });
   return result.sort(

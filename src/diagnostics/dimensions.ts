@@ -4,6 +4,7 @@ import { addDays, daysBetween, isoDate, workingDays, zoned, type ZonedPeriod } f
 import { count, dialectOf, inIds, num, periodBindings, rows } from '../evaluation/sql.ts';
 import type { InsightScope } from '../insights/query.ts';
 import type { Visibility } from '../insights/visibility.ts';
+import { idsOf, idsText } from './restriction.ts';
 
 /**
  * The per-dimension diagnostics beyond the four defined kinds (issue 19 item 1): grouped statistics
@@ -61,12 +62,6 @@ function visible(db: Knex, visibility: Visibility, column: string): { sql: strin
 
 const caseNamed = (db: Knex, access: RowAccess, column: string) => visible(db, access.cases, column);
 
-function appendIds<K>(map: Map<K, number[]>, key: K, id: number): void {
-  const list = map.get(key) ?? [];
-  list.push(id);
-  map.set(key, list);
-}
-
 // ---- execution ----
 
 export interface LateTasks {
@@ -102,17 +97,16 @@ export async function lateTasks(db: Knex, period: ZonedPeriod, access: RowAccess
     left join cc_meetings m on m.id = t.meeting
     where t.due_at >= ? and t.due_at < ? ${scope.map((s) => `and ${s}`).join(' ')}${seen.sql}`;
   const bindings = [cutoff, nowAt, p.start, p.end, ...scopeBindings, ...seen.bindings];
+  // One pass over the tasks due: the (project, assignee) groups with a late task, each with its late
+  // tasks' ids in one text column.
   const groups = await rows(
     db,
     `with due as materialized (${body})
-    select project, assignee, count(*) as due, sum(late) as late, sum(case when late = 1 then over_hours else 0 end) as late_hours
+    select project, assignee, count(*) as due, sum(late) as late, sum(case when late = 1 then over_hours else 0 end) as late_hours,
+      ${idsText('case when late = 1 then task_id end', 'task_id')} as task_ids
     from due group by project, assignee having sum(late) > 0`,
     bindings,
   );
-  const ids = await rows(db, `with due as materialized (${body}) select project, assignee, task_id from due where late = 1 order by task_id`, bindings);
-  const key = (row: Record<string, unknown>) => `${String(row['project'] ?? '')}\u0000${String(row['assignee'] ?? '')}`;
-  const tasksOf = new Map<string, number[]>();
-  for (const row of ids) appendIds(tasksOf, key(row), Number(row['task_id']));
   return groups
     .map((row) => ({
       project: row['project'] === null || row['project'] === undefined ? null : Number(row['project']),
@@ -120,7 +114,7 @@ export async function lateTasks(db: Knex, period: ZonedPeriod, access: RowAccess
       due: count(row['due']),
       late: count(row['late']),
       late_hours: count(row['late_hours']),
-      tasks: tasksOf.get(key(row)) ?? [],
+      tasks: idsOf(row['task_ids']),
     }))
     .sort((a, b) => b.late - a.late || b.late_hours - a.late_hours || String(a.assignee).localeCompare(String(b.assignee)) || (a.project ?? 0) - (b.project ?? 0));
 }
@@ -157,17 +151,24 @@ export async function reopensByResolver(db: Knex, period: ZonedPeriod, access: R
     left join cc_case_events rr on rr.id = x.resolution
     where 1 = 1${scoped}`;
   const bindings = [...seenResolution.bindings, p.start, p.end, ...seenReopen.bindings, ...scopeBindings];
-  const groups = await rows(db, `with reopened as materialized (${body}) select department, state, count(*) as reopens from reopened group by department, state`, bindings);
-  const ids = await rows(db, `with reopened as materialized (${body}) select distinct department, state, case_id from reopened where 1 = 1${named.sql} order by case_id`, [...bindings, ...named.bindings]);
-  const key = (row: Record<string, unknown>) => `${String(row['department'] ?? '')}\u0000${String(row['state'] ?? '')}`;
-  const casesOf = new Map<string, number[]>();
-  for (const row of ids) appendIds(casesOf, key(row), Number(row['case_id']));
+  // One pass: the (department, state) groups, each with the cases behind it the viewer may open in
+  // one text column.
+  const groups = await rows(
+    db,
+    `with reopened as materialized (${body}),
+    named as (select distinct department, state, case_id from reopened where 1 = 1${named.sql}),
+    case_lists as (select department, state, ${idsText('case_id', 'case_id')} as case_ids from named group by department, state)
+    select r.department, r.state, count(*) as reopens, min(l.case_ids) as case_ids
+    from reopened r left join case_lists l on l.department is not distinct from r.department and l.state is not distinct from r.state
+    group by r.department, r.state`,
+    [...bindings, ...named.bindings],
+  );
   return groups
     .map((row) => ({
       department: (row['department'] as string | null | undefined) ?? null,
       state: row['state'] === null || row['state'] === undefined ? null : Number(row['state']),
       reopens: count(row['reopens']),
-      cases: casesOf.get(key(row)) ?? [],
+      cases: idsOf(row['case_ids']),
     }))
     .sort((a, b) => b.reopens - a.reopens || String(a.department).localeCompare(String(b.department)) || (a.state ?? 0) - (b.state ?? 0));
 }
@@ -200,10 +201,6 @@ export async function csatGroups(db: Knex, period: ZonedPeriod, access: RowAcces
     from cc_survey_responses r join cc_surveys s on s.id = r.survey
     where s.kind = 'csat' and r.csat is not null and r.responded_at >= ? and r.responded_at < ?${scope}${seen.sql}`;
   const answeredBindings = [p.start, p.end, ...scopeBindings, ...seen.bindings];
-  const totals = await rows(db, `select count(*) as n, sum(csat) as total from (${answered}) a`, answeredBindings);
-  const totalN = count(totals[0]?.['n']);
-  const totalSum = count(totals[0]?.['total']);
-  if (totalN < 2 * MIN_RESPONSES) return [];
   const grouped = `with answered as materialized (${answered}),
     by_handoffs as (
       select a.response_id, a.csat, a.case_id, cast((
@@ -226,33 +223,44 @@ export async function csatGroups(db: Knex, period: ZonedPeriod, access: RowAcces
       from answered a join cc_cases c on c.id = a.case_id
       join (select distinct customer, product from cc_purchases where product is not null) pu on pu.customer = c.customer
     ),
-    grouped as (
+    grouped as materialized (
       select 'handoffs' as by_kind, grp, response_id, csat, case_id from by_handoffs
       union all select 'path', grp, response_id, csat, case_id from by_path
       union all select 'product', grp, response_id, csat, case_id from by_product
     )`;
   const groupBindings = [...answeredBindings, ...seenHandoff.bindings, ...seenPath.bindings];
-  const groups = await rows(db, `${grouped} select by_kind, grp, count(*) as n, sum(csat) as total from grouped group by by_kind, grp`, groupBindings);
+  const named = caseNamed(db, access, 'g.case_id');
+  // One pass: each group's count and sum against all responses of the scope; those listed (both
+  // sides at least MIN_RESPONSES, the group MIN_GAP or more below the rest:
+  // n·(T − S) − S·(N − n) ≥ MIN_GAP·n·(N − n), no division), and the cases behind them.
+  const all = await rows(
+    db,
+    `${grouped},
+    totals as (select count(*) as n, sum(csat) as total from answered),
+    stats as (select by_kind, grp, count(*) as n, sum(csat) as total from grouped group by by_kind, grp),
+    listed as (
+      select s.by_kind, s.grp, s.n, s.total, t.n as all_n, t.total as all_total from stats s cross join totals t
+      where s.n >= ${MIN_RESPONSES} and t.n - s.n >= ${MIN_RESPONSES} and s.n * (t.total - s.total) - s.total * (t.n - s.n) >= ${MIN_GAP} * s.n * (t.n - s.n)
+    ),
+    case_rows as (
+      select distinct g.by_kind, g.grp, g.case_id from grouped g join listed l on l.by_kind = g.by_kind and l.grp = g.grp where g.case_id is not null${named.sql}
+    ),
+    case_lists as (select by_kind, grp, ${idsText('case_id', 'case_id')} as case_ids from case_rows group by by_kind, grp)
+    select l.by_kind, l.grp, l.n, l.total, l.all_n, l.all_total, c.case_ids
+    from listed l left join case_lists c on c.by_kind = l.by_kind and c.grp = l.grp`,
+    [...groupBindings, ...named.bindings],
+  );
   const listed: CsatGroup[] = [];
-  for (const row of groups) {
+  for (const row of all) {
     const n = count(row['n']);
     const sum = count(row['total']);
-    const othersN = totalN - n;
-    if (n < MIN_RESPONSES || othersN < MIN_RESPONSES) continue;
+    const othersN = count(row['all_n']) - n;
     const mean = sum / n;
-    const othersMean = (totalSum - sum) / othersN;
-    if (othersMean - mean < MIN_GAP) continue;
+    const othersMean = (count(row['all_total']) - sum) / othersN;
     const by = String(row['by_kind']) as CsatGrouping;
     const grp = String(row['grp']);
-    listed.push({ by, group: by === 'path' ? grp.split('>') : Number(grp), responses: n, mean, others_responses: othersN, others_mean: othersMean, gap: othersMean - mean, cases: [] });
+    listed.push({ by, group: by === 'path' ? grp.split('>') : Number(grp), responses: n, mean, others_responses: othersN, others_mean: othersMean, gap: othersMean - mean, cases: idsOf(row['case_ids']) });
   }
-  if (listed.length === 0) return [];
-  const named = caseNamed(db, access, 'case_id');
-  const ids = await rows(db, `${grouped} select distinct by_kind, grp, case_id from grouped where case_id is not null${named.sql} order by case_id`, [...groupBindings, ...named.bindings]);
-  const key = (by: string, grp: string) => `${by}\u0000${grp}`;
-  const casesOf = new Map<string, number[]>();
-  for (const row of ids) appendIds(casesOf, key(String(row['by_kind']), String(row['grp'])), Number(row['case_id']));
-  for (const g of listed) g.cases = casesOf.get(key(g.by, Array.isArray(g.group) ? g.group.join('>') : String(g.group))) ?? [];
   return listed.sort((a, b) => b.gap * b.responses - a.gap * a.responses || b.gap - a.gap);
 }
 
@@ -289,10 +297,13 @@ export async function memberLoads(db: Knex, period: ZonedPeriod, access: RowAcce
     from cc_tasks t where t.assignee is not null and t.due_at >= ? and t.due_at < ? ${scope.map((s) => `and ${s}`).join(' ')}${seen.sql}`;
   const bindings = [p.start, p.end, ...scopeBindings, ...seen.bindings];
   const underBelow = (settings.targets.utilisation / 2) * capacity;
+  // One pass over the tasks due: the members over or under, each with the ids of their tasks in one
+  // text column.
   const groups = await rows(
     db,
     `with due as materialized (${body})
-    select assignee, count(*) as tasks, sum(logged) as logged from due group by assignee having sum(logged) > ? or sum(logged) < ?`,
+    select assignee, count(*) as tasks, sum(logged) as logged, ${idsText('task_id', 'task_id')} as task_ids
+    from due group by assignee having sum(logged) > ? or sum(logged) < ?`,
     [...bindings, capacity, underBelow],
   );
   if (groups.length === 0) return [];
@@ -308,11 +319,9 @@ export async function memberLoads(db: Knex, period: ZonedPeriod, access: RowAcce
       utilisation: logged / capacity,
       load: over ? 'over' : 'under',
       excess_hours: over ? logged - capacity : settings.targets.utilisation * capacity - logged,
-      task_ids: [],
+      task_ids: idsOf(row['task_ids']),
     });
   }
-  const ids = await rows(db, `with due as materialized (${body}) select assignee, task_id from due order by task_id`, bindings);
-  for (const row of ids) listed.get(String(row['assignee']))?.task_ids.push(Number(row['task_id']));
   // Over capacity first: an overloaded person is the harm; then by the hours.
   return [...listed.values()].sort((a, b) => (a.load === b.load ? 0 : a.load === 'over' ? -1 : 1) || b.excess_hours - a.excess_hours || a.user.localeCompare(b.user));
 }

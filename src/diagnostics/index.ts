@@ -144,13 +144,14 @@ export async function namesFor(db: Knex, stats: DiagnosisStats): Promise<Names> 
   const people = [...new Set([...stats.late_tasks.flatMap((t) => (t.assignee === null ? [] : [t.assignee])), ...stats.loads.map((m) => m.user), ...stats.attendance.map((a) => a.user)])];
   const productIds = [...new Set(stats.csat.flatMap((g) => (g.by === 'product' ? [g.group as number] : [])))];
   const departments: Array<{ code: string; name_zh: string; name_en: string | null }> = await db('cc_departments').select('code', 'name_zh', 'name_en');
-  const states: Array<{ id: number; name_zh: string; name_en: string | null }> = stateIds.length === 0 ? [] : await db('cc_workflow_states').select('id', 'name_zh', 'name_en').whereIn('id', stateIds);
+  const states: Array<{ id: number; name_zh: string; name_en: string | null; response_sla_hours: unknown }> =
+    stateIds.length === 0 ? [] : await db('cc_workflow_states').select('id', 'name_zh', 'name_en', 'response_sla_hours').whereIn('id', stateIds);
   const projects: Array<{ id: number; name: string | null }> = projectIds.length === 0 ? [] : await db('cc_projects').select('id', 'name').whereIn('id', projectIds);
   const users: Array<{ id: string; first_name: string | null; last_name: string | null }> = people.length === 0 ? [] : await db('directus_users').select('id', 'first_name', 'last_name').whereIn('id', people);
   const products: Array<{ id: number; name: string | null }> = productIds.length === 0 ? [] : await db('cc_products').select('id', 'name').whereIn('id', productIds);
   return {
     departments: new Map(departments.map((d) => [d.code, d])),
-    states: new Map(states.map((s) => [Number(s.id), s])),
+    states: new Map(states.map((s) => [Number(s.id), { name_zh: s.name_zh, name_en: s.name_en, response_sla_hours: s.response_sla_hours === null || s.response_sla_hours === undefined ? null : Number(s.response_sla_hours) }])),
     projects: new Map(projects.map((p) => [Number(p.id), p.name ?? `#${p.id}`])),
     people: new Map(users.flatMap((u) => (personName(u) === '' ? [] : [[u.id, personName(u)] as const]))),
     products: new Map(products.map((p) => [Number(p.id), p.name ?? `#${p.id}`])),

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { ZonedPeriod } from '../evaluation/period.ts';
-import { count, inIds, periodBindings, rows } from '../evaluation/sql.ts';
+import { count, periodBindings, rows } from '../evaluation/sql.ts';
 import { timedHandoffs } from './handoffs.ts';
 import type { Restriction } from './restriction.ts';
 
@@ -20,30 +20,31 @@ export interface PingPong {
 
 export async function pingPong(db: Knex, period: ZonedPeriod, restriction: Restriction): Promise<PingPong[]> {
   const p = periodBindings(db, period);
-  // Scope picks the cases; the pairs are counted over every visible handoff of those cases in P.
-  // Who handed what to whom is all ping-pong needs: no response times.
+  // One pass: every visible handoff in P (who handed what to whom is all ping-pong needs: no
+  // response times); the scope picks the cases from those same rows (a department the cases with a
+  // handoff it received, a team its cases), and the pairs are counted over all their handoffs in P.
+  // The bounced cases come back with their handoffs in order, for the path.
   const all = timedHandoffs(db, restriction, p, { scoped: false, timed: false });
-  const scoped = timedHandoffs(db, restriction, p, { timed: false });
-  const found = await rows(
-    db,
-    `with handoffs as materialized (${all.sql}),
-    scoped_cases as (select distinct case_id from (${scoped.sql}) s),
-    pairs as (
-      select case_id, from_dept, to_dept, count(*) as n from handoffs
-      where case_id in (select case_id from scoped_cases)
-      group by case_id, from_dept, to_dept
-    )
-    select case_id, sum(n - 1) as bounces from pairs group by case_id having sum(n - 1) >= 1`,
-    [...all.bindings, ...scoped.bindings],
-  );
-  if (found.length === 0) return [];
-  const bounces = new Map(found.map((row) => [Number(row['case_id']), count(row['bounces'])]));
-  const listed = inIds(db, 'case_id', [...bounces.keys()]);
+  const scope = restriction.scope;
+  const inScope = scope.kind === 'department' ? 'where to_dept = ?' : scope.kind === 'team' ? 'where team = ?' : '';
   const path = await rows(
     db,
-    `with handoffs as materialized (${all.sql}) select case_id, from_dept, to_dept from handoffs where ${listed.sql} order by case_id, occurred_at, event_id`,
-    [...all.bindings, listed.binding],
+    `with handoffs as materialized (${all.sql}),
+    scoped as materialized (
+      select * from handoffs where case_id in (select case_id from handoffs ${inScope})
+    ),
+    pairs as (
+      select case_id, from_dept, to_dept, count(*) as n from scoped group by case_id, from_dept, to_dept
+    ),
+    bounced as (
+      select case_id, sum(n - 1) as bounces from pairs group by case_id having sum(n - 1) >= 1
+    )
+    select s.case_id, b.bounces, s.from_dept, s.to_dept from scoped s join bounced b on b.case_id = s.case_id
+    order by s.case_id, s.occurred_at, s.event_id`,
+    [...all.bindings, ...(scope.kind === 'company' ? [] : [scope.key])],
   );
+  if (path.length === 0) return [];
+  const bounces = new Map(path.map((row) => [Number(row['case_id']), count(row['bounces'])]));
   const departments = new Map<number, string[]>();
   for (const row of path) {
     const id = Number(row['case_id']);

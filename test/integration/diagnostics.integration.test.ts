@@ -98,7 +98,7 @@ interface Action {
   dimension: string;
   diagnosis_zh: string | null;
   diagnosis_en: string | null;
-  diagnosis_evidence: Array<{ kind: string; impact: { value: number; unit: string }; evidence: { cases: number[]; tasks?: number[]; people?: string[] } }> | null;
+  diagnosis_evidence: Array<{ kind: string; impact: { value: number; unit: string }; evidence: { cases: number[]; tasks?: number[]; people?: string[] }; total: { cases: number; tasks?: number; people?: number } }> | null;
 }
 
 describe('the diagnosis on an improvement action', () => {
@@ -125,7 +125,7 @@ describe('the diagnosis on an improvement action', () => {
     expect(action!.title).toMatch(/^提升资源利用率:service\d+Test 超负荷 \d+(\.\d)? 小时$/);
     expect(action!.diagnosis_zh).toContain('超负荷');
     expect(action!.diagnosis_en).toContain('over capacity');
-    expect(action!.diagnosis_evidence![0]).toMatchObject({ kind: 'over_capacity', impact: { unit: 'hours' }, evidence: { tasks: [task.id], people: [worker.id] } });
+    expect(action!.diagnosis_evidence![0]).toMatchObject({ kind: 'over_capacity', impact: { unit: 'hours' }, evidence: { tasks: [task.id], people: [worker.id] }, total: { cases: 0, tasks: 1, people: 1 } });
 
     // The head's scorecard carries the one-line cause under the low score.
     const notes = await rawAdmin<Array<{ message: string }>>('GET', `/notifications?filter[recipient][_eq]=${head.id}&filter[subject][_contains]=2023年第3季度&limit=-1`);

@@ -217,13 +217,13 @@ describe('findings per dimension', () => {
       ['sales', { name_zh: '销售部', name_en: 'Sales' }],
       ['service', { name_zh: '客服部', name_en: 'Service' }],
     ]),
-    states: new Map([[STATE.received, { name_zh: '已受理', name_en: 'Received' }]]),
+    states: new Map([[STATE.received, { name_zh: '已受理', name_en: 'Received', response_sla_hours: 4 }]]),
     people: new Map([['u1', '张伟']]),
     projects: new Map([[1, 'Alpha']]),
   };
 
   it('ranks by dimension, then direct causes before anomalies, then impact; the cause line joins the lead with the bounced cases', () => {
-    const slow = { from_department: 'sales', to_department: 'service', to_state: STATE.received, handoffs: 30, median_response_hours: 5, p90_response_hours: 9, within_sla_share: 0.4, excess_hours: 41, cases: [3] };
+    const slow = { from_department: 'sales', to_department: 'service', to_state: STATE.received, handoffs: 30, median_response_hours: 45, p90_response_hours: 60, within_sla_share: 0.1, excess_hours: 1230, cases: [3] };
     const communication = describeFindings([slow], Array.from({ length: 12 }, (_, i) => ({ case: 100 + i, departments: ['sales', 'service', 'sales', 'service'], bounces: 1 })), names, 'zh-CN');
     const others = describeDimensionFindings(
       {

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { anomalies } from '../../src/diagnostics/anomalies.ts';
 import { atRisk, atRiskCandidates } from '../../src/diagnostics/at-risk.ts';
 import { bottlenecks } from '../../src/diagnostics/bottlenecks.ts';
+import { EVIDENCE_LIMIT, storedEvidence } from '../../src/diagnostics/action-diagnosis.ts';
 import { describeFindings } from '../../src/diagnostics/findings.ts';
 import { pingPong } from '../../src/diagnostics/ping-pong.ts';
 import { EVERYTHING, type Restriction } from '../../src/diagnostics/restriction.ts';
@@ -55,6 +56,7 @@ describe('bottlenecks', () => {
       await addCase(100 + i);
       await handoff(100 + i, `2026-10-0${i + 2}T09:00:00+08:00`, 'service', STATE.escalated, h, 'tech');
     }
+    // Cases furthest over the SLA first (103: 2 h over), then by id.
     // sales → service (received): 10 handoffs of 1 … 10 h. ⌈0.9·10⌉ = 9 → 9 h.
     for (let i = 0; i < 10; i += 1) {
       await addCase(200 + i);
@@ -62,7 +64,7 @@ describe('bottlenecks', () => {
     }
     const found = await bottlenecks(db, P, COMPANY);
     const tech = found.find((b) => b.to_department === 'tech');
-    expect(tech).toMatchObject({ from_department: 'service', to_state: STATE.escalated, handoffs: 4, median_response_hours: 2.5, p90_response_hours: 10, within_sla_share: 0.75, excess_hours: 2, cases: [100, 101, 102, 103] });
+    expect(tech).toMatchObject({ from_department: 'service', to_state: STATE.escalated, handoffs: 4, median_response_hours: 2.5, p90_response_hours: 10, within_sla_share: 0.75, excess_hours: 2, cases: [103, 100, 101, 102] });
     const service = found.find((b) => b.to_department === 'service');
     // SLA 4 h: 1–4 within; excess (1 + 2 + … + 6) = 21.
     expect(service).toMatchObject({ handoffs: 10, median_response_hours: 5.5, p90_response_hours: 9, within_sla_share: 0.4, excess_hours: 21 });
@@ -224,19 +226,40 @@ describe('findings', () => {
       ['sales', { name_zh: '销售部', name_en: 'Sales' }],
       ['service', { name_zh: '客服部', name_en: 'Service' }],
     ]),
-    states: new Map([[STATE.received, { name_zh: '已受理', name_en: 'Received' }]]),
+    states: new Map([[STATE.received, { name_zh: '已受理', name_en: 'Received', response_sla_hours: 4 }]]),
   };
-  const slow = { from_department: 'sales', to_department: 'service', to_state: STATE.received, handoffs: 12, median_response_hours: 5.5, p90_response_hours: 9, within_sla_share: 0.4, excess_hours: 41, cases: [3, 7] };
+  // A busy pair: 250 handoffs, half answered 41 h or more past the 4 h SLA, 10342.3 h over it in all.
+  const slow = { from_department: 'sales', to_department: 'service', to_state: STATE.received, handoffs: 250, median_response_hours: 45, p90_response_hours: 80, within_sla_share: 0.1, excess_hours: 10342.3, cases: [3, 7] };
   const onTime = { ...slow, from_department: 'service', excess_hours: 0 };
+  // The median handoff on time (3 h of 4), a quarter of them late.
+  const tail = { ...slow, from_department: 'tech', median_response_hours: 3, within_sla_share: 0.75, excess_hours: 20 };
 
   it('explains each bottleneck over its SLA and each ping-pong case in the caller\'s language, with its cases as evidence', () => {
-    const zh = describeFindings([slow, onTime], [{ case: 9, departments: ['sales', 'service', 'sales', 'service'], bounces: 1 }], names, 'zh-CN');
+    const zh = describeFindings([slow, onTime, tail], [{ case: 9, departments: ['sales', 'service', 'sales', 'service'], bounces: 1 }], { ...names, departments: new Map([...names.departments, ['tech', { name_zh: '技术部', name_en: 'Tech' }]]) }, 'zh-CN');
     expect(zh.map((f) => [f.kind, f.title, f.impact, f.evidence])).toEqual([
-      ['bottleneck', '销售部→客服部 交接超时 41 小时', { value: 41, unit: 'hours' }, { cases: [3, 7] }],
+      // The title: the median response less the SLA (45 − 4), not the total excess, which ranks and is in the detail.
+      ['bottleneck', '销售部→客服部 交接超时 41 小时', { value: 10342.3, unit: 'hours' }, { cases: [3, 7] }],
+      ['bottleneck', '技术部→客服部 25% 的交接超过 4 小时时限', { value: 20, unit: 'hours' }, { cases: [3, 7] }],
       ['ping_pong', '事项 #9 来回转交 1 次', { value: 1, unit: 'bounces' }, { cases: [9] }],
     ]);
-    const en = describeFindings([slow], [], names, 'en-US');
-    expect(en[0]?.title).toBe('Sales→Service handoffs ran 41 h over their SLA');
+    expect(zh[0]?.detail).toBe('250 次交接进入「已受理」(时限 4 小时),响应中位数 45 小时,P90 80 小时,时限内 10%,合计超时 10342.3 小时;涉及 2 个事项。');
+    const en = describeFindings([slow, tail], [], names, 'en-US');
+    expect(en.map((f) => f.title)).toEqual(['Sales→Service handoffs answered 41 h past their SLA (median)', 'tech→Service: 25% of handoffs over the 4 h SLA']);
     expect(en[0]?.detail).toContain('"Received"');
+    expect(en[0]?.detail).toContain('10342.3 h over it in all');
+  });
+});
+
+describe('evidence stored on an improvement action', () => {
+  it('keeps the first EVIDENCE_LIMIT ids of each sort with the full counts, so a busy bottleneck cannot grow the row', () => {
+    const cases = Array.from({ length: 5000 }, (_, i) => 10_000 - i);
+    const stored = storedEvidence({ kind: 'bottleneck', impact: { value: 10342.3, unit: 'hours' }, evidence: { cases } });
+    expect(EVIDENCE_LIMIT).toBe(20);
+    expect(stored).toEqual({ kind: 'bottleneck', impact: { value: 10342.3, unit: 'hours' }, evidence: { cases: cases.slice(0, 20) }, total: { cases: 5000 } });
+    expect(JSON.stringify(stored).length).toBeLessThan(400);
+    // A small finding is kept whole, tasks and people too.
+    const small = { kind: 'over_capacity' as const, impact: { value: 24, unit: 'hours' as const }, evidence: { cases: [], tasks: [1, 2], people: ['u1'] } };
+    expect(storedEvidence(small)).toEqual({ ...small, total: { cases: 0, tasks: 2, people: 1 } });
+    expect(storedEvidence({ ...small, evidence: { cases: [], tasks: Array.from({ length: 30 }, (_, i) => i), people: ['u1'] } }, 5)).toMatchObject({ evidence: { tasks: [0, 1, 2, 3, 4] }, total: { tasks: 30 } });
   });
 });

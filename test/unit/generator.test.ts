@@ -404,7 +404,7 @@ describe('plantProblems', () => {
       if (String(c['title']).startsWith('[plant:breach]')) {
         const sla = states.get(c['state'] as number)!.response_sla_hours;
         const waited = (NOW.getTime() - ms(c['state_entered_at'])) / HOUR;
-        if (!(waited > 0.5 * sla && waited < sla)) problems.push(`case ${id}: waited ${waited} h of ${sla}`);
+        if (!(waited > 0.95 * sla && waited < sla)) problems.push(`case ${id}: waited ${waited} h of ${sla}`);
       }
     }
     expect(problems).toEqual([]);
