@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handoffAnsweredAt } from '../../src/evaluation/dimensions/communication.ts';
 import { refreshAnsweredAt, refreshAnsweredAtForStates, storedAnsweredAt } from '../../src/workflows/answered-at.ts';
 import { rows } from '../../src/evaluation/sql.ts';
+import { runMigrationsAfterSchema } from '../../src/setup/migrations.ts';
 import { at, disposeMetricsDatabase, hours, insertWorkflow, metricsDatabase, STATE } from './evaluation-fixture.ts';
 
 /**
@@ -120,5 +121,24 @@ describe('the stored answer time of a handoff', () => {
     await refreshAnsweredAt(db);
     expect(await answeredAt()).toBe(T0 + hours(5));
     await assertAgrees();
+  });
+
+  it('is back-filled by the schema 4 migration on a database written by schema 3, once', async () => {
+    await db.schema.createTable('cc_installation', (t) => {
+      t.integer('id').primary();
+      t.integer('schema_version');
+    });
+    await db('cc_installation').insert({ id: 1, schema_version: 3 });
+    await db('cc_cases').insert({ id: 1, workflow: 1, team: 1, opened_at: at(new Date(T0).toISOString()) });
+    const handoff = await insertEvent({ case: 1, when: T0 + hours(1), department: 'service', toState: STATE.escalated, handoff: true, override: false });
+    await insertEvent({ case: 1, when: T0 + hours(3), department: 'tech', toState: STATE.escalated, handoff: false, override: false });
+    const lines = await runMigrationsAfterSchema(db);
+    expect(lines[0]).toMatch(/^schema 4: /);
+    expect(lines[1]).toBe('  cc_case_events.answered_at: 1 answered handoffs');
+    const row = await db('cc_case_events').where('id', handoff).first('answered_at');
+    expect(new Date(row.answered_at as string).getTime()).toBe(T0 + hours(3));
+    await assertAgrees();
+    await db('cc_installation').update({ schema_version: 4 });
+    expect(await runMigrationsAfterSchema(db)).toEqual([]);
   });
 });
