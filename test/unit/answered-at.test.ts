@@ -67,7 +67,7 @@ describe('the stored answer time of a handoff', () => {
     const cases = 40;
     for (let c = 1; c <= cases; c += 1) await db('cc_cases').insert({ id: c, workflow: 1, team: 1, opened_at: at(new Date(T0).toISOString()) });
     let handoffs = 0;
-    for (let i = 0; i < 600; i += 1) {
+    for (let i = 0; i < 400; i += 1) {
       const caseId = 1 + Math.floor(next() * cases);
       // Mostly forward in time, some rows written with an earlier time (a back-dated repair), some on the same minute.
       const when = T0 + Math.floor(next() * 24 * 60) * 60_000 * (next() < 0.1 ? 0.5 : 1);
@@ -76,13 +76,14 @@ describe('the stored answer time of a handoff', () => {
       await insertEvent({ case: caseId, when, department: DEPARTMENTS[Math.floor(next() * DEPARTMENTS.length)] ?? null, toState: STATES[Math.floor(next() * STATES.length)] as number, handoff, override: next() < 0.1 });
       await refreshAnsweredAt(db, [caseId]);
     }
-    expect(handoffs).toBeGreaterThan(150);
+    expect(handoffs).toBeGreaterThan(100);
     const answered = await db('cc_case_events').whereNotNull('answered_at').count({ n: '*' }).first();
     // Most handoffs are answered, some are not: both kinds are compared.
-    expect(Number(answered?.['n'])).toBeGreaterThan(50);
+    expect(Number(answered?.['n'])).toBeGreaterThan(30);
     expect(Number(answered?.['n'])).toBeLessThan(handoffs);
     await assertAgrees();
-  });
+    // 800 statements one after another: PostgreSQL on a busy machine takes its time.
+  }, 60_000);
 
   it('follows a later row answering an earlier handoff, a repaired time or department, a removed row, and a change of the state owner', async () => {
     await db('cc_cases').insert({ id: 1, workflow: 1, team: 1, opened_at: at(new Date(T0).toISOString()) });
