@@ -105,8 +105,7 @@ function pulse({ db, period }: MetricContext) {
 }
 
 /**
- * Cases closed in P (their first terminal row lies in P: a terminal row in P and none before it,
- * looked up per case through the (case, occurred_at) index instead of grouping all earlier history) and, per case, how many departments acted
+ * Cases closed in P (their first terminal row lies in P) and, per case, how many departments acted
  * on it up to and including that row; credited to each acting department and to the case's team.
  */
 function crossDepartmentClosures({ db, period }: MetricContext) {
@@ -117,13 +116,9 @@ function crossDepartmentClosures({ db, period }: MetricContext) {
       select e."case" as case_id, min(e.occurred_at) as closed_at
       from cc_case_events e
       join cc_workflow_states st on st.id = e.to_state
-      where st.is_terminal is true and e.is_override is not true and e.occurred_at >= ? and e.occurred_at < ?
-        and not exists (
-          select 1 from cc_case_events b
-          join cc_workflow_states bs on bs.id = b.to_state
-          where b."case" = e."case" and bs.is_terminal is true and b.is_override is not true and b.occurred_at < ?
-        )
+      where st.is_terminal is true and e.is_override is not true and e.occurred_at < ?
       group by e."case"
+      having min(e.occurred_at) >= ?
     ),
     actors as materialized (
       select distinct cl.case_id as case_id, e.actor_department as department
@@ -148,7 +143,7 @@ function crossDepartmentClosures({ db, period }: MetricContext) {
     select scope_kind, scope, count(*) as closed_cases, sum(case when departments >= 2 then 1 else 0 end) as cross_department_cases
     from scoped
     group by scope_kind, scope`,
-    [p.start, p.end, p.start],
+    [p.end, p.start],
   );
 }
 
