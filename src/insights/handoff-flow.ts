@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { ServiceContext } from '../directus/services.ts';
-import { handoffAnsweredAt } from '../evaluation/dimensions/communication.ts';
+import { storedAnsweredAt } from '../workflows/answered-at.ts';
 import { zoned } from '../evaluation/period.ts';
 import type { EvaluationSettings } from '../evaluation/settings.ts';
 import { count, dialectOf, inIds, num, periodBindings, rows } from '../evaluation/sql.ts';
@@ -63,7 +63,7 @@ export async function handoffFlow(ctx: Ctx, query: InsightQuery): Promise<Handof
     db,
     `with handoffs as materialized (
       select fs.owner_department as from_dept, ts.owner_department as to_dept, ts.response_sla_hours as sla, e.occurred_at as occurred_at,
-        ${handoffAnsweredAt('e', 'ts')} as answered_at
+        ${storedAnsweredAt('e')} as answered_at
       from cc_case_events e
       join cc_workflow_states ts on ts.id = e.to_state
       left join cc_workflow_states fs on fs.id = e.from_state

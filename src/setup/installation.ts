@@ -27,8 +27,9 @@ export interface InstanceSettings {
  * start on a database a newer one has written, instead of damaging it.
  * 2: team names unique.
  * 3: money as decimal(14,2), other numbers 8-byte on PostgreSQL too (host/migrations.ts).
+ * 4: cc_case_events.answered_at, each handoff's answer time (src/workflows/answered-at.ts).
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 const TABLE = 'cc_installation';
 const STORAGE_MARKER_FILE = '.concord-storage';

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { Snapshot } from './schema-snapshot.ts';
+import { refreshAnsweredAt } from '../workflows/answered-at.ts';
 
 /**
  * Explicit, ordered changes to Concord's own tables between schema versions (the version a database
@@ -14,6 +15,12 @@ export interface Migration {
   /** One line, printed when the migration changes something. */
   title: string;
   up(db: Knex, snapshot: Snapshot): Promise<string[]>;
+  /**
+   * What must wait until the schema step has created the snapshot's new columns (a back-fill of a
+   * column this version adds). Runs right after that step, on a database the schema version still
+   * names as older, so a start that fails after it runs it again; idempotent as `up` is.
+   */
+  afterSchema?(db: Knex): Promise<string[]>;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -22,6 +29,16 @@ export const MIGRATIONS: readonly Migration[] = [
     title: 'numbers keep their precision on PostgreSQL: money as decimal(14,2), scores, shares and hours as double precision',
     up: (db, snapshot) => widenNumberColumns(db, snapshot),
   },
+  {
+    version: 4,
+    title: "each handoff's answer time stored with the history (cc_case_events.answered_at), back-filled from the definition",
+    up: async () => [],
+    afterSchema: async (db) => {
+      await refreshAnsweredAt(db);
+      const row = await db('cc_case_events').whereNotNull('answered_at').count({ n: '*' }).first();
+      return [`cc_case_events.answered_at: ${Number(row?.['n'] ?? 0)} answered handoffs`];
+    },
+  },
 ];
 
 /**
@@ -29,9 +46,8 @@ export const MIGRATIONS: readonly Migration[] = [
  * line per change made. A database without Concord's tables yet (a first start) has nothing to move.
  */
 export async function runMigrations(db: Knex, snapshot: Snapshot): Promise<string[]> {
-  if (!(await db.schema.hasTable('cc_installation'))) return [];
-  const row = (await db('cc_installation').first('schema_version')) as { schema_version: number | string | null } | undefined;
-  const stored = Number(row?.schema_version ?? 0);
+  const stored = await storedSchemaVersion(db);
+  if (stored === null) return [];
   const lines: string[] = [];
   for (const migration of MIGRATIONS) {
     if (migration.version <= stored) continue;
@@ -39,6 +55,26 @@ export async function runMigrations(db: Knex, snapshot: Snapshot): Promise<strin
     if (changes.length > 0) lines.push(`schema ${migration.version}: ${migration.title}`, ...changes.map((change) => `  ${change}`));
   }
   return lines;
+}
+
+/** The `afterSchema` steps of the migrations newer than the database's version, oldest first, after the schema step. */
+export async function runMigrationsAfterSchema(db: Knex): Promise<string[]> {
+  const stored = await storedSchemaVersion(db);
+  if (stored === null) return [];
+  const lines: string[] = [];
+  for (const migration of MIGRATIONS) {
+    if (migration.version <= stored || !migration.afterSchema) continue;
+    const changes = await migration.afterSchema(db);
+    if (changes.length > 0) lines.push(`schema ${migration.version}: ${migration.title}`, ...changes.map((change) => `  ${change}`));
+  }
+  return lines;
+}
+
+/** The schema version the database was last written with; null before Concord's first start. */
+async function storedSchemaVersion(db: Knex): Promise<number | null> {
+  if (!(await db.schema.hasTable('cc_installation'))) return null;
+  const row = (await db('cc_installation').first('schema_version')) as { schema_version: number | string | null } | undefined;
+  return Number(row?.schema_version ?? 0);
 }
 
 /**

@@ -7,7 +7,7 @@ import { evaluationSettings } from '../evaluation/settings.ts';
 import { applyAccess } from './apply-access.ts';
 import { applyPresentation } from './apply-presentation.ts';
 import { assertDatabaseNotNewer, checkInstallation, markDemoCompleted } from './installation.ts';
-import { runMigrations, widenNumberColumns } from './migrations.ts';
+import { runMigrations, runMigrationsAfterSchema, widenNumberColumns } from './migrations.ts';
 import { assertSchemaPreconditions, ownedTables } from './schema-preconditions.ts';
 import { alignSnapshot, describeDiff, ownedDiff, type SchemaDiff, type Snapshot } from './schema-snapshot.ts';
 import { seedDemoHistory } from './seed-demo-history.ts';
@@ -61,6 +61,9 @@ export async function setUpConcord(ctx: SetupContext): Promise<SetupReport> {
       // Columns the schema step has just created in Directus's own types (float is `real` on PostgreSQL).
       const widened = await widenNumberColumns(db, snapshot);
       for (const line of widened) ctx.print(`Concord changed the schema: ${line}`);
+      // Migrations' back-fills of columns the schema step has just created.
+      const filled = await runMigrationsAfterSchema(db);
+      for (const line of filled) ctx.print(`Concord migrated this database: ${line}`);
       // Snapshots carry no triggers or composite indexes, and a SQLite table rebuild drops them.
       await installDatabaseExtras(db);
       // The project's own settings are touched on Concord's first setup only (see applyPresentation).
@@ -102,7 +105,7 @@ export async function setUpConcord(ctx: SetupContext): Promise<SetupReport> {
         await markDemoCompleted(db);
         demoSeeded = true;
       }
-      return { migrated, schemaChanges: [...migrated, ...schemaChanges, ...widened], demoSeeded };
+      return { migrated: [...migrated, ...filled], schemaChanges: [...migrated, ...schemaChanges, ...widened, ...filled], demoSeeded };
     },
     ctx.print,
   );

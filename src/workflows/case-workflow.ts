@@ -32,6 +32,7 @@ import { loadWorkflowDefinition } from './workflow-store.ts';
 import { holdState } from './state-moves.ts';
 import { openResolutionSurvey } from '../surveys/invitations.ts';
 import { refreshDueTimes } from './sla-due.ts';
+import { refreshAnsweredAt } from './answered-at.ts';
 
 /**
  * Moving a case through its workflow. Every path — the transitions endpoint, Directus's own item
@@ -144,6 +145,8 @@ export async function transitionCase(ctx: WorkflowContext, request: TransitionRe
         is_override: false,
       })
       .returning('id');
+    // This row may answer an earlier handoff of the case (and a handoff is unanswered when written).
+    await refreshAnsweredAt(trx, [row.id]);
     if (request.requireScopeAfter) await assertStillInScope(ctx, trx, row.id, target);
     const notified = handoff ? await notifyHandoff(ctx, trx, row, target, transition) : [];
     // A resolution asks the customer how it went; the invitation is e-mailed after commit.

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { toDbTime } from '../directus/time.ts';
+import { refreshAnsweredAt } from './answered-at.ts';
 
 /**
  * Directus runs no hooks for writes made with events turned off (a Flow's "Update Data" operation
@@ -8,7 +9,9 @@ import { toDbTime } from '../directus/time.ts';
  * row marked as an override (so the history chains again) and a cc_overrides row saying it
  * happened outside the workflow. Runs with the SLA schedule; idempotent. Several audits may run at
  * once (every instance runs the schedule, admins run it by hand): each case is claimed before it is
- * re-read and recorded, so each drift and each missing opening is recorded once.
+ * re-read and recorded, so each drift and each missing opening is recorded once. The rows it
+ * records for drift are overrides, which answer no handoff; an opening it writes may, so that case's
+ * answer times are recomputed (src/workflows/answered-at.ts).
  */
 export async function recordUnrecordedStateChanges(db: Knex, now: Date = new Date()): Promise<number[]> {
   await recordMissingOpenings(db);
@@ -82,6 +85,7 @@ async function recordMissingOpenings(db: Knex): Promise<void> {
         is_handoff: false,
         is_override: false,
       });
+      await refreshAnsweredAt(trx, [orphan.id]);
     });
   }
 }

@@ -75,6 +75,7 @@ export async function metricsDatabase(): Promise<Knex> {
     stamp(t, 'occurred_at');
     t.boolean('is_handoff').defaultTo(false);
     t.boolean('is_override').defaultTo(false);
+    stamp(t, 'answered_at');
   });
   await db.schema.createTable('cc_projects', (t) => {
     t.increments('id');

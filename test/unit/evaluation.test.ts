@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { evaluatePeriod, overallResult, type ScoreRow } from '../../src/evaluation/evaluate.ts';
+import { refreshAnsweredAt } from '../../src/workflows/answered-at.ts';
 import { cyclePeriod } from '../../src/evaluation/period.ts';
 import { DEFAULT_TARGETS, type EvaluationSettings, type Weights } from '../../src/evaluation/settings.ts';
 import { at, day, disposeMetricsDatabase, insertWorkflow, STATE, hours, metricsDatabase } from './evaluation-fixture.ts';
@@ -65,6 +66,8 @@ async function event(caseId: number, when: string, department: string | null, to
     is_handoff: extra.handoff ?? false,
     is_override: extra.override ?? false,
   });
+  // As every writer of history does (src/workflows/answered-at.ts).
+  await refreshAnsweredAt(db, [caseId]);
 }
 
 async function evaluate(weights: Weights = EQUAL): Promise<ScoreRow[]> {

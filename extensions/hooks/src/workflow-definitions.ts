@@ -1,11 +1,12 @@
 import { defineHook } from '@directus/extensions-sdk';
 import { guardStateCreate, guardStateDelete, guardStateUpdate, guardTransitionWrite } from '../../../src/workflows/workflow-guards.ts';
+import { refreshAnsweredAtForStates } from '../../../src/workflows/answered-at.ts';
 
 type Payload = Record<string, unknown>;
 type Keys = Array<number | string>;
 
 /** Workflow definitions are checked when saved: states, and transitions between them. */
-export default defineHook(({ filter }, { getSchema }) => {
+export default defineHook(({ filter, action }, { getSchema }) => {
   filter<Payload>('cc_workflow_states.items.create', async (payload, _meta, { database }) => {
     await guardStateCreate(database, payload);
     return payload;
@@ -13,6 +14,10 @@ export default defineHook(({ filter }, { getSchema }) => {
   filter<Payload>('cc_workflow_states.items.update', async (payload, meta, { database }) => {
     await guardStateUpdate(database, meta['keys'] as Keys, payload);
     return payload;
+  });
+  // The state's owning department answers its handoffs: their stored answer times follow a change.
+  action('cc_workflow_states.items.update', async ({ keys, payload }, { database }) => {
+    if ((payload as Payload)['owner_department'] !== undefined) await refreshAnsweredAtForStates(database, keys as Keys);
   });
   filter<Keys>('cc_workflow_states.items.delete', async (keys, _meta, { database }) => {
     await guardStateDelete(database, keys);

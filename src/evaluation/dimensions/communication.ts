@@ -1,6 +1,7 @@
 import { share, type DimensionModule, type DimensionResult, type MetricContext } from '../catalogue.ts';
 import { count, creditedToScopes, dialectOf, num, periodBindings, rows } from '../sql.ts';
 import { scopeId } from '../scopes.ts';
+import { storedAnsweredAt } from '../../workflows/answered-at.ts';
 
 /**
  * 1. communication — 跨部门团队沟通效率 (metrics.md §1)
@@ -44,7 +45,9 @@ const EMPTY: CommunicationAggregate = { handoffs: 0, handoffs_with_sla: 0, withi
  * When handoff row `event` (into state `receiverState`) was answered: the first later history row of
  * its case by the receiving department before the period ends, not an override; unanswered, the
  * period's end. Binds the period's end twice. The communication score and the Insights handoff flow
- * share it, so their counts and medians agree.
+ * share it, so their counts and medians agree. It is stored per handoff as `cc_case_events.answered_at`
+ * (src/workflows/answered-at.ts), which the two read; this is the definition the stored column is
+ * tested against.
  */
 export function handoffAnsweredAt(event: string, receiverState: string): string {
   return `coalesce((
@@ -66,7 +69,7 @@ export const communication: DimensionModule = {
       db,
       `with handoffs as materialized (
         select e."case" as case_id, c.team as team, st.owner_department as receiver, st.response_sla_hours as sla, e.occurred_at as occurred_at,
-          ${handoffAnsweredAt('e', 'st')} as answered_at
+          ${storedAnsweredAt('e')} as answered_at
         from cc_case_events e
         join cc_workflow_states st on st.id = e.to_state
         join cc_cases c on c.id = e."case"

@@ -86,36 +86,41 @@ export const execution: DimensionModule = {
   },
 };
 
-/** Resolutions (with their SLA outcome) and reopens in P per scope, in one grouped query. */
+/** Resolutions (with their SLA outcome) and reopens in P per scope, in one grouped query over one pass of P's history. */
 function caseOutcomes({ db, period }: MetricContext) {
   const sql = dialectOf(db);
   const p = periodBindings(db, period);
   return rows(
     db,
-    `with resolved as materialized (
-      select e.actor_department as department, c.team as team, count(*) as resolutions,
-        sum(case when w.resolution_sla_hours > 0 then 1 else 0 end) as with_sla,
-        sum(case when w.resolution_sla_hours > 0 and ${sql.hours('e.occurred_at', 'c.opened_at')} <= w.resolution_sla_hours then 1 else 0 end) as within_sla
+    `with moves as materialized (
+      select e.id as id, e."case" as case_id, e.actor_department as department, e.occurred_at as occurred_at,
+        tr.is_resolution as is_resolution, tr.is_reopen as is_reopen
       from cc_case_events e
       join cc_workflow_transitions tr on tr.id = e.transition
-      join cc_cases c on c.id = e."case"
+      where (tr.is_resolution is true or tr.is_reopen is true) and e.is_override is not true and e.occurred_at >= ? and e.occurred_at < ?
+    ),
+    resolved as materialized (
+      select m.department as department, c.team as team, count(*) as resolutions,
+        sum(case when w.resolution_sla_hours > 0 then 1 else 0 end) as with_sla,
+        sum(case when w.resolution_sla_hours > 0 and ${sql.hours('m.occurred_at', 'c.opened_at')} <= w.resolution_sla_hours then 1 else 0 end) as within_sla
+      from moves m
+      join cc_cases c on c.id = m.case_id
       join cc_workflows w on w.id = c.workflow
-      where tr.is_resolution is true and e.is_override is not true and e.occurred_at >= ? and e.occurred_at < ?
-      group by e.actor_department, c.team
+      where m.is_resolution is true
+      group by m.department, c.team
     ),
     reopened as materialized (
       select c.team as team,
         (
           select r.actor_department from cc_case_events r
           join cc_workflow_transitions rt on rt.id = r.transition
-          where r."case" = e."case" and rt.is_resolution is true and r.is_override is not true and r.occurred_at < e.occurred_at
+          where r."case" = m.case_id and rt.is_resolution is true and r.is_override is not true and r.occurred_at < m.occurred_at
           order by r.occurred_at desc, r.id desc
           limit 1
         ) as charged
-      from cc_case_events e
-      join cc_workflow_transitions tr on tr.id = e.transition
-      join cc_cases c on c.id = e."case"
-      where tr.is_reopen is true and e.is_override is not true and e.occurred_at >= ? and e.occurred_at < ?
+      from moves m
+      join cc_cases c on c.id = m.case_id
+      where m.is_reopen is true
     ),
     outcomes as materialized (
       select department, team, resolutions as resolution, with_sla, within_sla, 0 as reopen from resolved
@@ -130,6 +135,6 @@ function caseOutcomes({ db, period }: MetricContext) {
       sum(within_sla) as resolutions_within_sla, sum(reopen) as reopens
     from scoped
     group by scope_kind, scope`,
-    [p.start, p.end, p.start, p.end],
+    [p.start, p.end],
   );
 }
