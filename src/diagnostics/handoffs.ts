@@ -1,17 +1,17 @@
 import type { Knex } from 'knex';
-import { handoffAnsweredAt } from '../evaluation/dimensions/communication.ts';
 import { dialectOf } from '../evaluation/sql.ts';
+import { storedAnsweredAt } from '../workflows/answered-at.ts';
 import { visibleConditions, type Restriction } from './restriction.ts';
 
 /**
  * The handoffs of a window `[start, end)` as metrics.md §1 times them, for the diagnostics: a CTE body
  * with one row per handoff — case_id, team, from_dept (the row's `actor_department`), to_dept (the
  * `owner_department` of its `to_state`), to_state, sla (`response_sla_hours`), occurred_at and hours
- * (the response time, answered per `handoffAnsweredAt`, or at `end`). Override rows are ignored.
+ * (the response time to the stored `answered_at`, which equals `handoffAnsweredAt`, or to `end`). Override rows are ignored.
  * Scope as the communication dimension: a department the handoffs it received, a team those on its
  * cases. `scoped: false` leaves the scope out (at-risk history is per state, not per scope);
  * `timed: false` leaves `hours` null, for callers that only need who handed what to whom (ping-pong):
- * finding each answer is the costly part.
+ * reading the answer is the costly part.
  */
 export function timedHandoffs(
   db: Knex,
@@ -34,7 +34,7 @@ export function timedHandoffs(
   return {
     sql: `select e.id as event_id, e."case" as case_id, c.team as team, e.actor_department as from_dept, ts.owner_department as to_dept, e.to_state as to_state,
         ts.response_sla_hours as sla, e.occurred_at as occurred_at,
-        ${options.timed === false ? 'null' : dialect.hours(handoffAnsweredAt('e', 'ts'), 'e.occurred_at')} as hours
+        ${options.timed === false ? 'null' : dialect.hours(storedAnsweredAt('e'), 'e.occurred_at')} as hours
       from cc_case_events e
       join cc_workflow_states ts on ts.id = e.to_state
       join cc_cases c on c.id = e."case"
