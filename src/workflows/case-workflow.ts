@@ -97,7 +97,8 @@ export async function transitionCase(ctx: WorkflowContext, request: TransitionRe
   validateRequest(request);
   return ctx.db.transaction(async (trx) => {
     if (request.hiddenIsMissing) await assertCaseVisible(ctx, trx, request.caseId);
-    await assertMayUpdateCase(ctx, trx, request.caseId);
+    // A generic item write records its own activity once the hook hands Directus the empty change.
+    await assertMayUpdateCase(ctx, trx, request.caseId, { track: !request.requireScopeAfter });
     const row = await loadCase(trx, request.caseId);
     const definition = await loadWorkflowDefinition(trx, row.workflow);
     const from = definition.states.find((s) => s.id === row.state);
@@ -234,20 +235,25 @@ async function assertCaseVisible(ctx: WorkflowContext, trx: Knex, caseId: number
   if (visible.length === 0) throw new NotFoundError({ collection: 'cc_cases', id: String(caseId) });
 }
 
-/** Directus's own update check (item scope, collection rights) on an empty change, inside our transaction. */
-async function assertMayUpdateCase(ctx: WorkflowContext, trx: Knex, caseId: number): Promise<void> {
+/**
+ * Directus's own update check (item scope, collection rights) on an empty change, inside our
+ * transaction. `track: false` leaves no activity and revision rows for the empty change: a generic
+ * item write gets its activity from Directus's own write after the hook, so only the endpoint's
+ * check records one (the transition's one activity row).
+ */
+async function assertMayUpdateCase(ctx: WorkflowContext, trx: Knex, caseId: number, { track }: { track: boolean }): Promise<void> {
   if (!ctx.accountability || ctx.accountability.admin) {
     const exists = await trx('cc_cases').first('id').where('id', caseId);
     if (!exists) throw new NotFoundError({ collection: 'cc_cases', id: String(caseId) });
     return;
   }
   const service = new ctx.services.ItemsService('cc_cases', { schema: ctx.schema, accountability: ctx.accountability, knex: trx });
-  await service.updateOne(caseId, {}, { emitEvents: false });
+  await service.updateOne(caseId, {}, { emitEvents: false, ...(track ? {} : { skipTracking: true }) });
 }
 
 async function assertStillInScope(ctx: WorkflowContext, trx: Knex, caseId: number, target: StateDef): Promise<void> {
   try {
-    await assertMayUpdateCase(ctx, trx, caseId);
+    await assertMayUpdateCase(ctx, trx, caseId, { track: false });
   } catch (error) {
     if ((error as { code?: unknown }).code === 'FORBIDDEN') throw new TransitionLeavesScopeError({ case: caseId, to: stateRef(target), owner: target.owner_department });
     throw error;
