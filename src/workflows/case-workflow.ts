@@ -1,4 +1,6 @@
+import { ForbiddenError } from '@directus/errors';
 import type { Knex } from 'knex';
+import { mayUpdateRow } from '../access/update-scope.ts';
 import { toDbTime } from '../directus/time.ts';
 import type { ServiceContext } from '../directus/services.ts';
 import {
@@ -236,10 +238,10 @@ async function assertCaseVisible(ctx: WorkflowContext, trx: Knex, caseId: number
 }
 
 /**
- * Directus's own update check (item scope, collection rights) on an empty change, inside our
- * transaction. `track: false` leaves no activity and revision rows for the empty change: a generic
- * item write gets its activity from Directus's own write after the hook, so only the endpoint's
- * check records one (the transition's one activity row).
+ * Directus's update check (item scope, collection rights) inside our transaction. The endpoint's
+ * check is Directus's own empty change, which records the transition's one activity row; a
+ * generic item write (`track: false`) gets its activity from Directus's own write after the hook,
+ * so its checks are the same rule read without the write (src/access/update-scope.ts).
  */
 async function assertMayUpdateCase(ctx: WorkflowContext, trx: Knex, caseId: number, { track }: { track: boolean }): Promise<void> {
   if (!ctx.accountability || ctx.accountability.admin) {
@@ -247,8 +249,15 @@ async function assertMayUpdateCase(ctx: WorkflowContext, trx: Knex, caseId: numb
     if (!exists) throw new NotFoundError({ collection: 'cc_cases', id: String(caseId) });
     return;
   }
-  const service = new ctx.services.ItemsService('cc_cases', { schema: ctx.schema, accountability: ctx.accountability, knex: trx });
-  await service.updateOne(caseId, {}, { emitEvents: false, ...(track ? {} : { skipTracking: true }) });
+  if (track) {
+    const service = new ctx.services.ItemsService('cc_cases', { schema: ctx.schema, accountability: ctx.accountability, knex: trx });
+    await service.updateOne(caseId, {}, { emitEvents: false });
+    return;
+  }
+  // The same check without the empty write: one read under the caller's update rules, resolved once per request.
+  if (!(await mayUpdateRow({ db: trx, schema: ctx.schema, services: ctx.services }, ctx.accountability, 'cc_cases', caseId))) {
+    throw new ForbiddenError({ reason: `You don't have permission to perform "update" for collection "cc_cases" or it does not exist.` });
+  }
 }
 
 async function assertStillInScope(ctx: WorkflowContext, trx: Knex, caseId: number, target: StateDef): Promise<void> {

@@ -71,10 +71,12 @@ describe('a judged update on a database', () => {
   /** Directus's items service, reduced to the write the judged update performs as the caller. */
   const context = (): JudgedUpdateContext => {
     class Items {
-      constructor(
-        private readonly collection: string,
-        private readonly options: { knex: Knex },
-      ) {}
+      private readonly collection: string;
+      private readonly options: { knex: Knex };
+      constructor(collection: string, options: { knex: Knex }) {
+        this.collection = collection;
+        this.options = options;
+      }
       async updateMany(keys: Key[], data: Record<string, unknown>) {
         await this.options.knex(this.collection).update(data).whereIn('id', keys);
         return keys;
