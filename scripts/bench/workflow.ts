@@ -43,7 +43,8 @@ async function main(): Promise<void> {
       LOG_LEVEL: 'error',
       RATE_LIMITER_ENABLED: 'false',
       CONCORD_SLA_ENABLED: 'false',
-      ...(inspectPort ? { NODE_OPTIONS: inspectOptions(inspectPort) } : {}),
+      // Sampling slows the event loop; Directus's pressure limiter would then answer 503.
+      ...(inspectPort ? { NODE_OPTIONS: inspectOptions(inspectPort), PRESSURE_LIMITER_ENABLED: 'false' } : {}),
     },
     { dataDir },
   );
