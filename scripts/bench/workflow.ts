@@ -7,7 +7,9 @@
  * and times the same plain PATCH updates there, as a user under the same row rule, with the same
  * concurrency: every Concord path ÷ that baseline is Concord's tax on a Directus write. Prints
  * operations per second and the ratios. Options: --cases N (default 300), --concurrency C
- * (default 4). With DB_CLIENT=pg it runs on a throw-away PostgreSQL server.
+ * (default 4), --profile PREFIX (a CPU profile of Concord's Directus process over each timed path,
+ * printed and written to PREFIX-<path>.cpuprofile; see profile.ts). With DB_CLIENT=pg it runs on a
+ * throw-away PostgreSQL server.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,12 +22,14 @@ import { resolveSettings } from '../../host/env.ts';
 import { connectDatabase } from '../../host/database.ts';
 import { benchDatabase, VENDOR_NAMES } from './database.ts';
 import { bootPlainDirectus, login } from './plain-directus.ts';
+import { connectProfiler, inspectOptions, type Profiler } from './profile.ts';
 
-const { values } = parseArgs({ options: { cases: { type: 'string', default: '300' }, concurrency: { type: 'string', default: '4' } } });
+const { values } = parseArgs({ options: { cases: { type: 'string', default: '300' }, concurrency: { type: 'string', default: '4' }, profile: { type: 'string' } } });
 const CASES = Number(values.cases);
 const CONCURRENCY = Number(values.concurrency);
 
 async function main(): Promise<void> {
+  const inspectPort = values.profile ? await freePort() : null;
   const dataDir = mkdtempSync(join(tmpdir(), 'concord-bench-'));
   const database = await benchDatabase();
   const settings = resolveSettings(
@@ -39,6 +43,8 @@ async function main(): Promise<void> {
       LOG_LEVEL: 'error',
       RATE_LIMITER_ENABLED: 'false',
       CONCORD_SLA_ENABLED: 'false',
+      // Sampling slows the event loop; Directus's pressure limiter would then answer 503.
+      ...(inspectPort ? { NODE_OPTIONS: inspectOptions(inspectPort), PRESSURE_LIMITER_ENABLED: 'false' } : {}),
     },
     { dataDir },
   );
@@ -49,7 +55,12 @@ async function main(): Promise<void> {
   try {
     let concord: { endpoint: number; patchTransition: number; plain: number; cases: number };
     try {
-      concord = await measureConcord(server.url, settings.staffPassword);
+      const profiler = inspectPort && values.profile ? await connectProfiler(inspectPort, values.profile) : null;
+      try {
+        concord = await measureConcord(server.url, settings.staffPassword, profiler);
+      } finally {
+        profiler?.close();
+      }
     } finally {
       await server.stop();
     }
@@ -92,7 +103,7 @@ async function main(): Promise<void> {
 }
 
 /** Concord's three paths, as a real service-department user. */
-async function measureConcord(url: string, password: string): Promise<{ endpoint: number; patchTransition: number; plain: number; cases: number }> {
+async function measureConcord(url: string, password: string, profiler: Profiler | null): Promise<{ endpoint: number; patchTransition: number; plain: number; cases: number }> {
   const call = caller(url, await login(url, 'yang.li@example.com', password));
   const workflows = await call('GET', '/items/cc_workflows?filter[key][_eq]=complaint&fields=id');
   const workflow = (workflows.data as unknown as Array<{ id: number }>)[0]!.id;
@@ -109,9 +120,10 @@ async function measureConcord(url: string, password: string): Promise<{ endpoint
   const viaEndpoint = ids.slice(0, CASES);
   const viaPatch = ids.slice(CASES);
 
-  const endpoint = await timed(viaEndpoint, (id) => call('POST', `/concord/cases/${id}/transitions`, { to: 'investigating' }));
-  const patchTransition = await timed(viaPatch, (id) => call('PATCH', `/items/cc_cases/${id}?fields=id`, { state: 'investigating' }));
-  const plain = await timed(ids, (id) => call('PATCH', `/items/cc_cases/${id}?fields=id`, { priority: 'high' }));
+  const phase = <T>(name: string, run: () => Promise<T>) => (profiler ? profiler.during(name, run) : run());
+  const endpoint = await phase('endpoint', () => timed(viaEndpoint, (id) => call('POST', `/concord/cases/${id}/transitions`, { to: 'investigating' })));
+  const patchTransition = await phase('patch-transition', () => timed(viaPatch, (id) => call('PATCH', `/items/cc_cases/${id}?fields=id`, { state: 'investigating' })));
+  const plain = await phase('plain-update', () => timed(ids, (id) => call('PATCH', `/items/cc_cases/${id}?fields=id`, { priority: 'high' })));
   return { endpoint, patchTransition, plain, cases: ids.length };
 }
 

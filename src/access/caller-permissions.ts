@@ -65,23 +65,26 @@ export async function callerPolicies(db: Knex, accountability: Accountability): 
 
 /**
  * The caller's permissions for `actions`, dynamic variables resolved. Admins hold every right and
- * are never asked about. Within one request the answer is reused (Directus hands every service and
- * hook of a request the same accountability object); nothing outlives it for long.
+ * are never asked about. Within one request they are resolved once, for every action at once (a
+ * write's checks and the read of its result share them; Directus hands every service and hook of
+ * a request the same accountability object); nothing outlives it for long.
  */
 export async function callerPermissions(sources: PermissionSources, accountability: Accountability, actions: readonly Action[]): Promise<CallerPermission[]> {
-  const key = [...actions].sort().join(',');
-  let perRequest = recent.get(accountability);
-  if (!perRequest) recent.set(accountability, (perRequest = new Map()));
-  const cached = perRequest.get(key);
-  if (cached && Date.now() - cached.at < REUSE_MS) return cached.value;
-  const value = resolvePermissions(sources, accountability, actions);
-  perRequest.set(key, { at: Date.now(), value });
-  value.catch(() => perRequest.delete(key));
-  return value;
+  let cached = recent.get(accountability);
+  if (!cached || Date.now() - cached.at >= REUSE_MS) {
+    const value = resolvePermissions(sources, accountability, ALL_ACTIONS);
+    const entry = { at: Date.now(), value };
+    recent.set(accountability, (cached = entry));
+    value.catch(() => {
+      if (recent.get(accountability) === entry) recent.delete(accountability);
+    });
+  }
+  return (await cached.value).filter((permission) => actions.includes(permission.action));
 }
 
+const ALL_ACTIONS: readonly Action[] = ['create', 'read', 'update', 'delete', 'share'];
 const REUSE_MS = 2_000;
-const recent = new WeakMap<Accountability, Map<string, { at: number; value: Promise<CallerPermission[]> }>>();
+const recent = new WeakMap<Accountability, { at: number; value: Promise<CallerPermission[]> }>();
 
 async function resolvePermissions(sources: PermissionSources, accountability: Accountability, actions: readonly Action[]): Promise<CallerPermission[]> {
   const policies = await callerPolicies(sources.db, accountability);

@@ -30,6 +30,15 @@ export interface DirectusServices {
   NotificationsService: new (options: ServiceOptions) => ItemsServiceLike;
   MailService: new (options: ServiceOptions) => MailServiceLike;
   FieldsService: new (options: ServiceOptions) => { readAll(): Promise<unknown> };
+  /** Read as the system, to resolve a caller's dynamic permission variables (src/access/caller-permissions.ts). */
+  UsersService: new (options: ServiceOptions) => ReaderLike;
+  RolesService: new (options: ServiceOptions) => ReaderLike;
+  PoliciesService: new (options: ServiceOptions) => ReaderLike;
+}
+
+export interface ReaderLike {
+  readOne(key: string, query: { fields: string[] }): Promise<unknown>;
+  readMany(keys: string[], query: { fields: string[] }): Promise<unknown>;
 }
 
 export interface ServiceContext {

@@ -32,8 +32,13 @@ export interface UpdateRequest {
 }
 
 export interface UpdateJudge<Noted = unknown> {
-  /** Whether this update is one the judge's rule is about (by collection and payload). */
-  concerns(request: UpdateRequest): boolean;
+  /**
+   * The fields the judge's rule reads, by collection (relational aliases by their own name). An
+   * update that writes none of them leaves the rule's verdict as it was and skips the judge
+   * (`concerns`); a rule reading a field it does not declare here is not judged when only that
+   * field changes.
+   */
+  reads: Readonly<Record<string, readonly string[]>>;
   /** Inside the write's transaction, before it: lock what the rule depends on; return what to compare against. */
   before(trx: Knex, request: UpdateRequest): Promise<Noted>;
   /** After the write, in the same transaction: throw to refuse. */
@@ -70,11 +75,17 @@ interface Scope {
 
 const scopes = new WeakMap<Knex, Scope>();
 
+/** Whether `request` writes a field `judge`'s rule reads (else the update cannot change its verdict). */
+export function concerns(judge: Pick<UpdateJudge, 'reads'>, { collection, payload }: Pick<UpdateRequest, 'collection' | 'payload'>): boolean {
+  const fields = Object.hasOwn(judge.reads, collection) ? judge.reads[collection] : undefined;
+  return fields !== undefined && fields.some((field) => payload[field] !== undefined);
+}
+
 const signature = (request: UpdateRequest) => `${request.collection}:${JSON.stringify([...request.keys].map(String).sort())}`;
 
 /** Called by the update filter hook; returns the payload Directus should still apply ({} once the judged write is done). */
 export async function judgedUpdate(ctx: JudgedUpdateContext, judges: readonly UpdateJudge[], request: UpdateRequest): Promise<Payload> {
-  const concerned = judges.filter((judge) => judge.concerns(request));
+  const concerned = judges.filter((judge) => concerns(judge, request));
   if (concerned.length === 0) return request.payload;
   const enclosing = scopes.get(ctx.db);
   if (enclosing) {

@@ -61,20 +61,11 @@ export async function judgeNotedTeams(db: Knex, noted: ReadonlyMap<string, TeamS
 
 /** An update of teams, memberships, rules or people's departments, judged on the state it leaves. */
 export const compositionJudge: UpdateJudge<Map<string, TeamState | null>> = {
-  concerns({ collection, payload }: UpdateRequest): boolean {
-    const touches = (...fields: string[]) => fields.some((field) => payload[field] !== undefined);
-    switch (collection) {
-      case 'cc_teams':
-        return touches('status', 'members');
-      case 'cc_team_members':
-        return touches('team', 'user', 'since', 'until');
-      case 'cc_composition_rules':
-        return touches('minimum', 'department');
-      case 'directus_users':
-        return touches('cc_department');
-      default:
-        return false;
-    }
+  reads: {
+    cc_teams: ['status', 'members'],
+    cc_team_members: ['team', 'user', 'since', 'until'],
+    cc_composition_rules: ['minimum', 'department'],
+    directus_users: ['cc_department'],
   },
   async before(trx: Knex, request: UpdateRequest) {
     return noteTeams(trx, await teamsConcerned(trx, request));

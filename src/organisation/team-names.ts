@@ -44,7 +44,7 @@ export async function assertTeamNameFree(db: Knex, name: unknown, except: readon
 
 /** A rename (single or batch) judged on the names it leaves, inside its transaction. */
 export const teamNameJudge: UpdateJudge<UpdateRequest> = {
-  concerns: ({ collection, payload }: UpdateRequest) => collection === 'cc_teams' && payload['name'] !== undefined,
+  reads: { cc_teams: ['name'] },
   async before(trx: Knex, request: UpdateRequest) {
     await serialiseTeamNames(trx);
     return request;

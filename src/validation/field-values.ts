@@ -384,8 +384,8 @@ function assertPair(collection: string, rule: DateOrderRule, row: Payload): void
 }
 
 export const dateOrderJudge: UpdateJudge<UpdateRequest> = {
-  concerns: ({ collection, payload }: UpdateRequest) =>
-    DATE_ORDER.some((rule) => rule.collection === collection && (payload[rule.from] === undefined) !== (payload[rule.to] === undefined)),
+  // Each pair, on the row the update leaves (a payload with both dates is also checked before, in assertDateOrder).
+  reads: DATE_ORDER.reduce<Record<string, string[]>>((reads, rule) => ({ ...reads, [rule.collection]: [...(reads[rule.collection] ?? []), rule.from, rule.to] }), {}),
   before: async (_trx: Knex, request: UpdateRequest) => request,
   async after(trx: Knex, { collection, primary, keys }: UpdateRequest) {
     for (const rule of DATE_ORDER.filter((r) => r.collection === collection)) {

@@ -76,20 +76,23 @@ export async function guardCaseUpdate(ctx: WorkflowContext, keys: ReadonlyArray<
   for (const key of keys) {
     if (!/^\d+$/.test(String(key))) throw new InvalidPayloadError({ field: 'id', reason: { 'zh-CN': '事项编号须为正整数', 'en-US': 'a case id is a positive whole number' } });
   }
-  const current: Array<{ id: number; state: number | null }> = await ctx.db('cc_cases').select('id', 'state').whereIn('id', keys.map(Number));
-  const moving = current.filter((row) => String(row.state) !== String(target)).map((row) => row.id);
   const { state: _state, ...rest } = payload;
-  // Saving a whole record re-sends its unchanged state: then this is an ordinary update.
-  if (moving.length === 0) return rest;
-  const extra = Object.keys(rest).filter((field) => !(TRANSITION_FIELDS as readonly string[]).includes(field) && field !== 'date_updated');
-  if (extra.length > 0) throw new MixedTransitionPayloadError({ fields: extra });
   const fields: TransitionFields = {};
   for (const field of TRANSITION_FIELDS) if (payload[field] !== undefined) fields[field] = payload[field] as string | null;
-  await ctx.db.transaction(async (trx) => {
+  // The guard reads the states it judges in the transaction that writes the transitions.
+  const moved = await ctx.db.transaction(async (trx) => {
+    const current: Array<{ id: number; state: number | null }> = await trx('cc_cases').select('id', 'state').whereIn('id', keys.map(Number));
+    const moving = current.filter((row) => String(row.state) !== String(target)).map((row) => row.id);
+    // Saving a whole record re-sends its unchanged state: then this is an ordinary update.
+    if (moving.length === 0) return false;
+    const extra = Object.keys(rest).filter((field) => !(TRANSITION_FIELDS as readonly string[]).includes(field) && field !== 'date_updated');
+    if (extra.length > 0) throw new MixedTransitionPayloadError({ fields: extra });
     for (const caseId of moving) {
       await transitionCase({ ...ctx, db: trx }, { caseId, to: /^\d+$/.test(String(target)) ? Number(target) : target, fields, requireScopeAfter: true });
     }
+    return true;
   });
+  if (!moved) return rest;
   return {};
 }
 

@@ -1,4 +1,6 @@
+import { ForbiddenError } from '@directus/errors';
 import type { Knex } from 'knex';
+import { mayUpdateRow } from '../access/update-scope.ts';
 import { toDbTime } from '../directus/time.ts';
 import type { ServiceContext } from '../directus/services.ts';
 import {
@@ -98,7 +100,8 @@ export async function transitionCase(ctx: WorkflowContext, request: TransitionRe
   validateRequest(request);
   return ctx.db.transaction(async (trx) => {
     if (request.hiddenIsMissing) await assertCaseVisible(ctx, trx, request.caseId);
-    await assertMayUpdateCase(ctx, trx, request.caseId);
+    // A generic item write records its own activity once the hook hands Directus the empty change.
+    await assertMayUpdateCase(ctx, trx, request.caseId, { track: !request.requireScopeAfter });
     const row = await loadCase(trx, request.caseId);
     const definition = await loadWorkflowDefinition(trx, row.workflow);
     const from = definition.states.find((s) => s.id === row.state);
@@ -237,20 +240,32 @@ async function assertCaseVisible(ctx: WorkflowContext, trx: Knex, caseId: number
   if (visible.length === 0) throw new NotFoundError({ collection: 'cc_cases', id: String(caseId) });
 }
 
-/** Directus's own update check (item scope, collection rights) on an empty change, inside our transaction. */
-async function assertMayUpdateCase(ctx: WorkflowContext, trx: Knex, caseId: number): Promise<void> {
+/**
+ * Directus's update check (item scope, collection rights) inside our transaction. The endpoint's
+ * check is Directus's own empty change, which records the transition's one activity row; a
+ * generic item write (`track: false`) gets its activity from Directus's own write after the hook,
+ * so its checks are the same rule read without the write (src/access/update-scope.ts).
+ */
+async function assertMayUpdateCase(ctx: WorkflowContext, trx: Knex, caseId: number, { track }: { track: boolean }): Promise<void> {
   if (!ctx.accountability || ctx.accountability.admin) {
     const exists = await trx('cc_cases').first('id').where('id', caseId);
     if (!exists) throw new NotFoundError({ collection: 'cc_cases', id: String(caseId) });
     return;
   }
-  const service = new ctx.services.ItemsService('cc_cases', { schema: ctx.schema, accountability: ctx.accountability, knex: trx });
-  await service.updateOne(caseId, {}, { emitEvents: false });
+  if (track) {
+    const service = new ctx.services.ItemsService('cc_cases', { schema: ctx.schema, accountability: ctx.accountability, knex: trx });
+    await service.updateOne(caseId, {}, { emitEvents: false });
+    return;
+  }
+  // The same check without the empty write: one read under the caller's update rules, resolved once per request.
+  if (!(await mayUpdateRow({ db: trx, schema: ctx.schema, services: ctx.services }, ctx.accountability, 'cc_cases', caseId))) {
+    throw new ForbiddenError({ reason: `You don't have permission to perform "update" for collection "cc_cases" or it does not exist.` });
+  }
 }
 
 async function assertStillInScope(ctx: WorkflowContext, trx: Knex, caseId: number, target: StateDef): Promise<void> {
   try {
-    await assertMayUpdateCase(ctx, trx, caseId);
+    await assertMayUpdateCase(ctx, trx, caseId, { track: false });
   } catch (error) {
     if ((error as { code?: unknown }).code === 'FORBIDDEN') throw new TransitionLeavesScopeError({ case: caseId, to: stateRef(target), owner: target.owner_department });
     throw error;

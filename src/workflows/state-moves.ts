@@ -9,7 +9,7 @@ import { lockRows } from '../directus/row-locks.ts';
  * cannot enter it while it moves.
  */
 export const stateMoveJudge: UpdateJudge<Key[]> = {
-  concerns: ({ collection, payload }: UpdateRequest) => collection === 'cc_workflow_states' && payload['workflow'] !== undefined,
+  reads: { cc_workflow_states: ['workflow'] },
   async before(trx: Knex, { keys }: UpdateRequest) {
     await lockRows(trx, 'cc_workflow_states', 'id', keys);
     return [...keys];

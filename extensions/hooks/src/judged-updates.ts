@@ -10,7 +10,7 @@ import { stateMoveJudge } from '../../../src/workflows/state-moves.ts';
 type Payload = Record<string, unknown>;
 
 /** Every rule that reads the database to decide on an update, judged on the state the update leaves, in its own transaction. */
-const JUDGES: readonly UpdateJudge[] = [compositionJudge, teamNameJudge, dateOrderJudge, stateMoveJudge] as readonly UpdateJudge[];
+export const JUDGES: readonly UpdateJudge[] = [compositionJudge, teamNameJudge, dateOrderJudge, stateMoveJudge] as readonly UpdateJudge[];
 
 export default defineHook(({ filter }, { services, emitter, env }) => {
   const { governs } = governedCollections(env);
