@@ -66,3 +66,12 @@ export function monthAxisLabel(month: string, language: Language): string {
   if (!ym) return month;
   return language === 'zh-CN' ? `${ym.year}年${ym.month}月` : `${MONTHS_EN_SHORT[ym.month - 1]} ${ym.year}`;
 }
+
+/**
+ * A Studio display template (`{{name_zh}}`, `{{from_state.name_zh}} → {{to_state.name_zh}}`) for a
+ * reader of `language`: in English, each vocabulary record is named by its `name_en`.
+ */
+export function templateIn(template: string | null | undefined, language: Language): string | null | undefined {
+  if (typeof template !== 'string' || language === 'zh-CN') return template;
+  return template.replace(/\{\{\s*((?:[A-Za-z0-9_]+\.)*)name_zh\s*\}\}/g, '{{$1name_en}}');
+}

@@ -1,4 +1,4 @@
-import { cycleNameIn, monthAxisLabel } from './i18n-periods.ts';
+import { cycleNameIn, monthAxisLabel, templateIn } from './i18n-periods.ts';
 
 /**
  * Strings of Concord's own Studio components. Directus sets <html lang> to the user's language;
@@ -190,4 +190,9 @@ export function cycleName(cycle: { name?: string | null; period_kind?: string | 
 /** A month on a chart's axis in the user's language. */
 export function monthLabel(month: string): string {
   return monthAxisLabel(month, currentLanguage());
+}
+
+/** A Studio display template in the user's language (`name_zh` → `name_en` in English). */
+export function localTemplate(template: string | null | undefined): string | null | undefined {
+  return templateIn(template, currentLanguage());
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { periodName } from '../../src/evaluation/period.ts';
-import { cycleNameIn, defaultNameIn, monthAxisLabel, periodNameIn } from '../../src/ui/i18n-periods.ts';
+import { cycleNameIn, defaultNameIn, monthAxisLabel, periodNameIn, templateIn } from '../../src/ui/i18n-periods.ts';
 
 describe('cycle names per language', () => {
   it('names a month and a quarter from the period in each language', () => {
@@ -49,5 +49,15 @@ describe('cycle names per language', () => {
     expect(monthAxisLabel('2026-11', 'zh-CN')).toBe('2026年11月');
     expect(monthAxisLabel('2026-13', 'en-US')).toBe('2026-13');
     expect(monthAxisLabel('total', 'en-US')).toBe('total');
+  });
+});
+
+describe('display templates per language', () => {
+  it('names vocabulary records by name_en in English and leaves Chinese and other fields alone', () => {
+    expect(templateIn('{{name_zh}}', 'en-US')).toBe('{{name_en}}');
+    expect(templateIn('{{occurred_at}} · {{from_state.name_zh}} → {{ to_state.name_zh }} · {{note}}', 'en-US')).toBe('{{occurred_at}} · {{from_state.name_en}} → {{to_state.name_en}} · {{note}}');
+    expect(templateIn('{{workflow.name_zh}} · {{name_zh}}', 'zh-CN')).toBe('{{workflow.name_zh}} · {{name_zh}}');
+    expect(templateIn('{{title}} {{name_zhx}}', 'en-US')).toBe('{{title}} {{name_zhx}}');
+    expect(templateIn(null, 'en-US')).toBeNull();
   });
 });
