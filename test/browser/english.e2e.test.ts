@@ -84,9 +84,11 @@ const svgTexts = (panel: Locator, selector: string) =>
   panel.locator(selector).evaluateAll((els) =>
     els
       .map((el) => {
-        // An axis label is <text><tspan>…</tspan>…<title>…</title></text>: its words are the tspans'.
+        // An axis label is <text><tspan>…</tspan>…<title>…</title></text>: the title holds it whole
+        // (the tspans may be trimmed to the column's width).
+        const title = el.querySelector('title')?.textContent;
         const spans = Array.from(el.querySelectorAll('tspan'));
-        return (spans.length > 0 ? spans.map((s) => s.textContent ?? '').join(' ') : (el.textContent ?? '')).replace(/\s+/g, ' ').trim();
+        return (title ?? (spans.length > 0 ? spans.map((s) => s.textContent ?? '').join(' ') : (el.textContent ?? ''))).replace(/\s+/g, ' ').trim();
       })
       .filter((t) => t !== ''),
   );
@@ -103,6 +105,8 @@ describe('English means English (issue 18 item 16)', () => {
       // The stated period and scope, and every panel's scope line: Customer service, English cycle names.
       const stated = await page.locator('.cc-filter [data-cc="stated"]').innerText();
       expect(stated).toContain('Customer service');
+      // The picker offers departments by their English names.
+      expect(await page.locator('.cc-filter select[data-cc="scope"] option:checked').innerText()).toBe('Customer service');
       const scopes = await page.locator('.cc-insight .scope').allInnerTexts();
       noCjk([stated, ...scopes]);
       expect(scopes.some((s) => s.includes('Customer service'))).toBe(true);
@@ -203,7 +207,16 @@ describe('English means English (issue 18 item 16)', () => {
       const flow = panelOf(page, 'Handoffs in the chosen period');
       if ((await flow.getAttribute('data-state')) === 'ready') noCjk(await flow.locator('th').allInnerTexts());
       noCjk(await page.locator('.cc-insight .scope').allInnerTexts());
+      const offered = await page.locator('.cc-filter select[data-cc="scope"] optgroup').first().evaluate((g) => g.getAttribute('label'));
+      expect(offered).toBe('Company');
+      const departmentOptions = await page.locator('.cc-filter select[data-cc="scope"] optgroup[label="Departments"] option').allInnerTexts();
+      expect(departmentOptions.length).toBe(vocabulary.departments.length);
+      for (const d of departmentOptions) expect(departmentsEn).toContain(d.trim());
+      // The company bars keep their dimension names level, and the plot keeps its height.
+      // (Rotated, they left the bars a few pixels at 1440 × 900.)
       await page.screenshot({ path: join(SCREENSHOTS, 'english-overview.png'), fullPage: true });
+      const plot = await radar.locator('.apexcharts-grid').evaluate((g) => g.getBoundingClientRect().height);
+      expect(plot).toBeGreaterThan(50);
     } finally {
       await page.close();
     }

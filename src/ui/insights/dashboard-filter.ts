@@ -107,7 +107,7 @@ export function scopeNameOf(viewer: Viewer | null | undefined, kind: string, key
 export function readableScopes(viewer: Viewer): ResolvedScope[] {
   const out: ResolvedScope[] = [];
   if (viewer.readable.company) out.push({ kind: 'company', label: tr('company') });
-  for (const d of viewer.departments) if (viewer.readable.departments.includes(d.code)) out.push({ kind: 'department', key: d.code, label: d.name_zh });
+  for (const d of viewer.departments) if (viewer.readable.departments.includes(d.code)) out.push({ kind: 'department', key: d.code, label: localName(d) });
   for (const t of viewer.all_teams) if (viewer.readable.teams.includes(t.id)) out.push({ kind: 'team', key: t.id, label: t.name });
   return out;
 }
