@@ -28,7 +28,7 @@ export interface InstanceSettings {
  * 2: team names unique.
  * 3: money as decimal(14,2), other numbers 8-byte on PostgreSQL too (host/migrations.ts).
  */
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 const TABLE = 'cc_installation';
 const STORAGE_MARKER_FILE = '.concord-storage';
