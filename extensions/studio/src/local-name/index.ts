@@ -9,8 +9,9 @@ export default defineDisplay({
   component: DisplayLocalName,
   types: ['integer', 'bigInteger', 'string', 'uuid'],
   localTypes: ['m2o'],
-  // The related record's names (or a cycle's period), read with the row.
-  fields: (options: { kind?: string } | null) => (options?.kind === 'cycle' ? ['id', 'name', 'period_kind', 'starts_on'] : ['id', 'name_zh', 'name_en']),
+  // The related record's names (or a cycle's period), read with the row. No key: departments are
+  // keyed by `code`, and a field the related collection lacks fails the whole list's query.
+  fields: (options: { kind?: string } | null) => (options?.kind === 'cycle' ? ['name', 'period_kind', 'starts_on'] : ['name_zh', 'name_en']),
   options: [
     {
       field: 'kind',
