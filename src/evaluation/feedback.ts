@@ -1,4 +1,5 @@
 import { markdownText as md } from '../notifications.ts';
+import { cycleNameIn } from '../ui/i18n-periods.ts';
 import { DIMENSION_NAMES } from './improvement.ts';
 import type { Period } from './period.ts';
 import { SCORE_DIMENSIONS, type ScoreDimension } from './settings.ts';
@@ -41,12 +42,14 @@ function change(now: number | null | undefined, before: number | null | undefine
 export function scorecardNotification(f: ScorecardFeedback): { subject: string; message: string } {
   const zh = f.language === 'zh-CN';
   const scopeName = zh ? f.scope.name : (f.scope.name_en ?? f.scope.name);
+  // A cycle Concord named is named from its period in the recipient's language; a typed name as typed.
+  const cycleName = cycleNameIn(f.cycle, zh ? 'zh-CN' : 'en-US');
   const overall = fmt(f.scores.overall);
   const overallChange = f.previous ? change(f.scores.overall, f.previous.overall) : null;
   const na = zh ? '暂无数据' : 'n/a';
   const subject = zh
-    ? `【协同评估】${f.cycle.name} ${scopeName} 综合 ${overall ?? na}${overallChange ? `(较上期 ${overallChange})` : ''}`
-    : `Collaboration scorecard ${f.cycle.name}: ${scopeName} overall ${overall ?? na}${overallChange ? ` (${overallChange} on last time)` : ''}`;
+    ? `【协同评估】${cycleName} ${scopeName} 综合 ${overall ?? na}${overallChange ? `(较上期 ${overallChange})` : ''}`
+    : `Collaboration scorecard ${cycleName}: ${scopeName} overall ${overall ?? na}${overallChange ? ` (${overallChange} on last time)` : ''}`;
   const header = zh ? '| 维度 | 得分 | 较上期 |' : '| Dimension | Score | Change |';
   const rows = SCORE_DIMENSIONS.map((d) => {
     const label = zh ? DIMENSION_NAMES[d].zh : DIMENSION_NAMES[d].en;
@@ -56,8 +59,8 @@ export function scorecardNotification(f: ScorecardFeedback): { subject: string; 
     return `| ${low ? `**${label}**` : label} | ${value ?? na} | ${delta ?? '—'} |`;
   });
   const intro = zh
-    ? `${md(f.cycle.name)}(${f.cycle.starts_on} 至 ${f.cycle.ends_on} 前)的跨部门协同评估已发布。${md(scopeName)}的评分卡:`
-    : `The collaboration evaluation for ${md(f.cycle.name)} (${f.cycle.starts_on} up to ${f.cycle.ends_on}) is published. The scorecard of ${md(scopeName)}:`;
+    ? `${md(cycleName)}(${f.cycle.starts_on} 至 ${f.cycle.ends_on} 前)的跨部门协同评估已发布。${md(scopeName)}的评分卡:`
+    : `The collaboration evaluation for ${md(cycleName)} (${f.cycle.starts_on} up to ${f.cycle.ends_on}) is published. The scorecard of ${md(scopeName)}:`;
   const outro = zh
     ? `${f.previous ? '' : '这是该类周期的第一次评估,暂无上期对比。'}低于 ${f.threshold} 分的维度(加粗)已提出改进措施,由您负责跟进。[查看评分卡](${f.link})`
     : `${f.previous ? '' : 'This is the first evaluation of its kind, so there is no change to show. '}Dimensions under ${f.threshold} (bold) have proposed improvement actions for you to follow up. [Open the scorecard](${f.link})`;

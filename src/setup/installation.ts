@@ -29,7 +29,7 @@ export interface InstanceSettings {
  * 3: money as decimal(14,2), other numbers 8-byte on PostgreSQL too (host/migrations.ts).
  * 4: cc_case_events.answered_at, each handoff's answer time (src/workflows/answered-at.ts).
  */
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 const TABLE = 'cc_installation';
 const STORAGE_MARKER_FILE = '.concord-storage';

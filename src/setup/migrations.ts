@@ -39,7 +39,46 @@ export const MIGRATIONS: readonly Migration[] = [
       return [`cc_case_events.answered_at: ${Number(row?.['n'] ?? 0)} answered handoffs`];
     },
   },
+  {
+    version: 5,
+    title: 'English means English: departments, states, workflows and cycles named in the user’s language in Studio',
+    up: (db, snapshot) => localiseRelationalFields(db, snapshot),
+  },
 ];
+
+/** The stock Directus choice each of Concord's language-aware interfaces and displays replaces. */
+const LOCALISED: Record<string, { column: 'interface' | 'display'; stock: ReadonlyArray<string | null> }> = {
+  'cc-local-m2o': { column: 'interface', stock: ['select-dropdown-m2o'] },
+  'cc-local-o2m': { column: 'interface', stock: ['list-o2m'] },
+  'cc-local-name': { column: 'display', stock: ['related-values'] },
+  'cc-cycle-name': { column: 'display', stock: [null] },
+};
+
+/**
+ * Studio settings are the admin's once Concord has created a field (the schema step restores only
+ * what its rules need), so a database set up before schema 5 keeps Directus's stock relational
+ * interface and display on Concord's fields, which name everything by name_zh. This moves each of
+ * those fields that still has the stock choice to the language-aware one the snapshot names; a
+ * field whose interface or display an admin changed keeps it.
+ */
+export async function localiseRelationalFields(db: Knex, snapshot: Snapshot): Promise<string[]> {
+  if (!(await db.schema.hasTable('directus_fields'))) return [];
+  const changes: string[] = [];
+  for (const field of snapshot.fields) {
+    const meta = (field.meta ?? {}) as { interface?: string | null; display?: string | null; display_options?: Record<string, unknown> | null };
+    for (const chosen of [meta.interface, meta.display]) {
+      const change = chosen ? LOCALISED[chosen] : undefined;
+      if (!chosen || !change) continue;
+      const row = (await db('directus_fields').first('id', change.column).where({ collection: field.collection, field: field.field })) as Record<string, unknown> | undefined;
+      if (!row || !change.stock.includes((row[change.column] as string | null) ?? null)) continue;
+      const update: Record<string, unknown> = { [change.column]: chosen };
+      if (change.column === 'display') update['display_options'] = meta.display_options ? JSON.stringify(meta.display_options) : null;
+      await db('directus_fields').update(update).where({ id: row['id'] });
+      changes.push(`${field.collection}.${field.field}: ${change.column} ${String(row[change.column] ?? '—')} → ${chosen}`);
+    }
+  }
+  return changes;
+}
 
 /**
  * Runs the migrations newer than the version the database records, oldest first, and returns one

@@ -1,3 +1,5 @@
+import { cycleNameIn, monthAxisLabel, templateIn } from './i18n-periods.ts';
+
 /**
  * Strings of Concord's own Studio components. Directus sets <html lang> to the user's language;
  * anything that is not Chinese falls back to English.
@@ -178,4 +180,19 @@ export function inLanguage(text: { 'zh-CN': string; 'en-US': string }): string {
 /** Picks the label in the user's language from a row carrying name_zh / name_en. */
 export function localName(row: { name_zh: string; name_en: string | null }): string {
   return currentLanguage() === 'zh-CN' ? row.name_zh : (row.name_en ?? row.name_zh);
+}
+
+/** A cycle's name in the user's language: derived from its period unless somebody typed one (i18n-periods.ts). */
+export function cycleName(cycle: { name?: string | null; period_kind?: string | null; starts_on?: string | null }): string {
+  return cycleNameIn(cycle, currentLanguage());
+}
+
+/** A month on a chart's axis in the user's language. */
+export function monthLabel(month: string): string {
+  return monthAxisLabel(month, currentLanguage());
+}
+
+/** A Studio display template in the user's language (`name_zh` → `name_en` in English). */
+export function localTemplate(template: string | null | undefined): string | null | undefined {
+  return templateIn(template, currentLanguage());
 }

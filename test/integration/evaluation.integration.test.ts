@@ -258,7 +258,10 @@ describe('a cycle from draft to published', () => {
     await http('POST', `/concord/evaluation/cycles/${april.id}/run`, { token });
     await http('POST', `/concord/evaluation/cycles/${april.id}/publish`, { token });
     const [note] = await rawAdmin<Array<{ subject: string; message: string }>>('GET', `/notifications?filter[recipient][_eq]=${english.id}&limit=-1`);
-    expect(note!.subject).toContain('Collaboration scorecard 2025年4月');
+    // The cycle Concord named 2025年4月 is named from its period in English.
+    expect(note!.subject).toContain('Collaboration scorecard April 2025');
+    expect(note!.message).toContain('The collaboration evaluation for April 2025');
+    expect(`${note!.subject}\n${note!.message}`).not.toContain('2025年4月');
     expect(note!.message).toContain('| Dimension | Score | Change |');
   });
 

@@ -1,5 +1,6 @@
 import { reactive } from 'vue';
 import type { Viewer } from '../../insights/viewer.ts';
+import { localName } from '../i18n.ts';
 import { tr } from './strings.ts';
 
 /**
@@ -85,15 +86,28 @@ export function cycleKindOf(period: DashboardPeriod): 'monthly' | 'quarterly' {
 }
 
 export function scopeLabelOf(viewer: Viewer, kind: 'department' | 'team', key: string | number): string {
-  if (kind === 'department') return viewer.departments.find((d) => d.code === key)?.name_zh ?? String(key);
+  if (kind === 'department') {
+    const department = viewer.departments.find((d) => d.code === key);
+    return department ? localName(department) : String(key);
+  }
   return viewer.all_teams.find((t) => t.id === Number(key))?.name ?? String(key);
+}
+
+/**
+ * A scope's name in an answer, in the user's language: a department by its vocabulary record
+ * (name_en in English), a team by the name somebody typed, anything else as the answer wrote it.
+ */
+export function scopeNameOf(viewer: Viewer | null | undefined, kind: string, key: string | number, answered: string): string {
+  if (kind !== 'department' || !viewer) return answered;
+  const department = viewer.departments.find((d) => d.code === key);
+  return department ? localName(department) : answered;
 }
 
 /** Every scope the viewer may read, as the picker offers them: the company, departments, teams. */
 export function readableScopes(viewer: Viewer): ResolvedScope[] {
   const out: ResolvedScope[] = [];
   if (viewer.readable.company) out.push({ kind: 'company', label: tr('company') });
-  for (const d of viewer.departments) if (viewer.readable.departments.includes(d.code)) out.push({ kind: 'department', key: d.code, label: d.name_zh });
+  for (const d of viewer.departments) if (viewer.readable.departments.includes(d.code)) out.push({ kind: 'department', key: d.code, label: localName(d) });
   for (const t of viewer.all_teams) if (viewer.readable.teams.includes(t.id)) out.push({ kind: 'team', key: t.id, label: t.name });
   return out;
 }
