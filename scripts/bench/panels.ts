@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- panels [--scale 100] [--requests 20] [--only handoff,sla] [--profile] [--fresh]`:
+ * `npm run bench -- panels [--scale 100] [--requests 20] [--only handoff,sla] [--profile [--top 3]] [--fresh]`:
  * how fast every endpoint an Insights panel calls answers on a company of the given size (built once
  * into .data/bench-scale-N, with its complete months and quarters evaluated and published), asked by
  * an executive (every row readable: the database aggregates directly), a department head and a team
@@ -7,12 +7,14 @@
  * viewer, prints median and 95th percentile per endpoint and viewer, one run; DB_CLIENT=pg builds and
  * measures the company on PostgreSQL. `--only` keeps the endpoints whose name contains one of the
  * words. `--profile` instead asks each once with Directus logging its SQL and prints, per endpoint
- * and viewer, the request's time, its SQL statements, their summed time and the slowest three.
+ * and viewer, the request's time, its SQL statements, their summed time and the slowest `--top` of them.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { adminApi } from '../../src/setup/admin-api.ts';
 import { startDirectus } from '../../host/directus.ts';
 import { freePort } from '../../host/directus.ts';
+import { installBundle } from '../../host/boot.ts';
 import { seedEvaluatedHistory } from '../../src/setup/seed-evaluations.ts';
 import { ROLE_IDS } from '../../src/access/model.ts';
 import { companyOf } from './company.ts';
@@ -24,6 +26,7 @@ const { values } = parseArgs({
     requests: { type: 'string', default: '20' },
     only: { type: 'string' },
     profile: { type: 'boolean', default: false },
+    top: { type: 'string', default: '3' },
     fresh: { type: 'boolean', default: false },
   },
 });
@@ -60,6 +63,8 @@ async function main(): Promise<void> {
   const settings = company.settings;
   settings.directus['PORT'] = String(await freePort());
   if (values.profile) Object.assign(settings.directus, { LOG_LEVEL: 'trace', LOG_STYLE: 'raw' });
+  // The company keeps the bundle it was built with; measure the one built now (npm run build).
+  installBundle(settings.directus['EXTENSIONS_PATH'] as string);
   const server = await startDirectus(settings.directus);
   try {
     // settingsFor fixes ADMIN_TOKEN, and the benchmark company was bootstrapped with it.
@@ -81,21 +86,37 @@ async function main(): Promise<void> {
       return;
     }
     console.log(`Insights panel endpoints, scale ${SCALE}, ${VENDOR_NAMES[company.vendor]}, ${REQUESTS} sequential requests each after one unmeasured, ${new Date().toISOString()}`);
-    console.log(`  ${'endpoint'.padEnd(22)} ${'viewer'.padEnd(14)} median (ms)   p95 (ms)`);
+    console.log(`  ${'endpoint'.padEnd(22)} ${'viewer'.padEnd(14)} median (ms)   p95 (ms)   Directus CPU per request (ms)`);
     for (const [name, path] of CHOSEN) {
       for (const [viewer, token, scope] of viewers) {
         const url = `${server.url}${path(scope)}`;
         await ask(url, token, `${name} as ${viewer}`);
         const times: number[] = [];
+        const cpuBefore = cpuMsOf(server.process.pid);
         for (let i = 0; i < REQUESTS; i += 1) times.push(await ask(url, token, `${name} as ${viewer}`));
+        const cpu = (cpuMsOf(server.process.pid) - cpuBefore) / REQUESTS;
         times.sort((a, b) => a - b);
         const at = (q: number) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)] as number;
-        console.log(`  ${name.padEnd(22)} ${viewer.padEnd(14)} ${at(0.5).toFixed(0).padStart(11)}   ${at(0.95).toFixed(0).padStart(8)}`);
+        console.log(`  ${name.padEnd(22)} ${viewer.padEnd(14)} ${at(0.5).toFixed(0).padStart(11)}   ${at(0.95).toFixed(0).padStart(8)}   ${Number.isNaN(cpu) ? '' : cpu.toFixed(0).padStart(8)}`);
       }
     }
   } finally {
     await server.stop();
     await company.close();
+  }
+}
+
+/**
+ * CPU time the Directus process has used so far (Linux's /proc, in 10 ms ticks; NaN elsewhere): on a
+ * shared machine the wall-clock figures carry the other processes' load, this does not (SQLite runs
+ * inside the process; PostgreSQL's own CPU is not in it).
+ */
+function cpuMsOf(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
   }
 }
 
@@ -132,7 +153,7 @@ async function profile(server: { url: string; output(): string }, viewers: Array
       }
       const total = statements.reduce((sum, s) => sum + s.ms, 0);
       console.log(`  ${name} as ${viewer}: ${ms.toFixed(0)} ms, ${statements.length} SQL statements, ${total.toFixed(0)} ms in SQL`);
-      for (const s of [...statements].sort((a, b) => b.ms - a.ms).slice(0, 3)) console.log(`    ${s.ms.toFixed(1).padStart(7)} ms  ${s.sql.slice(0, 220)}`);
+      for (const s of [...statements].sort((a, b) => b.ms - a.ms).slice(0, Number(values.top))) console.log(`    ${s.ms.toFixed(1).padStart(7)} ms  ${s.sql.slice(0, 220)}`);
     }
   }
 }
