@@ -1,26 +1,43 @@
 /**
- * `npm run bench -- panels [--scale 100] [--requests 20]`: how fast the Insights panels' endpoints
- * answer on a company of the given size (built once into .data/bench-scale-N, with its complete
- * months and quarters evaluated and published), asked by an executive (every row readable: the
- * database aggregates directly), a department head and a team lead (their rows only: Directus
- * decides which). Prints median and 95th percentile per endpoint and viewer, one run; DB_CLIENT=pg
- * builds and measures the company on PostgreSQL.
+ * `npm run bench -- panels [--scale 100] [--requests 20] [--only handoff,sla] [--profile [--top 3]] [--fresh]`:
+ * how fast every endpoint an Insights panel calls answers on a company of the given size (built once
+ * into .data/bench-scale-N, with its complete months and quarters evaluated and published), asked by
+ * an executive (every row readable: the database aggregates directly), a department head and a team
+ * lead (their rows only: Directus decides which). After one unmeasured request per endpoint and
+ * viewer, prints median and 95th percentile per endpoint and viewer, one run; DB_CLIENT=pg builds and
+ * measures the company on PostgreSQL. `--only` keeps the endpoints whose name contains one of the
+ * words. `--profile` instead asks each once with Directus logging its SQL and prints, per endpoint
+ * and viewer, the request's time, its SQL statements, their summed time and the slowest `--top` of them.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { adminApi } from '../../src/setup/admin-api.ts';
 import { startDirectus } from '../../host/directus.ts';
 import { freePort } from '../../host/directus.ts';
+import { installBundle } from '../../host/boot.ts';
 import { seedEvaluatedHistory } from '../../src/setup/seed-evaluations.ts';
 import { ROLE_IDS } from '../../src/access/model.ts';
 import { companyOf } from './company.ts';
 import { VENDOR_NAMES } from './database.ts';
 
-const { values } = parseArgs({ options: { scale: { type: 'string', default: '100' }, requests: { type: 'string', default: '20' }, fresh: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: {
+    scale: { type: 'string', default: '100' },
+    requests: { type: 'string', default: '20' },
+    only: { type: 'string' },
+    profile: { type: 'boolean', default: false },
+    top: { type: 'string', default: '3' },
+    fresh: { type: 'boolean', default: false },
+  },
+});
 const SCALE = Number(values.scale);
 const REQUESTS = Number(values.requests);
 
 // The score endpoints read "all I may see" without a scope; the others call that the company.
 const ENDPOINTS: Array<[name: string, path: (scope: string) => string]> = [
+  // Every dashboard asks who is looking once, for its scope picker (src/ui/insights/scope.ts).
+  ['viewer (me)', () => '/concord/insights/me'],
+  ['team composition', () => '/concord/teams/composition'],
   ['scorecards (radar)', (scope) => `/concord/evaluation/scorecards?period_kind=monthly${scope.replace('&scope_kind=company', '')}`],
   ['trend', (scope) => `/concord/insights/trend?period_kind=monthly${scope.replace('&scope_kind=company', '')}`],
   // The periods the seeded dashboards' panels ask for (src/insights/dashboards.ts).
@@ -29,7 +46,9 @@ const ENDPOINTS: Array<[name: string, path: (scope: string) => string]> = [
   ['budget vs actual', (scope) => `/concord/insights/budget?${lastMonths(6)}${scope}`],
   ['CSAT trend', (scope) => `/concord/insights/satisfaction?${lastMonths(6)}${scope}`],
   ['improvement actions', (scope) => `/concord/insights/actions?${scope.slice(1)}`],
+  ['diagnostics', (scope) => `/concord/insights/diagnostics?${lastMonths(1)}${scope}`],
 ];
+const CHOSEN = values.only ? ENDPOINTS.filter(([name]) => values.only!.split(',').some((word) => name.includes(word.trim()))) : ENDPOINTS;
 
 /** The last `months` calendar months up to today, as a panel asks for them. */
 function lastMonths(months: number): string {
@@ -43,6 +62,9 @@ async function main(): Promise<void> {
   const company = await companyOf(SCALE, values.fresh);
   const settings = company.settings;
   settings.directus['PORT'] = String(await freePort());
+  if (values.profile) Object.assign(settings.directus, { LOG_LEVEL: 'trace', LOG_STYLE: 'raw' });
+  // The company keeps the bundle it was built with; measure the one built now (npm run build).
+  installBundle(settings.directus['EXTENSIONS_PATH'] as string);
   const server = await startDirectus(settings.directus);
   try {
     // settingsFor fixes ADMIN_TOKEN, and the benchmark company was bootstrapped with it.
@@ -59,27 +81,80 @@ async function main(): Promise<void> {
       ['service head', await login(server.url, head!.head.email, settings.staffPassword), '&scope_kind=department&scope=service'],
       ['team lead', await login(server.url, team!.lead.email, settings.staffPassword), `&scope_kind=team&scope=${team!.id}`],
     ];
-    console.log(`Insights panel endpoints, scale ${SCALE}, ${VENDOR_NAMES[company.vendor]}, ${REQUESTS} sequential requests each, ${new Date().toISOString()}`);
-    console.log(`  ${'endpoint'.padEnd(22)} ${'viewer'.padEnd(14)} median (ms)   p95 (ms)`);
-    for (const [name, path] of ENDPOINTS) {
+    if (values.profile) {
+      await profile(server, viewers);
+      return;
+    }
+    console.log(`Insights panel endpoints, scale ${SCALE}, ${VENDOR_NAMES[company.vendor]}, ${REQUESTS} sequential requests each after one unmeasured, ${new Date().toISOString()}`);
+    console.log(`  ${'endpoint'.padEnd(22)} ${'viewer'.padEnd(14)} median (ms)   p95 (ms)   Directus CPU per request (ms)`);
+    for (const [name, path] of CHOSEN) {
       for (const [viewer, token, scope] of viewers) {
         const url = `${server.url}${path(scope)}`;
+        await ask(url, token, `${name} as ${viewer}`);
         const times: number[] = [];
-        for (let i = 0; i < REQUESTS; i += 1) {
-          const started = performance.now();
-          const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
-          if (!response.ok) throw new Error(`${name} as ${viewer}: ${response.status} ${await response.text()}`);
-          await response.arrayBuffer();
-          times.push(performance.now() - started);
-        }
+        const cpuBefore = cpuMsOf(server.process.pid);
+        for (let i = 0; i < REQUESTS; i += 1) times.push(await ask(url, token, `${name} as ${viewer}`));
+        const cpu = (cpuMsOf(server.process.pid) - cpuBefore) / REQUESTS;
         times.sort((a, b) => a - b);
         const at = (q: number) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)] as number;
-        console.log(`  ${name.padEnd(22)} ${viewer.padEnd(14)} ${at(0.5).toFixed(0).padStart(11)}   ${at(0.95).toFixed(0).padStart(8)}`);
+        console.log(`  ${name.padEnd(22)} ${viewer.padEnd(14)} ${at(0.5).toFixed(0).padStart(11)}   ${at(0.95).toFixed(0).padStart(8)}   ${Number.isNaN(cpu) ? '' : cpu.toFixed(0).padStart(8)}`);
       }
     }
   } finally {
     await server.stop();
     await company.close();
+  }
+}
+
+/**
+ * CPU time the Directus process has used so far (Linux's /proc, in 10 ms ticks; NaN elsewhere): on a
+ * shared machine the wall-clock figures carry the other processes' load, this does not (SQLite runs
+ * inside the process; PostgreSQL's own CPU is not in it).
+ */
+function cpuMsOf(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** One request, read to the end; its time in milliseconds. */
+async function ask(url: string, token: string, what: string): Promise<number> {
+  const started = performance.now();
+  const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+  if (!response.ok) throw new Error(`${what}: ${response.status} ${await response.text()}`);
+  await response.arrayBuffer();
+  return performance.now() - started;
+}
+
+/** Each endpoint once per viewer (after one unlogged request), with the SQL Directus logged meanwhile. */
+async function profile(server: { url: string; output(): string }, viewers: Array<[string, string, string]>): Promise<void> {
+  console.log(`Insights panel endpoints, scale ${SCALE}, SQL per request (Directus's trace log; logging slows every statement a little)`);
+  for (const [name, path] of CHOSEN) {
+    for (const [viewer, token, scope] of viewers) {
+      const url = `${server.url}${path(scope)}`;
+      await ask(url, token, `${name} as ${viewer}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const from = server.output().length;
+      const ms = await ask(url, token, `${name} as ${viewer}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const statements: Array<{ ms: number; sql: string }> = [];
+      for (const line of server.output().slice(from).split('\n')) {
+        let msg: unknown;
+        try {
+          msg = (JSON.parse(line) as { msg?: unknown }).msg;
+        } catch {
+          continue;
+        }
+        const match = typeof msg === 'string' ? /^\[([\d.]+)ms\] ([\s\S]*)$/.exec(msg) : null;
+        if (match) statements.push({ ms: Number(match[1]), sql: (match[2] as string).replace(/\s+/g, ' ') });
+      }
+      const total = statements.reduce((sum, s) => sum + s.ms, 0);
+      console.log(`  ${name} as ${viewer}: ${ms.toFixed(0)} ms, ${statements.length} SQL statements, ${total.toFixed(0)} ms in SQL`);
+      for (const s of [...statements].sort((a, b) => b.ms - a.ms).slice(0, Number(values.top))) console.log(`    ${s.ms.toFixed(1).padStart(7)} ms  ${s.sql.slice(0, 220)}`);
+    }
   }
 }
 

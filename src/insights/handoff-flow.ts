@@ -36,6 +36,9 @@ type Ctx = ServiceContext & { db: Knex; settings: EvaluationSettings };
 
 export async function handoffFlow(ctx: Ctx, query: InsightQuery): Promise<HandoffFlow> {
   const { db } = ctx;
+  // Asked now, answered while the flow is counted.
+  const departmentsRead: Promise<HandoffFlow['departments']> = db('cc_departments').select('code', 'name_zh', 'name_en').orderBy(['sort', 'code']).then((found) => found);
+  departmentsRead.catch(() => undefined);
   const period = zoned(query.period, ctx.settings.timeZone);
   const p = periodBindings(db, period);
   const sql = dialectOf(db);
@@ -102,6 +105,6 @@ export async function handoffFlow(ctx: Ctx, query: InsightQuery): Promise<Handof
   const candidates = pairs.filter((pair) => pair.handoffs_with_sla >= 3 && pair.within_sla_share !== null);
   candidates.sort((a, b) => (a.within_sla_share as number) - (b.within_sla_share as number) || (b.median_response_hours ?? 0) - (a.median_response_hours ?? 0));
   const worst = candidates[0] ? { from: candidates[0].from, to: candidates[0].to } : null;
-  const departments = await db('cc_departments').select('code', 'name_zh', 'name_en').orderBy(['sort', 'code']);
+  const departments = await departmentsRead;
   return { period: { ...query.period, start: period.start.toISOString(), end: period.end.toISOString() }, departments, pairs, worst };
 }

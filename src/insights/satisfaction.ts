@@ -36,6 +36,15 @@ export async function satisfactionTrend(ctx: Ctx, query: InsightQuery): Promise<
   const scope: Record<string, unknown>[] =
     query.scope.kind === 'department' ? [{ department: { _eq: query.scope.key } }] : query.scope.kind === 'team' ? [{ survey: { team: { _eq: query.scope.key } } }] : [];
   const answers = { _and: [{ survey: { kind: { _eq: 'csat' } } }, { csat: { _nnull: true } }, { responded_at: { _gte: bounds[0]!.toISOString() } }, { responded_at: { _lt: bounds.at(-1)!.toISOString() } }, ...scope] };
+  // The latest comments are read (through Directus, with the viewer's permissions) while the months are counted.
+  const latestRead = new ctx.services.ItemsService('cc_survey_responses', { schema: ctx.schema, accountability: ctx.accountability, knex: ctx.db }).readByQuery({
+    filter: { _and: [...answers._and, { comment: { _nnull: true } }] },
+    fields: ['csat', 'nps', 'comment', 'responded_at'],
+    sort: ['-responded_at'],
+    limit: 5,
+  });
+  // Heard here too, in case it fails before it is awaited below.
+  latestRead.catch(() => undefined);
   let visible;
   try {
     visible = await visibleRows(ctx, 'cc_survey_responses', answers);
@@ -86,12 +95,7 @@ export async function satisfactionTrend(ctx: Ctx, query: InsightQuery): Promise<
       nps: npsResponses > 0 ? (100 * (count(row?.['promoters']) - count(row?.['detractors']))) / npsResponses : null,
     };
   });
-  const latest = await new ctx.services.ItemsService('cc_survey_responses', { schema: ctx.schema, accountability: ctx.accountability, knex: ctx.db }).readByQuery({
-    filter: { _and: [...answers._and, { comment: { _nnull: true } }] },
-    fields: ['csat', 'nps', 'comment', 'responded_at'],
-    sort: ['-responded_at'],
-    limit: 5,
-  });
+  const latest = await latestRead;
   return {
     period: query.period,
     months: result,

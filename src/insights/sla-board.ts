@@ -63,19 +63,54 @@ export async function slaBoard(ctx: Ctx, query: InsightQuery, now: Date = new Da
   const scope: Record<string, unknown>[] =
     query.scope.kind === 'department' ? [{ state: { owner_department: { _eq: query.scope.key } } }] : query.scope.kind === 'team' ? [{ team: { _eq: query.scope.key } }] : [];
   const open = { _and: [{ state: { is_terminal: { _eq: false } } }, ...scope] };
-  const states = await ctx.db('cc_workflow_states').select('id', 'name_zh', 'name_en', 'owner_department', 'response_sla_hours').where((q) => q.where('is_terminal', false).orWhereNull('is_terminal'));
-  const withSla = states.filter((s: { response_sla_hours: unknown }) => (num(s.response_sla_hours) ?? 0) > 0);
-  const overdueFilter = {
-    _and: [
-      ...open._and,
-      { _or: withSla.map((s: { id: number; response_sla_hours: unknown }) => ({ _and: [{ state: { _eq: s.id } }, { state_entered_at: { _lte: new Date(now.getTime() - (num(s.response_sla_hours) as number) * HOUR).toISOString() } }] })) },
-    ],
-  };
   const cases = items('cc_cases');
-  const [openByState, overdueByState, oldest] = await Promise.all([
+  const period = zoned(query.period, ctx.settings.timeZone);
+  const breachScope: Record<string, unknown>[] =
+    query.scope.kind === 'department' ? [{ state: { owner_department: { _eq: query.scope.key } } }] : query.scope.kind === 'team' ? [{ case: { team: { _eq: query.scope.key } } }] : [];
+  // A viewer who may not read breach records at all sees none.
+  const noneIfForbidden = (error: unknown): Promise<Item[]> => ((error as { code?: unknown }).code === 'FORBIDDEN' ? Promise.resolve([]) : Promise.reject(error));
+  // At-risk marks come from the early warning's claims (cc_sla_breaches of kind `at_risk`, written by
+  // the SLA schedule every few minutes, src/diagnostics/early-warning.ts), not from the diagnostics
+  // endpoint: one small indexed read through the viewer's permissions, instead of recomputing every
+  // state's 90-day response history on each board load. A claim counts while its case is still open
+  // in the same state, in the same stay (claimed after it entered the state), and not yet due.
+  const riskScope: Record<string, unknown>[] =
+    query.scope.kind === 'department' ? [{ state: { owner_department: { _eq: query.scope.key } } }] : query.scope.kind === 'team' ? [{ case: { team: { _eq: query.scope.key } } }] : [];
+  // The reads do not depend on one another, but for the overdue count on the states' SLAs: all are
+  // asked at once, so the board waits for the slowest of them rather than for their sum.
+  const statesRead: Promise<Array<{ id: number; name_zh: string; name_en: string | null; owner_department: string; response_sla_hours: unknown }>> = ctx
+    .db('cc_workflow_states')
+    .select('id', 'name_zh', 'name_en', 'owner_department', 'response_sla_hours')
+    .where((q) => q.where('is_terminal', false).orWhereNull('is_terminal'))
+    .then((found) => found);
+  const overdueRead = statesRead.then((states) => {
+    const withSla = states.filter((s) => (num(s.response_sla_hours) ?? 0) > 0);
+    if (withSla.length === 0) return [] as Item[];
+    const overdueFilter = {
+      _and: [...open._and, { _or: withSla.map((s) => ({ _and: [{ state: { _eq: s.id } }, { state_entered_at: { _lte: new Date(now.getTime() - (num(s.response_sla_hours) as number) * HOUR).toISOString() } }] })) }],
+    };
+    return cases.readByQuery({ filter: overdueFilter, aggregate: { countDistinct: ['id'] }, group: ['state'] });
+  });
+  const [states, openByState, overdueByState, oldest, breachGroups, claims] = await Promise.all([
+    statesRead,
     cases.readByQuery({ filter: open, aggregate: { countDistinct: ['id'] }, group: ['state'] }),
-    withSla.length > 0 ? cases.readByQuery({ filter: overdueFilter, aggregate: { countDistinct: ['id'] }, group: ['state'] }) : Promise.resolve([] as Item[]),
+    overdueRead,
     cases.readByQuery({ filter: open, fields: ['id', 'title', 'priority', 'state', 'state_entered_at', 'team.name'], sort: ['state_entered_at'], limit: 20 }),
+    items('cc_sla_breaches')
+      .readByQuery({
+        filter: { _and: [{ detected_at: { _gte: period.start.toISOString() } }, { detected_at: { _lt: period.end.toISOString() } }, ...breachScope] },
+        aggregate: { countDistinct: ['id'] },
+        group: ['kind'],
+      })
+      .catch(noneIfForbidden),
+    items('cc_sla_breaches')
+      .readByQuery({
+        filter: { _and: [{ kind: { _eq: 'at_risk' } }, { due_at: { _gt: now.toISOString() } }, { case: { state: { is_terminal: { _eq: false } } } }, ...riskScope] },
+        fields: ['state', 'due_at', 'detected_at', 'case.id', 'case.title', 'case.state', 'case.state_entered_at'],
+        sort: ['due_at'],
+        limit: AT_RISK_LIMIT * 2,
+      })
+      .catch(noneIfForbidden),
   ]);
   const tally = (groups: Item[]) => new Map(groups.map((g) => [Number(g['state']), count((g['countDistinct'] as Item | undefined)?.['id'])]));
   const openCounts = tally(openByState);
@@ -95,44 +130,12 @@ export async function slaBoard(ctx: Ctx, query: InsightQuery, now: Date = new Da
   });
   lines.sort((a, b) => b.overdue - a.overdue || b.open - a.open);
 
-  const period = zoned(query.period, ctx.settings.timeZone);
-  const breachScope: Record<string, unknown>[] =
-    query.scope.kind === 'department' ? [{ state: { owner_department: { _eq: query.scope.key } } }] : query.scope.kind === 'team' ? [{ case: { team: { _eq: query.scope.key } } }] : [];
-  const breachGroups = await items('cc_sla_breaches')
-    .readByQuery({
-      filter: { _and: [{ detected_at: { _gte: period.start.toISOString() } }, { detected_at: { _lt: period.end.toISOString() } }, ...breachScope] },
-      aggregate: { countDistinct: ['id'] },
-      group: ['kind'],
-    })
-    .catch((error: unknown) => {
-      // A viewer who may not read breach records at all sees none.
-      if ((error as { code?: unknown }).code === 'FORBIDDEN') return [] as Item[];
-      throw error;
-    });
   const breaches = { response: 0, resolution: 0 };
   for (const g of breachGroups) {
     const kind = g['kind'] as 'response' | 'resolution';
     if (kind in breaches) breaches[kind] = count((g['countDistinct'] as Item | undefined)?.['id']);
   }
 
-  // At-risk marks come from the early warning's claims (cc_sla_breaches of kind `at_risk`, written by
-  // the SLA schedule every few minutes, src/diagnostics/early-warning.ts), not from the diagnostics
-  // endpoint: one small indexed read through the viewer's permissions, instead of recomputing every
-  // state's 90-day response history on each board load. A claim counts while its case is still open
-  // in the same state, in the same stay (claimed after it entered the state), and not yet due.
-  const riskScope: Record<string, unknown>[] =
-    query.scope.kind === 'department' ? [{ state: { owner_department: { _eq: query.scope.key } } }] : query.scope.kind === 'team' ? [{ case: { team: { _eq: query.scope.key } } }] : [];
-  const claims = await items('cc_sla_breaches')
-    .readByQuery({
-      filter: { _and: [{ kind: { _eq: 'at_risk' } }, { due_at: { _gt: now.toISOString() } }, { case: { state: { is_terminal: { _eq: false } } } }, ...riskScope] },
-      fields: ['state', 'due_at', 'detected_at', 'case.id', 'case.title', 'case.state', 'case.state_entered_at'],
-      sort: ['due_at'],
-      limit: AT_RISK_LIMIT * 2,
-    })
-    .catch((error: unknown) => {
-      if ((error as { code?: unknown }).code === 'FORBIDDEN') return [] as Item[];
-      throw error;
-    });
   const atRisk: AtRiskMark[] = [];
   for (const claim of claims) {
     const about = claim['case'] as Item | null;

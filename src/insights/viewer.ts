@@ -34,6 +34,41 @@ export function accessTo(viewer: Viewer, scope: InsightScope): 'full' | 'none' {
   return viewer.readable.teams.includes(scope.key) ? 'full' : 'none';
 }
 
+/**
+ * `accessTo(await viewerOf(ctx), scope)` with only the look-ups that one scope needs: a panel's
+ * endpoint asks it on every request, and the whole Viewer (names, every team, the latest month)
+ * is for the scope picker, which asks GET /insights/me once per dashboard.
+ */
+export async function accessOf(ctx: ServiceContext & { db: Knex }, scope: InsightScope): Promise<'full' | 'none'> {
+  const { db } = ctx;
+  const user = ctx.accountability?.user ?? null;
+  const count = async (query: Knex.QueryBuilder) => Number(((await query) as Array<{ n: unknown }>)[0]?.n ?? 0);
+  if (await readsWholeCollection(db, ctx.accountability, 'cc_cases')) {
+    if (scope.kind === 'company') return 'full';
+    if (scope.kind === 'department') return (await count(db('cc_departments').count({ n: '*' }).where('code', scope.key))) > 0 ? 'full' : 'none';
+    // Every team not archived (as viewerOf's readable.teams: a team without a status counts).
+    return (await count(db('cc_teams').count({ n: '*' }).where('id', scope.key).andWhere((q) => q.whereNull('status').orWhereNot('status', 'archived')))) > 0 ? 'full' : 'none';
+  }
+  if (scope.kind === 'company' || !user) return 'none';
+  if (scope.kind === 'department') {
+    // Their own department, or one they head.
+    const [mine, headed] = await Promise.all([
+      count(db('directus_users').count({ n: '*' }).where({ id: user, cc_department: scope.key })),
+      count(db('cc_departments').count({ n: '*' }).where({ code: scope.key, head: user })),
+    ]);
+    return mine + headed > 0 ? 'full' : 'none';
+  }
+  // A team they belong to or lead, not archived.
+  const teams = await count(
+    db('cc_teams as t')
+      .count({ n: '*' })
+      .where('t.id', scope.key)
+      .whereNot('t.status', 'archived')
+      .andWhere((q) => q.where('t.lead', user).orWhereExists(db('cc_team_members as m').select(db.raw('1')).whereRaw('?? = ??', ['m.team', 't.id']).andWhere('m.user', user))),
+  );
+  return teams > 0 ? 'full' : 'none';
+}
+
 export async function viewerOf(ctx: ServiceContext & { db: Knex }): Promise<Viewer> {
   const user = ctx.accountability?.user ?? null;
   const [me, heads, memberships, led, departments, teams] = await Promise.all([

@@ -13,20 +13,43 @@ import type { ServiceContext } from '../directus/services.ts';
 
 export type Visibility = { all: true } | { all: false; ids: number[] };
 
+/**
+ * Answers already found in this request, by collection: Directus gives each request its own
+ * accountability object, so a panel's endpoint asks the database once however many of its parts
+ * want to know, and nothing outlives the request (no invalidation needed).
+ */
+const answered = new WeakMap<Accountability, Map<string, Promise<boolean>>>();
+
 /** True when some policy of the viewer reads the whole collection, with no row filter. */
-export async function readsWholeCollection(db: Knex, accountability: Accountability | null, collection: string): Promise<boolean> {
-  if (!accountability) return true;
-  if (accountability.admin) return true;
-  if (!accountability.user) return false;
-  const roles: string[] = [];
-  for (let role = accountability.role ?? null; role !== null && !roles.includes(role); ) {
-    roles.push(role);
-    const row = await db('directus_roles').first('parent').where('id', role);
-    role = (row?.parent as string | null | undefined) ?? null;
+export function readsWholeCollection(db: Knex, accountability: Accountability | null, collection: string): Promise<boolean> {
+  if (!accountability) return Promise.resolve(true);
+  if (accountability.admin) return Promise.resolve(true);
+  if (!accountability.user) return Promise.resolve(false);
+  let known = answered.get(accountability);
+  if (!known) answered.set(accountability, (known = new Map()));
+  let answer = known.get(collection);
+  if (!answer) {
+    answer = rulesReadWhole(db, accountability, collection);
+    known.set(collection, answer);
+    // A failed look-up is asked again by whoever asks next.
+    answer.catch(() => known.delete(collection));
+  }
+  return answer;
+}
+
+async function rulesReadWhole(db: Knex, accountability: Accountability, collection: string): Promise<boolean> {
+  // Directus resolves the role tree (the role and its parents) when it authenticates the request.
+  const roles: string[] = Array.isArray(accountability.roles) && accountability.roles.length > 0 ? [...accountability.roles] : [];
+  if (roles.length === 0) {
+    for (let role = accountability.role ?? null; role !== null && !roles.includes(role); ) {
+      roles.push(role);
+      const row = await db('directus_roles').first('parent').where('id', role);
+      role = (row?.parent as string | null | undefined) ?? null;
+    }
   }
   const policies = db('directus_access')
     .select('policy')
-    .where('user', accountability.user)
+    .where('user', accountability.user as string)
     .orWhereIn('role', roles);
   const rules: Array<{ permissions: unknown }> = await db('directus_permissions').select('permissions').where({ collection, action: 'read' }).whereIn('policy', policies);
   return rules.some((rule) => {

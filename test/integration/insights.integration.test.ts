@@ -138,6 +138,40 @@ describe('trend and improvement actions', () => {
   });
 });
 
+describe('access', () => {
+  it('is full exactly for the scopes the viewer may read, as GET /insights/me lists them', async () => {
+    const lead = await createStaff('tech', { label: 'insights.access.lead' });
+    await rawAdmin('POST', '/items/cc_teams', { name: `洞察范围团队 ${Date.now()}`, lead: lead.id, members: [{ user: lead.id, role_in_team: 'lead' }] });
+    type Me = { readable: { company: boolean; departments: string[]; teams: number[] }; departments: Array<{ code: string }>; all_teams: Array<{ id: number; status: string }> };
+    let fulls = 0;
+    let nones = 0;
+    for (const token of [executive, await tokenOf(serviceHead), await tokenOf(serviceStaff), await tokenOf(financeStaff), await tokenOf(lead)]) {
+      const me = await get<Me>(token, '/concord/insights/me');
+      // Their own teams, a few others, and an archived one if there is one.
+      const teams = new Set([...me.readable.teams, ...me.all_teams.slice(0, 2).map((t) => t.id), ...me.all_teams.filter((t) => t.status === 'archived').slice(0, 1).map((t) => t.id)]);
+      const scopes: Array<[query: string, readable: boolean]> = [
+        ['scope_kind=company', me.readable.company],
+        ...me.departments.map((d): [string, boolean] => [`scope_kind=department&scope=${d.code}`, me.readable.departments.includes(d.code)]),
+        ['scope_kind=department&scope=no_such_department', false],
+        ...[...teams].map((id): [string, boolean] => [`scope_kind=team&scope=${id}`, me.readable.teams.includes(id)]),
+      ];
+      for (const [query, readable] of scopes) {
+        const result = await http('GET', `/concord/insights/actions?${query}`, { token });
+        expect((result.json as { access?: string } | undefined)?.access, query).toBe(readable ? 'full' : 'none');
+        // The trend shares the check; asked for a readable scope and for one that does not exist.
+        if (query !== 'scope_kind=company' && (readable || query.endsWith('no_such_department'))) {
+          const trend = await http('GET', `/concord/insights/trend?${query}`, { token });
+          expect((trend.json as { access?: string } | undefined)?.access, `trend ${query}`).toBe(readable ? 'full' : 'none');
+        }
+        if (readable) fulls += 1;
+        else nones += 1;
+      }
+    }
+    expect(fulls).toBeGreaterThan(5);
+    expect(nones).toBeGreaterThan(5);
+  });
+});
+
 describe('the seeded dashboards', () => {
   const named = (key: string) => DASHBOARDS.find((d) => d.id.length > 0 && d.name.startsWith(key))!;
 

@@ -4,7 +4,7 @@ import { freePeriod } from '../../../../src/evaluation/period.ts';
 import { runScheduledEvaluation } from '../../../../src/evaluation/schedule.ts';
 import { parseScorecardQuery, readScorecards, shape } from '../../../../src/evaluation/scorecards.ts';
 import { evaluationSettings, parseWeights } from '../../../../src/evaluation/settings.ts';
-import { accessTo, viewerOf } from '../../../../src/insights/viewer.ts';
+import { accessOf } from '../../../../src/insights/viewer.ts';
 import { AdminOnlyError, InvalidPayloadError } from '../../../../src/errors.ts';
 import { positiveId, wrap, type ConcordRequest, type RouteContext } from './context.ts';
 
@@ -59,9 +59,11 @@ export function registerEvaluationRoutes({ router, services, getSchema, database
     wrap(async (req, res) => {
       const query = parseScorecardQuery(req.query as Record<string, unknown>);
       const ctx = { db: database, services, schema: await getSchema(), accountability: accountabilityOf(req) };
-      const [data, viewer] = await Promise.all([readScorecards(ctx, query), viewerOf(ctx)]);
       // `none`: the scope asked for is not the viewer's to read (not an empty cycle).
-      const access = query.scope === undefined ? 'full' : accessTo(viewer, query.scope_kind === 'team' ? { kind: 'team', key: Number(query.scope) } : { kind: 'department', key: query.scope });
+      const [data, access] = await Promise.all([
+        readScorecards(ctx, query),
+        query.scope === undefined ? ('full' as const) : accessOf(ctx, query.scope_kind === 'team' ? { kind: 'team', key: Number(query.scope) } : { kind: 'department', key: query.scope }),
+      ]);
       res.json({ data, access });
     }),
   );

@@ -8,7 +8,7 @@ import { parseInsightQuery } from '../../../../src/insights/query.ts';
 import { satisfactionTrend } from '../../../../src/insights/satisfaction.ts';
 import { slaBoard } from '../../../../src/insights/sla-board.ts';
 import { parseTrendQuery, scoreTrend } from '../../../../src/insights/trend.ts';
-import { accessTo, viewerOf } from '../../../../src/insights/viewer.ts';
+import { accessOf, viewerOf } from '../../../../src/insights/viewer.ts';
 import { wrap, type ConcordRequest, type RouteContext } from './context.ts';
 
 /** /concord/insights: the data behind the Insights panels, each computed over what the viewer may read. */
@@ -27,8 +27,8 @@ export function registerInsightRoutes({ router, services, getSchema, database, e
     wrap(async (req, res) => {
       const ctx = await contextOf(req);
       const q = query(req);
-      const [data, viewer] = await Promise.all([compute(ctx, q), viewerOf(ctx)]);
-      res.json({ data, access: accessTo(viewer, q.scope) });
+      const [data, access] = await Promise.all([compute(ctx, q), accessOf(ctx, q.scope)]);
+      res.json({ data, access });
     });
 
   router.get('/insights/me', wrap(async (req, res) => {
@@ -44,7 +44,10 @@ export function registerInsightRoutes({ router, services, getSchema, database, e
   router.get('/insights/trend', wrap(async (req, res) => {
     const ctx = await contextOf(req);
     const q = parseTrendQuery(req.query as Record<string, unknown>);
-    const [data, viewer] = await Promise.all([scoreTrend(ctx, q), viewerOf(ctx)]);
-    res.json({ data, access: q.scope === undefined ? 'full' : accessTo(viewer, q.scope_kind === 'team' ? { kind: 'team', key: Number(q.scope) } : { kind: 'department', key: q.scope }) });
+    const [data, access] = await Promise.all([
+      scoreTrend(ctx, q),
+      q.scope === undefined ? ('full' as const) : accessOf(ctx, q.scope_kind === 'team' ? { kind: 'team', key: Number(q.scope) } : { kind: 'department', key: q.scope }),
+    ]);
+    res.json({ data, access });
   }));
 }
