@@ -5,9 +5,9 @@
  */
 
 /** Height of one bar's row in the plot, in pixels: a 12 px label and a bar with air between rows. */
-export const ROW_PX = 30;
-/** What the chart draws besides the rows: the value axis with its labels, the legend and padding. */
-export const CHART_OVERHEAD_PX = 78;
+export const ROW_PX = 26;
+/** What the chart draws besides the rows: the value axis with its labels and padding (the legend is text above the chart). */
+export const CHART_OVERHEAD_PX = 54;
 /** A label's width budget, in units where a CJK character counts 2 and other characters 1 (≈ 12 px font: 2 units ≈ 12 px). */
 export const LABEL_UNITS = 26;
 
