@@ -184,7 +184,8 @@ describe('the draft review of an evaluation cycle (item 12)', () => {
       const low = await rawAdmin<Array<{ id: number }>>('GET', `/items/cc_evaluation_scores?filter[cycle][_eq]=${id}&filter[dimension][_neq]=overall&filter[score][_lt]=${threshold}&fields=id&limit=-1`);
       expect(await plan.locator('h4').innerText()).toContain(low.length === 0 ? '不会提出' : `将提出 ${low.length} 项改进措施`);
       expect(await plan.locator('tbody tr').count()).toBe(low.length);
-      await page.screenshot({ path: join(SCREENSHOTS, 'studio-day-cycle-draft-review-zh.png'), fullPage: true });
+      await review.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(SCREENSHOTS, 'studio-day-cycle-draft-review-zh.png') });
     } finally {
       await page.close();
       // Not published, and removed: a current-month cycle would change other suites' defaults.
