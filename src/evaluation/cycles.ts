@@ -20,7 +20,8 @@ import { evaluatePeriod, type ScoreRow } from './evaluate.ts';
 import { scorecardNotification, feedbackLanguage } from './feedback.ts';
 import type { Localized } from '../i18n/language.ts';
 import { causedTitle, diagnoseProposals, type ActionDiagnosis } from '../diagnostics/action-diagnosis.ts';
-import { proposeActions } from './improvement.ts';
+import { proposeActions, type ProposedAction } from './improvement.ts';
+import { personName } from '../ui/people-names.ts';
 import { addDays, cyclePeriod, daysBetween, nextCyclePeriod, periodKey, periodName, zonedDate, type Period, type PeriodKind } from './period.ts';
 import { loadScopes, scopeId } from './scopes.ts';
 import { parseTargets, parseWeights, type EvaluationSettings, type ScoreDimension } from './settings.ts';
@@ -292,7 +293,7 @@ export async function publishCycle(ctx: PublishContext, cycleId: number, options
       .update({ status: 'published', published_at: toDbTime(trx, now), date_updated: toDbTime(trx, now) });
     if (updated !== 1) throw new CyclePublishedError({ cycle: cycle.id, action: { 'zh-CN': '再次发布', 'en-US': 'be published again' } });
 
-    const scores = await storedScores(trx, cycle.id);
+    const { scores, scopes, threshold, proposals } = await planPublication(trx, cycle, ctx.settings, now);
     const previousRow = await trx('cc_evaluation_cycles')
       .select('id')
       .where({ period_kind: cycle.period_kind, status: 'published' })
@@ -301,36 +302,94 @@ export async function publishCycle(ctx: PublishContext, cycleId: number, options
       .first();
     const previous = previousRow ? Number(previousRow.id) : null;
     const previousScores = previous === null ? [] : await storedScores(trx, previous);
-    const scopes = await loadScopes(trx);
-    const targets = parseTargets(cycle.targets, ctx.settings.targets);
 
-    const nextPeriod = nextCyclePeriod(cycle.period_kind, cycle);
-    const proposals = proposeActions(cycle, scores.map(asScoreRow), scopes, targets.improvement_threshold, nextPeriod);
     // Each proposal says why (issue 19): the top findings of its scope and dimension, stored once.
     const diagnoses = await diagnoseProposals(trx, ctx.settings, { starts_on: cycle.starts_on, ends_on: cycle.ends_on }, proposals, now);
     const causes = new Map<string, Partial<Record<ScoreDimension, { 'zh-CN': string | null; 'en-US': string | null }>>>();
     const dates = dialectOf(trx);
-    const proposedOn = zonedDate(now, ctx.settings.timeZone);
     for (const [i, proposal] of proposals.entries()) {
       const diagnosis = diagnoses[i] as ActionDiagnosis;
       const scope = scopeOf(proposal);
       causes.set(scope, { ...causes.get(scope), [proposal.dimension]: { 'zh-CN': diagnosis.cause_zh, 'en-US': diagnosis.cause_en } });
-      const dueOn = actionDueOn(proposal.due_on, proposedOn, nextPeriod);
       await trx('cc_improvement_actions').insert({
         ...proposal,
         title: causedTitle(proposal.dimension, diagnosis.cause_zh) ?? proposal.title,
         diagnosis_zh: diagnosis.diagnosis_zh,
         diagnosis_en: diagnosis.diagnosis_en,
         diagnosis_evidence: JSON.stringify(diagnosis.diagnosis_evidence),
-        due_on: dates.date(dueOn),
+        due_on: dates.date(proposal.due_on),
         date_created: toDbTime(trx, now),
       });
     }
     const followedUp = previous === null ? 0 : await recordScoresAfter(trx, previous, scores, now);
 
-    const notified = options.notify === false ? [] : await feedBack(ctx, trx, cycle, scopes, scores, previous === null ? null : previousScores, targets.improvement_threshold, causes);
+    const notified = options.notify === false ? [] : await feedBack(ctx, trx, cycle, scopes, scores, previous === null ? null : previousScores, threshold, causes);
     return { cycle: cycle.id, published_at: now.toISOString(), previous, notified, actions: proposals.length, actions_followed_up: followedUp };
   });
+}
+
+/**
+ * What publishing `cycle` now would propose, from its stored draft scores: one action per scope ×
+ * dimension under the threshold (`proposeActions`), each with the due day it gets (`actionDueOn`).
+ * Publishing stores exactly these (with a diagnosis each); the draft review shows them beforehand.
+ */
+export async function planPublication(
+  db: Knex,
+  cycle: CycleRow,
+  settings: EvaluationSettings,
+  now: Date,
+): Promise<{ scores: StoredScore[]; scopes: Awaited<ReturnType<typeof loadScopes>>; threshold: number; proposals: ProposedAction[] }> {
+  const [scores, scopes] = await Promise.all([storedScores(db, cycle.id), loadScopes(db)]);
+  const threshold = parseTargets(cycle.targets, settings.targets).improvement_threshold;
+  const nextPeriod = nextCyclePeriod(cycle.period_kind, cycle);
+  const proposedOn = zonedDate(now, settings.timeZone);
+  const proposals = proposeActions(cycle, scores.map(asScoreRow), scopes, threshold, nextPeriod).map((proposal) => ({ ...proposal, due_on: actionDueOn(proposal.due_on, proposedOn, nextPeriod) }));
+  return { scores, scopes, threshold, proposals };
+}
+
+export interface PlannedAction {
+  scope_kind: 'department' | 'team';
+  scope: string | number;
+  scope_name: string;
+  scope_name_en: string | null;
+  dimension: ScoreDimension;
+  category: ProposedAction['category'];
+  score_before: number;
+  owner: string | null;
+  owner_name: string | null;
+  due_on: string;
+}
+
+/**
+ * The draft review's list of the improvement actions publishing would propose (evaluation.publish
+ * holders only; the caller checks). Empty for a cycle that is published or not run yet.
+ */
+export async function previewPublication(ctx: EvaluationContext, cycleId: number): Promise<{ cycle: number; status: string; computed: boolean; threshold: number; actions: PlannedAction[] }> {
+  const cycle = await loadCycle(ctx.db, cycleId);
+  const threshold = parseTargets(cycle.targets, ctx.settings.targets).improvement_threshold;
+  const computed = cycle.computed_at !== null && cycle.computed_at !== undefined;
+  if (cycle.status === 'published' || !computed) return { cycle: cycle.id, status: cycle.status, computed, threshold, actions: [] };
+  const { scopes, proposals } = await planPublication(ctx.db, cycle, ctx.settings, ctx.now?.() ?? new Date());
+  const owners = [...new Set(proposals.map((p) => p.owner).filter((o): o is string => o !== null))];
+  const people: Array<{ id: string; first_name: string | null; last_name: string | null }> = owners.length ? await ctx.db('directus_users').select('id', 'first_name', 'last_name').whereIn('id', owners) : [];
+  const nameOf = new Map(people.map((p) => [p.id, personName(p) || null]));
+  const actions = proposals.map((p): PlannedAction => {
+    const key = p.scope_kind === 'department' ? String(p.department) : String(p.team);
+    const scope = scopes.find((s) => s.kind === p.scope_kind && s.key === key);
+    return {
+      scope_kind: p.scope_kind,
+      scope: p.scope_kind === 'department' ? key : Number(p.team),
+      scope_name: scope?.name ?? key,
+      scope_name_en: scope?.name_en ?? null,
+      dimension: p.dimension,
+      category: p.category,
+      score_before: p.score_before,
+      owner: p.owner,
+      owner_name: p.owner ? (nameOf.get(p.owner) ?? null) : null,
+      due_on: p.due_on,
+    };
+  });
+  return { cycle: cycle.id, status: cycle.status, computed, threshold, actions };
 }
 
 async function storedScores(db: Knex, cycle: number): Promise<StoredScore[]> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Viewer } from '../../src/insights/viewer.ts';
-import { initialSelection, monthOf, ownScope, periodLabel, quarterOf, readableScopes, recentPeriods } from '../../src/ui/insights/dashboard-filter.ts';
+import { choose, initialSelection, monthOf, ownScope, periodLabel, quarterOf, readableScopes, recentPeriods, selectionOf, selectionQuery } from '../../src/ui/insights/dashboard-filter.ts';
 import { PALETTE, departmentColour } from '../../src/ui/insights/palette.ts';
 import { rawLabel, rawValue } from '../../src/ui/insights/strings.ts';
 
@@ -44,6 +44,36 @@ describe('the dashboard picker', () => {
     expect(linked).toMatchObject({ scope: { kind: 'department', key: 'sales' }, period: { kind: 'quarter', starts_on: '2026-07-01', ends_on: '2026-10-01' } });
     // A scope the head may not read is not taken from the address.
     expect(initialSelection(head, 'my_department', NOW, '?scope_kind=department&scope=finance').scope).toMatchObject({ key: 'service' });
+  });
+});
+
+describe('the picker and the address', () => {
+  const address = (selection: Parameters<typeof selectionQuery>[0]) => `?${new URLSearchParams(Object.entries(selectionQuery(selection)).filter((e): e is [string, string] => e[1] !== undefined)).toString()}`;
+
+  it('writes a selection into the query string and reads the same view back from it', () => {
+    for (const selection of [
+      { scope: { kind: 'team' as const, key: 2, label: '制造' }, period: quarterOf('2026-08-01') },
+      { scope: { kind: 'company' as const, label: 'company' }, period: { kind: 'custom' as const, starts_on: '2026-10-05', ends_on: '2026-11-21' } },
+      { scope: { kind: 'department' as const, key: 'sales', label: 'sales' }, period: monthOf('2026-09-01') },
+    ]) {
+      const search = address(selection);
+      expect(initialSelection(executive, 'my_department', NOW, search)).toMatchObject({ scope: { kind: selection.scope.kind }, period: selection.period });
+      if (selection.scope.kind !== 'company') expect(initialSelection(executive, 'my_department', NOW, search).scope).toMatchObject({ key: selection.scope.key });
+    }
+    expect(address({ scope: { kind: 'company', label: 'c' }, period: monthOf('2026-11-01') })).toBe('?period=month&starts_on=2026-11-01&ends_on=2026-12-01&scope_kind=company');
+  });
+
+  it('lets a link that names a view win over what was picked earlier, and keeps a choice while the address catches up', () => {
+    const picked = selectionOf('d-url', executive, 'my_department', NOW, '');
+    expect(picked.scope).toMatchObject({ key: 'marketing' });
+    // The scorecard link names sales in 2026-09, on a dashboard already open this session.
+    const link = '?period=month&starts_on=2026-09-01&ends_on=2026-10-01&scope_kind=department&scope=sales';
+    expect(selectionOf('d-url', executive, 'my_department', NOW, link)).toMatchObject({ scope: { key: 'sales' }, period: monthOf('2026-09-01') });
+    // A choice made on that page stands until the picker has rewritten the address…
+    choose('d-url', { scope: { kind: 'company', label: 'c' }, period: monthOf('2026-08-01') });
+    expect(selectionOf('d-url', executive, 'my_department', NOW, link)).toMatchObject({ scope: { kind: 'company' }, period: monthOf('2026-08-01') });
+    // …and the rewritten address reads back as the same choice.
+    expect(selectionOf('d-url', executive, 'my_department', NOW, address({ scope: { kind: 'company', label: 'c' }, period: monthOf('2026-08-01') }))).toMatchObject({ scope: { kind: 'company' }, period: monthOf('2026-08-01') });
   });
 });
 

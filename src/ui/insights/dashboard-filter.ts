@@ -35,6 +35,8 @@ export interface DashboardSelection {
 }
 
 const selections = reactive<Record<string, DashboardSelection>>({});
+/** The address each dashboard's selection was last read from (not reactive: bookkeeping only). */
+const addressRead: Record<string, string> = {};
 /** Bumped by the picker only, so filling the default does not reload every panel a second time. */
 const choices = reactive<Record<string, number>>({});
 
@@ -155,9 +157,46 @@ export function initialSelection(viewer: Viewer, preference: ScopePreference, no
   return { scope: asked ?? ownScope(viewer, preference), period };
 }
 
-/** The selection of a dashboard, filled with the default the first time anyone asks. */
-export function selectionOf(dashboard: string, viewer: Viewer, preference: ScopePreference, now: Date): DashboardSelection {
-  if (!selections[dashboard]) selections[dashboard] = initialSelection(viewer, preference, now, typeof window === 'undefined' ? '' : window.location.search);
+/** The query keys the address carries a selection in (the scorecard notification's link uses the same). */
+export const SELECTION_KEYS = ['period', 'starts_on', 'ends_on', 'scope_kind', 'scope'] as const;
+
+/** A selection as the address writes it: `?period=month&starts_on=…&ends_on=…&scope_kind=team&scope=3`. */
+export function selectionQuery(selection: DashboardSelection): Record<(typeof SELECTION_KEYS)[number], string | undefined> {
+  const scope = selection.scope;
+  return {
+    period: selection.period.kind,
+    starts_on: selection.period.starts_on,
+    ends_on: selection.period.ends_on,
+    scope_kind: scope?.kind,
+    scope: scope && scope.kind !== 'company' ? String(scope.key) : undefined,
+  };
+}
+
+/** Whether an address names a selection at all (then it, not what was picked before, is what to show). */
+export function namesSelection(search: string): boolean {
+  const query = new URLSearchParams(search);
+  return query.has('starts_on') || query.has('scope_kind');
+}
+
+/** Whether two selections show the same view (labels aside). */
+export function sameSelection(a: DashboardSelection, b: DashboardSelection): boolean {
+  const qa = selectionQuery(a);
+  const qb = selectionQuery(b);
+  return SELECTION_KEYS.every((key) => qa[key] === qb[key]);
+}
+
+/**
+ * The selection of a dashboard, filled with the default the first time anyone asks. The address
+ * wins over what was picked earlier in the session: a link (or the scorecard notification) that
+ * names a period and scope opens on them even when the dashboard was already open before.
+ */
+export function selectionOf(dashboard: string, viewer: Viewer, preference: ScopePreference, now: Date, search = typeof window === 'undefined' ? '' : window.location.search): DashboardSelection {
+  const stored = selections[dashboard];
+  // An address already taken (or one the picker has not rewritten yet after a choice) is not news.
+  if (stored && (!namesSelection(search) || addressRead[dashboard] === search)) return stored;
+  addressRead[dashboard] = search;
+  const fromAddress = initialSelection(viewer, preference, now, search);
+  if (!stored || !sameSelection(stored, fromAddress)) selections[dashboard] = fromAddress;
   return selections[dashboard]!;
 }
 

@@ -1,4 +1,4 @@
-import { assertMayEvaluate, publishCycle, runCycle } from '../../../../src/evaluation/cycles.ts';
+import { assertMayEvaluate, previewPublication, publishCycle, runCycle } from '../../../../src/evaluation/cycles.ts';
 import { evaluatePeriod } from '../../../../src/evaluation/evaluate.ts';
 import { freePeriod } from '../../../../src/evaluation/period.ts';
 import { runScheduledEvaluation } from '../../../../src/evaluation/schedule.ts';
@@ -33,6 +33,16 @@ export function registerEvaluationRoutes({ router, services, getSchema, database
       if (notify !== undefined && typeof notify !== 'boolean') throw new InvalidPayloadError({ field: 'notify', reason: { 'zh-CN': '应为 true 或 false', 'en-US': 'true or false' } });
       if (notify === false && !req.accountability?.admin) throw new AdminOnlyError({ action: { 'zh-CN': '发布评估而不反馈得分', 'en-US': 'publish without feeding the scores back' } });
       res.json({ data: await publishCycle({ db: database, settings, services, schema: await getSchema(), publicUrl }, id, { notify: notify !== false }) });
+    }),
+  );
+
+  // The draft review: the improvement actions publishing would propose now, by the publisher's own plan.
+  router.get(
+    '/evaluation/cycles/:id/proposals',
+    wrap(async (req, res) => {
+      const id = positiveId(req.params['id'], 'id');
+      await assertMayEvaluate(database, accountabilityOf(req), { 'zh-CN': '查看发布将提出的改进措施', 'en-US': 'Reviewing the actions publishing would propose' });
+      res.json({ data: await previewPublication({ db: database, settings }, id) });
     }),
   );
 
