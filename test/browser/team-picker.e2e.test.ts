@@ -1,14 +1,14 @@
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { concord, rawAdmin } from '../harness/concord.ts';
+import { TEST_STAFF_PASSWORD, concord, createStaff, rawAdmin } from '../harness/concord.ts';
 import { SCREENSHOTS, launchChromium, signInToStudio } from './chromium.ts';
 
 /**
  * Issue 18 item 15: choosing a team member in Studio. 孙丽 (HR head, team.build) adds a member to a
  * demo team: the picker lists people by their full Chinese name in one column headed 姓名, with their
  * department, never the admin or anyone else without a department, and its search narrows the list.
- * Nothing is saved.
+ * In English the same picker says Name / Department and puts a Latin given name first. Nothing is saved.
  */
 let browser: Browser;
 beforeAll(async () => {
@@ -77,5 +77,35 @@ describe('the team member picker', () => {
     // Closed without saving: the team keeps its members.
     const [after] = await rawAdmin<Array<{ members: number[] }>>('GET', `/items/cc_teams?filter[id][_eq]=${team!.id}&fields=members`);
     expect(after!.members).toEqual(team!.members);
+  });
+
+  it('speaks English to an English reader: Name / Department, given name first for a Latin name, a Chinese name as written', async () => {
+    const builder = await createStaff('hr', { label: 'picker-hr' });
+    await rawAdmin('PATCH', `/users/${builder.id}`, { language: 'en-US' });
+    const tag = `Picker${Date.now().toString(36)}`;
+    const colleague = await rawAdmin<{ id: string }>('POST', '/users', { email: `${tag.toLowerCase()}@example.com`, first_name: 'Jing', last_name: tag, cc_department: 'sales', status: 'active' });
+    const team = await rawAdmin<{ id: number }>('POST', '/items/cc_teams', { name: `${tag} team`, status: 'forming' });
+    const page = await signInToStudio(browser, builder.email, TEST_STAFF_PASSWORD);
+    try {
+      await page.goto(`${concord().url}/admin/content/cc_teams/${team.id}`);
+      await page.locator('[data-field="members"]').getByRole('button', { name: 'Create New' }).click();
+      const userField = page.locator('[data-field="user"]').last();
+      await userField.locator('.v-list-item').first().click();
+      const drawer = page.locator('.cc-people-drawer');
+      await drawer.waitFor({ timeout: 30_000 });
+      const table = drawer.locator('.cc-people-table');
+      await expect.poll(async () => (await rowsOf(table)).length, { timeout: 30_000 }).toBeGreaterThan(5);
+      expect((await table.locator('thead th').allInnerTexts()).map((text) => text.trim()).filter(Boolean)).toEqual(['Name', 'Department', 'Email']);
+      expect(await rowsOf(table)).toContainEqual(['陈静', 'Sales', 'chen.jing@example.com']);
+
+      await drawer.locator('.cc-people-search input').fill(`jing ${tag}`);
+      await expect.poll(async () => rowsOf(table), { timeout: 15_000 }).toEqual([[`Jing ${tag}`, 'Sales', `${tag.toLowerCase()}@example.com`]]);
+      await table.locator('tbody tr.table-row').first().click();
+      await expect.poll(async () => userField.locator('.v-list-item').first().innerText(), { timeout: 15_000 }).toContain(`Jing ${tag} (Sales)`);
+    } finally {
+      await page.close();
+      await rawAdmin('DELETE', `/items/cc_teams/${team.id}`).catch(() => undefined);
+      await rawAdmin('DELETE', `/users/${colleague.id}`).catch(() => undefined);
+    }
   });
 });
