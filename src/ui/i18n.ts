@@ -81,6 +81,13 @@ const STRINGS = {
     c360SaveFirst: '保存客户后显示其全貌',
     c360More: '仅显示最近的记录',
     c360Entries: '笔',
+    pickerTitle: '选择人员',
+    pickerName: '姓名',
+    pickerEmail: '邮箱',
+    pickerSearch: '搜索姓名、部门或邮箱',
+    pickerNone: '没有符合条件的人员',
+    pickerChoose: '选择人员',
+    pickerClear: '清除',
   },
   'en-US': {
     department: 'Department',
@@ -158,6 +165,13 @@ const STRINGS = {
     c360SaveFirst: 'Save the customer to see the whole picture',
     c360More: 'Most recent only',
     c360Entries: 'entries',
+    pickerTitle: 'Choose a person',
+    pickerName: 'Name',
+    pickerEmail: 'Email',
+    pickerSearch: 'Search name, department or email',
+    pickerNone: 'No one matches',
+    pickerChoose: 'Choose a person',
+    pickerClear: 'Clear',
   },
 } as const;
 
