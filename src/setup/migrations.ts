@@ -65,14 +65,16 @@ export async function localiseRelationalFields(db: Knex, snapshot: Snapshot): Pr
   if (!(await db.schema.hasTable('directus_fields'))) return [];
   const changes: string[] = [];
   for (const field of snapshot.fields) {
-    const meta = (field.meta ?? {}) as { interface?: string | null; display?: string | null; display_options?: Record<string, unknown> | null };
+    const meta = (field.meta ?? {}) as { interface?: string | null; options?: Record<string, unknown> | null; display?: string | null; display_options?: Record<string, unknown> | null };
     for (const chosen of [meta.interface, meta.display]) {
       const change = chosen ? LOCALISED[chosen] : undefined;
       if (!chosen || !change) continue;
-      const row = (await db('directus_fields').first('id', change.column).where({ collection: field.collection, field: field.field })) as Record<string, unknown> | undefined;
+      const row = (await db('directus_fields').first('id', change.column, 'options').where({ collection: field.collection, field: field.field })) as Record<string, unknown> | undefined;
       if (!row || !change.stock.includes((row[change.column] as string | null) ?? null)) continue;
       const update: Record<string, unknown> = { [change.column]: chosen };
       if (change.column === 'display') update['display_options'] = meta.display_options ? JSON.stringify(meta.display_options) : null;
+      // The new interface's own options (the people picker) join the options the field has; those win.
+      if (change.column === 'interface' && meta.options) update['options'] = JSON.stringify({ ...meta.options, ...parsedOptions(row['options']) });
       await db('directus_fields').update(update).where({ id: row['id'] });
       changes.push(`${field.collection}.${field.field}: ${change.column} ${String(row[change.column] ?? '—')} → ${chosen}`);
     }
@@ -157,4 +159,15 @@ export async function widenNumberColumns(db: Knex, snapshot: Snapshot): Promise<
     changes.push(`${column.table_name}.${column.column_name}: real → ${target}`);
   }
   return changes;
+}
+
+function parsedOptions(value: unknown): Record<string, unknown> {
+  if (value && typeof value === 'object') return value as Record<string, unknown>;
+  if (typeof value !== 'string' || value === '') return {};
+  try {
+    const parsed: unknown = JSON.parse(value);
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
 }

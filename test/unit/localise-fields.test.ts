@@ -14,6 +14,7 @@ const snapshot = {
     field('cc_evaluation_cycles', 'name', { interface: 'input', display: 'cc-cycle-name', display_options: null }),
     field('cc_improvement_actions', 'cycle', { interface: 'select-dropdown-m2o', display: 'cc-local-name', display_options: { kind: 'cycle' } }),
     field('cc_tasks', 'department', { interface: 'cc-local-m2o', display: 'cc-local-name', display_options: null }),
+    field('cc_team_members', 'user', { interface: 'cc-local-m2o', options: { people: true, template: '{{last_name}}{{first_name}}' }, display: 'related-values' }),
   ],
 } as unknown as Snapshot;
 
@@ -24,6 +25,7 @@ describe('schema 5: Studio names vocabulary in the user’s language on database
       t.string('collection');
       t.string('field');
       t.string('interface').nullable();
+      t.text('options').nullable();
       t.string('display').nullable();
       t.text('display_options').nullable();
     });
@@ -34,9 +36,11 @@ describe('schema 5: Studio names vocabulary in the user’s language on database
       { collection: 'cc_improvement_actions', field: 'cycle', interface: 'select-dropdown-m2o', display: 'related-values', display_options: '{"template":"{{name}}"}' },
       // An admin chose their own interface and display here: both stay.
       { collection: 'cc_tasks', field: 'department', interface: 'select-radio', display: 'raw' },
+      // The stock picker with an admin's own template: it gets the people picker and keeps the template.
+      { collection: 'cc_team_members', field: 'user', interface: 'select-dropdown-m2o', options: '{"template":"{{first_name}}"}', display: 'related-values' },
     ]);
     const changes = await localiseRelationalFields(db, snapshot);
-    expect(changes).toHaveLength(5);
+    expect(changes).toHaveLength(6);
     const rows = await db('directus_fields').select('collection', 'field', 'interface', 'display', 'display_options').orderBy('id');
     expect(rows).toEqual([
       { collection: 'cc_cases', field: 'workflow', interface: 'cc-local-m2o', display: 'cc-local-name', display_options: '{"template":"{{name_zh}}"}' },
@@ -44,7 +48,10 @@ describe('schema 5: Studio names vocabulary in the user’s language on database
       { collection: 'cc_evaluation_cycles', field: 'name', interface: 'input', display: 'cc-cycle-name', display_options: null },
       { collection: 'cc_improvement_actions', field: 'cycle', interface: 'select-dropdown-m2o', display: 'cc-local-name', display_options: '{"kind":"cycle"}' },
       { collection: 'cc_tasks', field: 'department', interface: 'select-radio', display: 'raw', display_options: null },
+      { collection: 'cc_team_members', field: 'user', interface: 'cc-local-m2o', display: 'related-values', display_options: null },
     ]);
+    const picker = await db('directus_fields').first('options').where({ collection: 'cc_team_members', field: 'user' });
+    expect(JSON.parse(picker.options as string)).toEqual({ people: true, template: '{{first_name}}' });
     // Run again (a start that failed after it): nothing more to change.
     expect(await localiseRelationalFields(db, snapshot)).toEqual([]);
   });
