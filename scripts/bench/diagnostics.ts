@@ -137,7 +137,7 @@ async function main(): Promise<void> {
 }
 
 /**
- * The planted breach cases, set again to moments before their SLA as of now: a company is kept
+ * The planted breach cases, set again to 2 minutes before their SLA as of now: a company is kept
  * between runs, and a case planted "10 minutes before its SLA" a day ago has long breached. Their
  * entry into the state (the case and its handoff) and its opening an hour before move together.
  */
@@ -151,7 +151,7 @@ async function rearmBreaches(directus: Record<string, string>): Promise<void> {
       .select('c.id', 's.response_sla_hours as sla');
     const now = Date.now();
     for (const c of planted) {
-      const entered = new Date(breachEntry(now, Number(c.sla)));
+      const entered = new Date(breachEntry(now, Number(c.sla), 2));
       const opened = new Date(entered.getTime() - 3_600_000);
       await db('cc_cases').where('id', c.id).update({ state_entered_at: entered, opened_at: opened });
       await db('cc_case_events').where('case', c.id).where('is_handoff', true).update({ occurred_at: entered });
