@@ -193,3 +193,51 @@ describe('the draft review of an evaluation cycle (item 12)', () => {
     }
   });
 });
+
+describe('saving a new evaluation cycle in Studio (item 12)', () => {
+  it('keeps 孙丽 on the cycle she creates with the check button, ready to be computed', async () => {
+    // A month no other test uses; a draft of it left by an earlier run would make the save a duplicate.
+    const month = '2028-06-01';
+    for (const stale of await rawAdmin<Array<{ id: number }>>('GET', `/items/cc_evaluation_cycles?filter[period_key][_eq]=monthly:${month}&fields=id`)) {
+      await rawAdmin('DELETE', `/items/cc_evaluation_cycles/${stale.id}`);
+    }
+    const page = await signInAs('sun.li@example.com', { width: 1440, height: 1000 });
+    try {
+      await page.goto(`${concord().url}/admin/content/cc_evaluation_cycles`);
+      await expect.poll(() => page.locator('body').innerText(), { timeout: 30_000 }).toContain('已发布');
+      await page.goto(`${concord().url}/admin/content/cc_evaluation_cycles/+`);
+      // The new form, with the cycle's run-and-publish field saying it can be computed once saved.
+      await expect.poll(() => page.locator('.cc-cycle').innerText(), { timeout: 30_000 }).toContain('保存周期后即可计算得分');
+      // 开始日期 through Studio's date picker: page to June 2028, pick the 1st.
+      const startsOn = page.locator('.field[data-field="starts_on"]');
+      await startsOn.locator('.interface button').first().click();
+      const picker = page.locator('.v-date-picker');
+      await picker.waitFor({ timeout: 10_000 });
+      const days = picker.locator('[data-reka-calendar-cell-trigger]:not([data-outside-view])');
+      for (let i = 0; i < 240; i++) {
+        const shown = ((await days.first().getAttribute('data-value')) ?? '').slice(0, 7);
+        if (shown === month.slice(0, 7)) break;
+        await picker.getByRole('button', { name: shown < month ? 'Next page' : 'Previous page' }).click();
+      }
+      await days.filter({ hasText: /^\s*1\s*$/ }).first().click();
+      await expect.poll(() => startsOn.locator('.interface').innerText()).toContain('2028年6月1日');
+
+      await page.locator('header button:has([data-icon="check"])').first().click();
+      // Studio alone saves and goes back to the list; the new cycle's own form stays, replacing "+".
+      await expect.poll(() => new URL(page.url()).pathname, { timeout: 30_000 }).toMatch(/^\/admin\/content\/cc_evaluation_cycles\/\d+$/);
+      const id = Number(new URL(page.url()).pathname.split('/').pop());
+      const [saved] = await rawAdmin<Array<{ id: number; starts_on: string; status: string; name: string }>>('GET', `/items/cc_evaluation_cycles?filter[period_key][_eq]=monthly:${month}&fields=id,starts_on,status,name`);
+      expect(saved).toMatchObject({ id, starts_on: month, status: 'draft', name: '2028年6月' });
+      await expect.poll(() => page.getByRole('button', { name: '计算得分' }).count(), { timeout: 30_000 }).toBe(1);
+      await page.screenshot({ path: join(SCREENSHOTS, 'studio-day-cycle-saved-stays-zh.png') });
+      // The "+" entry was replaced: back goes to the list, not to an empty new form.
+      await page.goBack();
+      await expect.poll(() => new URL(page.url()).pathname, { timeout: 30_000 }).toBe('/admin/content/cc_evaluation_cycles');
+    } finally {
+      await page.close();
+      for (const made of await rawAdmin<Array<{ id: number }>>('GET', `/items/cc_evaluation_cycles?filter[period_key][_eq]=monthly:${month}&fields=id`).catch(() => [])) {
+        await rawAdmin('DELETE', `/items/cc_evaluation_cycles/${made.id}`).catch(() => undefined);
+      }
+    }
+  });
+});
