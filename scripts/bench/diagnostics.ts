@@ -11,7 +11,6 @@
  * the department's diagnosis against an independent recomputation (diagnostics-oracle.ts), and the
  * median time of one call with the server's CPU time for it (the machine's load beside them).
  */
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { adminApi } from '../../src/setup/admin-api.ts';
@@ -20,6 +19,7 @@ import { seedEvaluatedHistory } from '../../src/setup/seed-evaluations.ts';
 import { breachEntry, PLANT_KINDS } from '../../src/demo/plant.ts';
 import { connectDatabase } from '../../host/database.ts';
 import { companyOf } from './company.ts';
+import { cpuMs, login } from './measure.ts';
 import { judge, recompute, type Verdict } from './diagnostics-oracle.ts';
 
 const { values } = parseArgs({ options: { scales: { type: 'string', default: '10,100' }, requests: { type: 'string', default: '5' }, fresh: { type: 'boolean', default: false } } });
@@ -160,22 +160,6 @@ async function rearmBreaches(directus: Record<string, string>): Promise<void> {
   } finally {
     await db.destroy();
   }
-}
-
-/**
- * CPU time the server's process (all its threads, SQLite's among them) has used, in ms: on a shared
- * machine the wall time of a call grows with everyone else's work, its CPU time much less.
- */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  // utime and stime, fields 14 and 15 of the line (11 and 12 after the command), in 1/100 s.
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-async function login(url: string, email: string, password: string): Promise<string> {
-  const response = await fetch(`${url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
-  if (!response.ok) throw new Error(`Signing in ${email}: ${response.status} ${await response.text()}`);
-  return ((await response.json()) as { data: { access_token: string } }).data.access_token;
 }
 
 main().catch((error: unknown) => {

@@ -6,10 +6,9 @@
  * lead (their rows only: Directus decides which). After one unmeasured request per endpoint and
  * viewer, prints median and 95th percentile per endpoint and viewer, one run; DB_CLIENT=pg builds and
  * measures the company on PostgreSQL. `--only` keeps the endpoints whose name contains one of the
- * words. `--profile` instead asks each once with Directus logging its SQL and prints, per endpoint
+ * words, in any case. `--profile` instead asks each once with Directus logging its SQL and prints, per endpoint
  * and viewer, the request's time, its SQL statements, their summed time and the slowest `--top` of them.
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { adminApi } from '../../src/setup/admin-api.ts';
 import { startDirectus } from '../../host/directus.ts';
@@ -18,6 +17,7 @@ import { installBundle } from '../../host/boot.ts';
 import { seedEvaluatedHistory } from '../../src/setup/seed-evaluations.ts';
 import { ROLE_IDS } from '../../src/access/model.ts';
 import { companyOf } from './company.ts';
+import { cpuMs, login } from './measure.ts';
 import { VENDOR_NAMES } from './database.ts';
 
 const { values } = parseArgs({
@@ -48,7 +48,7 @@ const ENDPOINTS: Array<[name: string, path: (scope: string) => string]> = [
   ['improvement actions', (scope) => `/concord/insights/actions?${scope.slice(1)}`],
   ['diagnostics', (scope) => `/concord/insights/diagnostics?${lastMonths(1)}${scope}`],
 ];
-const CHOSEN = values.only ? ENDPOINTS.filter(([name]) => values.only!.split(',').some((word) => name.includes(word.trim()))) : ENDPOINTS;
+const CHOSEN = values.only ? ENDPOINTS.filter(([name]) => values.only!.split(',').some((word) => name.toLowerCase().includes(word.trim().toLowerCase()))) : ENDPOINTS;
 
 /** The last `months` calendar months up to today, as a panel asks for them. */
 function lastMonths(months: number): string {
@@ -92,9 +92,9 @@ async function main(): Promise<void> {
         const url = `${server.url}${path(scope)}`;
         await ask(url, token, `${name} as ${viewer}`);
         const times: number[] = [];
-        const cpuBefore = cpuMsOf(server.process.pid);
+        const cpuBefore = cpuMs(server.process.pid);
         for (let i = 0; i < REQUESTS; i += 1) times.push(await ask(url, token, `${name} as ${viewer}`));
-        const cpu = (cpuMsOf(server.process.pid) - cpuBefore) / REQUESTS;
+        const cpu = (cpuMs(server.process.pid) - cpuBefore) / REQUESTS;
         times.sort((a, b) => a - b);
         const at = (q: number) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)] as number;
         console.log(`  ${name.padEnd(22)} ${viewer.padEnd(14)} ${at(0.5).toFixed(0).padStart(11)}   ${at(0.95).toFixed(0).padStart(8)}   ${Number.isNaN(cpu) ? '' : cpu.toFixed(0).padStart(8)}`);
@@ -103,20 +103,6 @@ async function main(): Promise<void> {
   } finally {
     await server.stop();
     await company.close();
-  }
-}
-
-/**
- * CPU time the Directus process has used so far (Linux's /proc, in 10 ms ticks; NaN elsewhere): on a
- * shared machine the wall-clock figures carry the other processes' load, this does not (SQLite runs
- * inside the process; PostgreSQL's own CPU is not in it).
- */
-function cpuMsOf(pid: number | undefined): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return Number.NaN;
   }
 }
 
@@ -156,12 +142,6 @@ async function profile(server: { url: string; output(): string }, viewers: Array
       for (const s of [...statements].sort((a, b) => b.ms - a.ms).slice(0, Number(values.top))) console.log(`    ${s.ms.toFixed(1).padStart(7)} ms  ${s.sql.slice(0, 220)}`);
     }
   }
-}
-
-async function login(url: string, email: string, password: string): Promise<string> {
-  const response = await fetch(`${url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
-  if (!response.ok) throw new Error(`Signing in ${email}: ${response.status} ${await response.text()}`);
-  return ((await response.json()) as { data: { access_token: string } }).data.access_token;
 }
 
 main().catch((error: unknown) => {

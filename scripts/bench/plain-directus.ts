@@ -18,6 +18,7 @@ import { CASE_SCOPE } from '../../src/access/model.ts';
 import { connectDatabase } from '../../host/database.ts';
 import { freePort, runDirectusCli, startDirectus, syncSchema, type RunningDirectus } from '../../host/directus.ts';
 import { resolveSettings } from '../../host/env.ts';
+import { login } from './measure.ts';
 
 export interface PlainDirectus {
   url: string;
@@ -103,13 +104,6 @@ export async function bootPlainDirectus(dataDir: string, databaseEnv: Record<str
 async function stop(server: RunningDirectus, dataDir: string): Promise<void> {
   await server.stop();
   rmSync(dataDir, { recursive: true, force: true });
-}
-
-export async function login(url: string, email: string, password: string): Promise<string> {
-  const response = await fetch(`${url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
-  if (!response.ok) throw new Error(`login of ${email}: ${response.status} ${await response.text()}`);
-  const body = (await response.json()) as { data: { access_token: string } };
-  return body.data.access_token;
 }
 
 async function client(url: string, token: string) {

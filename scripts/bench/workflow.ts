@@ -21,7 +21,8 @@ import { freePort } from '../../host/directus.ts';
 import { resolveSettings } from '../../host/env.ts';
 import { connectDatabase } from '../../host/database.ts';
 import { benchDatabase, VENDOR_NAMES } from './database.ts';
-import { bootPlainDirectus, login } from './plain-directus.ts';
+import { login } from './measure.ts';
+import { bootPlainDirectus } from './plain-directus.ts';
 import { connectProfiler, inspectOptions, type Profiler } from './profile.ts';
 
 const { values } = parseArgs({ options: { cases: { type: 'string', default: '300' }, concurrency: { type: 'string', default: '4' }, profile: { type: 'string' } } });
