@@ -35,7 +35,14 @@ interface VitestReport {
   numFailedTests: number;
   numPendingTests: number;
   numTodoTests: number;
-  testResults: Array<{ name: string; startTime: number; endTime: number; status: string }>;
+  testResults: Array<{
+    name: string;
+    startTime: number;
+    endTime: number;
+    status: string;
+    message?: string;
+    assertionResults: Array<{ fullName: string; status: string; failureMessages: string[] }>;
+  }>;
 }
 
 // Balanced by the last serial run (2026-12-03): about 600 s of tests in the first stream, 680 s in the second.
@@ -129,6 +136,25 @@ for (const o of outcomes) {
 const files = outcomes.flatMap((o) => (o.report?.testResults ?? []).map((t) => ({ label: o.run.label, name: relative(root, t.name), seconds: (t.endTime - t.startTime) / 1000 })));
 files.sort((a, b) => b.seconds - a.seconds);
 console.log('\nslowest files:');
-for (const f of files.slice(0, 12)) console.log(`  ${f.seconds.toFixed(1).padStart(6)} s  ${f.label.padEnd(26)} ${f.name}`);
+for (const f of files.slice(0, failed.length === 0 ? 12 : 6)) console.log(`  ${f.seconds.toFixed(1).padStart(6)} s  ${f.label.padEnd(26)} ${f.name}`);
+
+// Last, so that a log cut to its final lines still names what broke and why (CI shows only the tail).
+const plain = (text: string) => text.replace(/\x1b\[[0-9;]*m/g, '');
+const broken = outcomes.flatMap((o) =>
+  (o.report?.testResults ?? []).flatMap((file) => {
+    const tests = file.assertionResults.filter((t) => t.status === 'failed');
+    if (tests.length === 0 && file.status === 'failed') return [{ label: o.run.label, name: relative(root, file.name), why: plain(file.message ?? '') }];
+    return tests.map((t) => ({ label: o.run.label, name: `${relative(root, file.name)} > ${t.fullName}`, why: plain(t.failureMessages.join('\n')) }));
+  }),
+);
+if (broken.length > 0) {
+  console.log('\nfailed tests:');
+  for (const b of broken.slice(0, 8)) {
+    console.log(`  [${b.label}] ${b.name}`);
+    const why = b.why.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('at ')).slice(0, 6).join(' ⏎ ');
+    console.log(`    ${why.length > 600 ? `${why.slice(0, 600)}…` : why}`);
+  }
+  if (broken.length > 8) console.log(`  … and ${broken.length - 8} more (above)`);
+}
 console.log(`\n${failed.length === 0 ? 'all runs passed' : `${failed.length} run(s) failed`} in ${minutes((Date.now() - started) / 1000)}`);
 process.exit(failed.length === 0 ? 0 : 1);

@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DASHBOARDS } from '../../src/insights/dashboards.ts';
-import { concord, http, rawAdmin } from '../harness/concord.ts';
+import { toDbTime } from '../../src/directus/time.ts';
+import { concord, http, rawAdmin, testDb } from '../harness/concord.ts';
 import { SCREENSHOTS, launchChromium, signInToStudio } from './chromium.ts';
 
 /**
@@ -251,12 +252,24 @@ describe('Dashboards (issue 18)', () => {
     { width: 1920, height: 1080 },
   ]) {
     it(`fits every seeded panel's content in its box at ${viewport.width}×${viewport.height}`, async () => {
-      // Titles people type are long, with and without spaces: the oldest open cases get such titles
-      // for this test (the other suites' cases decide which ones those are), and get theirs back after.
+      // What the SLA board shows depends on the data and the clock (the other suites' cases, whether the
+      // early warning found a case near its SLA). This test sets the fullest board itself: the oldest open
+      // cases get long titles, with and without spaces, and at-risk marks; all of it is undone after.
       const board = await http('GET', '/concord/insights/sla', { token: await tokenOf(CEO) });
-      const oldest = ((board.json!.data as { oldest: Array<{ id: number; title: string }> }).oldest ?? []).slice(0, 2);
+      const oldest = ((board.json!.data as { oldest: Array<{ id: number; title: string; state: number }> }).oldest ?? []).slice(0, 2);
       const long = ['客户反馈设备在高温环境下连续运行 72 小时后出现间歇性断电 需要技术部与供应链共同排查批次问题并给出书面答复', 'ContractRenewalForEastChinaKeyAccountsIncludingPricingAndDeliveryTermsReview'];
       for (const [i, c] of oldest.entries()) await rawAdmin('PATCH', `/items/cc_cases/${c.id}`, { title: long[i] });
+      const db = testDb();
+      const planted = oldest.map((c, i) => ({
+        case: c.id,
+        kind: 'at_risk',
+        breach_key: `layout-test:${viewport.width}:${c.id}`,
+        state: c.state,
+        due_at: toDbTime(db, new Date(Date.now() + (2 + i) * 3_600_000)),
+        detected_at: toDbTime(db, new Date()),
+        notified: JSON.stringify([]),
+      }));
+      if (planted.length > 0) await db('cc_sla_breaches').insert(planted);
       const page = await signIn(CEO, viewport);
       try {
         const found: string[] = [];
@@ -264,13 +277,15 @@ describe('Dashboards (issue 18)', () => {
           await open(page, prefix);
           await expect.poll(async () => page.locator('.cc-insight .apexcharts-svg').count(), { timeout: 60_000 }).toBeGreaterThan(prefix === '评估与改进' ? -1 : 0);
           await page.waitForTimeout(500);
+          if (prefix === '协同总览') expect(await page.locator('p[data-cc="at-risk"]').count()).toBe(oldest.length > 0 ? 1 : 0);
           for (const line of await overflowing(page)) found.push(`${prefix} · ${line}`);
           await page.screenshot({ path: join(SCREENSHOTS, `dashboards-layout-${prefix}-${viewport.width}x${viewport.height}.png`), fullPage: true });
         }
-        expect(found).toEqual([]);
+        expect(found, found.join(" | ")).toEqual([]);
       } finally {
         await page.close();
         for (const c of oldest) await rawAdmin('PATCH', `/items/cc_cases/${c.id}`, { title: c.title });
+        await db('cc_sla_breaches').whereIn('breach_key', planted.map((p) => p.breach_key)).delete();
       }
     });
   }

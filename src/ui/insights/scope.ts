@@ -229,18 +229,20 @@ export const PERIOD_KIND_OPTION: PanelOptions[number] = {
 };
 
 /** A list shown a page at a time, with a visible pager (Pager.vue) instead of a scroll inside the panel. */
-export function usePages<T>(items: () => readonly T[], perPage: number): { page: Ref<number>; pages: Ref<number>; shown: Ref<T[]>; total: Ref<number> } {
+export function usePages<T>(items: () => readonly T[], perPage: number | (() => number)): { page: Ref<number>; pages: Ref<number>; shown: Ref<T[]>; total: Ref<number> } {
   const page = ref(1);
   const pages = ref(1);
   const shown = ref<T[]>([]) as Ref<T[]>;
   const total = ref(0);
+  const size = () => Math.max(1, typeof perPage === 'number' ? perPage : perPage());
   const update = () => {
     const all = items();
+    const n = size();
     total.value = all.length;
-    pages.value = Math.max(1, Math.ceil(all.length / perPage));
+    pages.value = Math.max(1, Math.ceil(all.length / n));
     if (page.value > pages.value) page.value = pages.value;
-    shown.value = all.slice((page.value - 1) * perPage, page.value * perPage);
+    shown.value = all.slice((page.value - 1) * n, page.value * n);
   };
-  watch([() => items(), page], update, { immediate: true, deep: false });
+  watch([() => items(), page, size], update, { immediate: true, deep: false });
   return { page, pages, shown, total };
 }
