@@ -114,7 +114,7 @@ function crossDepartmentClosures({ db, period }: MetricContext) {
   const p = periodBindings(db, period);
   return rows(
     db,
-    `with terminal as materialized (
+    `with terminal as (
       select e."case" as case_id, e.occurred_at as occurred_at
       from cc_case_events e
       join cc_workflow_states st on st.id = e.to_state
