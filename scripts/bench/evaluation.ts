@@ -4,7 +4,9 @@
  * pass over cc_case_events joined to cc_cases at the same size. Each size is a demo company built
  * by the generator (kept between runs unless --fresh; DB_CLIENT=pg builds and measures it on
  * PostgreSQL); the timings run the engine through knex on that database with no server in the way.
- * Prints medians of --runs runs.
+ * Prints medians of --runs runs, on SQLite also the CPU time of floor and run (on a shared machine
+ * the wall time grows with everyone else's work, the CPU time much less); with --dimensions, also each dimension's own time (a fresh context
+ * each, so execution and utilisation both pay for the tasks due they share).
  */
 import { parseArgs } from 'node:util';
 import type { Knex } from 'knex';
@@ -12,23 +14,32 @@ import { connectDatabase } from '../../host/database.ts';
 import { companyOf } from './company.ts';
 import { VENDOR_NAMES, benchVendor } from './database.ts';
 import { runCycle } from '../../src/evaluation/cycles.ts';
-import { evaluatePeriod } from '../../src/evaluation/evaluate.ts';
-import { cyclePeriod, periodKey, periodsWithin, zonedDate, type Period } from '../../src/evaluation/period.ts';
+import { DIMENSION_MODULES, evaluatePeriod } from '../../src/evaluation/evaluate.ts';
+import { cyclePeriod, periodKey, periodsWithin, zoned, zonedDate, type Period } from '../../src/evaluation/period.ts';
 import { evaluationSettings, parseWeights } from '../../src/evaluation/settings.ts';
 import { dialectOf } from '../../src/evaluation/sql.ts';
 
-const { values } = parseArgs({ options: { scales: { type: 'string', default: '1,10,100' }, runs: { type: 'string', default: '5' }, fresh: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { scales: { type: 'string', default: '1,10,100' }, runs: { type: 'string', default: '5' }, fresh: { type: 'boolean', default: false }, dimensions: { type: 'boolean', default: false } } });
 const SCALES = values.scales.split(',').map(Number);
 const RUNS = Number(values.runs);
 
+/** CPU time of the last median's runs (this process's: SQLite works in it; PostgreSQL's server does not). */
+let lastCpu = Number.NaN;
+
 async function median(run: () => Promise<unknown>): Promise<number> {
   const times: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < RUNS; i += 1) {
     const started = performance.now();
+    const used = process.cpuUsage();
     await run();
+    const spent = process.cpuUsage(used);
     times.push(performance.now() - started);
+    cpu.push((spent.user + spent.system) / 1000);
   }
   times.sort((a, b) => a - b);
+  cpu.sort((a, b) => a - b);
+  lastCpu = cpu[Math.floor(cpu.length / 2)] as number;
   return times[Math.floor(times.length / 2)] as number;
 }
 
@@ -42,7 +53,7 @@ async function main(): Promise<void> {
   const today = zonedDate(new Date(), settings.timeZone);
   const [quarter] = periodsWithin('quarterly', zonedDate(new Date(Date.now() - 182 * 86_400_000), settings.timeZone), today).slice(-1) as [Period];
   console.log(`Evaluation of one quarterly cycle (${quarter.starts_on} – ${quarter.ends_on}) for all scopes, ${VENDOR_NAMES[benchVendor()]}, median of ${RUNS} runs, ${new Date().toISOString()}`);
-  const rows: Array<{ scale: number; events: number; evaluate: number; run: number; floor: number }> = [];
+  const rows: Array<{ scale: number; events: number; evaluate: number; run: number; floor: number; floorCpu: number; runCpu: number; dimensions: Record<string, number>; dimensionsCpu: Record<string, number> }> = [];
   for (const scale of SCALES) {
     const company = await companyOf(scale, values.fresh);
     const db = connectDatabase(company.settings.directus);
@@ -52,7 +63,16 @@ async function main(): Promise<void> {
       }
       const events = await countOf(db, 'cc_case_events');
       const floor = await median(() => db.raw('select c.team, count(*) as n, max(e.occurred_at) as last from cc_case_events e join cc_cases c on c.id = e."case" group by c.team'));
+      const floorCpu = lastCpu;
       const evaluate = await median(() => evaluatePeriod(db, { period: quarter, settings, weights: parseWeights(null) }));
+      const dimensions: Record<string, number> = {};
+      const dimensionsCpu: Record<string, number> = {};
+      if (values.dimensions) {
+        for (const module of DIMENSION_MODULES) {
+          dimensions[module.key] = await median(() => module.evaluate({ db, period: zoned(quarter, settings.timeZone), settings }));
+          dimensionsCpu[module.key] = lastCpu;
+        }
+      }
       // The whole run as the endpoint does it: compute, then replace the draft scores in one transaction.
       // A key of its own: the company may hold the real cycle of this quarter, published (the panels benchmark publishes them).
       const key = `bench:${periodKey('quarterly', quarter)}`;
@@ -66,15 +86,23 @@ async function main(): Promise<void> {
         .returning('id');
       const id = Number(typeof created === 'object' && created !== null ? (created as { id: number }).id : created);
       const run = Number.isFinite(id) ? await median(() => runCycle({ db, settings }, id)) : Number.NaN;
-      rows.push({ scale, events, evaluate, run, floor });
+      const runCpu = lastCpu;
+      rows.push({ scale, events, evaluate, run, floor, floorCpu, runCpu, dimensions, dimensionsCpu });
     } finally {
       await db.destroy();
       await company.close();
     }
   }
-  console.log('  scale   case events   floor (ms)   evaluate (ms)   run (ms)   run / floor');
+  const cpu = benchVendor() === 'sqlite';
+  console.log(`  scale   case events   floor (ms)   evaluate (ms)   run (ms)   run / floor${cpu ? '   CPU: floor (ms)   run (ms)   run / floor' : ''}`);
   for (const r of rows) {
-    console.log(`  ${String(r.scale).padStart(5)}   ${String(r.events).padStart(11)}   ${r.floor.toFixed(1).padStart(10)}   ${r.evaluate.toFixed(1).padStart(13)}   ${r.run.toFixed(1).padStart(8)}   ${(r.run / r.floor).toFixed(2).padStart(11)}`);
+    const cpuColumns = cpu ? `   ${r.floorCpu.toFixed(1).padStart(15)}   ${r.runCpu.toFixed(1).padStart(8)}   ${(r.runCpu / r.floorCpu).toFixed(2).padStart(11)}` : '';
+    console.log(`  ${String(r.scale).padStart(5)}   ${String(r.events).padStart(11)}   ${r.floor.toFixed(1).padStart(10)}   ${r.evaluate.toFixed(1).padStart(13)}   ${r.run.toFixed(1).padStart(8)}   ${(r.run / r.floor).toFixed(2).padStart(11)}${cpuColumns}`);
+  }
+  if (values.dimensions) {
+    console.log(`  per dimension (ms): scale   ${DIMENSION_MODULES.map((m) => m.key.padStart(13)).join(' ')}`);
+    for (const r of rows) console.log(`                      ${String(r.scale).padStart(5)}   ${DIMENSION_MODULES.map((m) => (r.dimensions[m.key] ?? Number.NaN).toFixed(1).padStart(13)).join(' ')}`);
+    if (cpu) for (const r of rows) console.log(`  CPU (ms):           ${String(r.scale).padStart(5)}   ${DIMENSION_MODULES.map((m) => (r.dimensionsCpu[m.key] ?? Number.NaN).toFixed(1).padStart(13)).join(' ')}`);
   }
   // The targets of issue 20: a run within 3× the floor at scale 100; about a million events evaluated within 5 s.
   for (const r of rows) {

@@ -14,6 +14,8 @@ export interface Dialect {
   /** Days from the date expression `earlier` to `later`. */
   days(later: string, earlier: string): string;
   least(a: string, b: string): string;
+  /** The integer part of a number expression, truncated toward zero (monotone: a median's buckets). */
+  integerPart(value: string): string;
   greatest(a: string, b: string): string;
   /** A bound date parameter `?` as a date expression. */
   dateParam: string;
@@ -29,6 +31,7 @@ export function dialectOf(db: Knex): Dialect {
       hours: (later, earlier) => `(((${later}) - (${earlier})) / 3600000.0)`,
       days: (later, earlier) => `(((${later}) - (${earlier})) / 86400000.0)`,
       least: (a, b) => `min(${a}, ${b})`,
+      integerPart: (value) => `cast(${value} as integer)`,
       greatest: (a, b) => `max(${a}, ${b})`,
       dateParam: '?',
       date: (iso) => Date.parse(`${iso}T00:00:00Z`),
@@ -39,6 +42,7 @@ export function dialectOf(db: Knex): Dialect {
     hours: (later, earlier) => `(extract(epoch from ((${later}) - (${earlier}))) / 3600.0)`,
     days: (later, earlier) => `((${later}) - (${earlier}))`,
     least: (a, b) => `least(${a}, ${b})`,
+    integerPart: (value) => `trunc(${value})`,
     greatest: (a, b) => `greatest(${a}, ${b})`,
     dateParam: 'cast(? as date)',
     date: (iso) => iso,

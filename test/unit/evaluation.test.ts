@@ -119,6 +119,47 @@ describe('communication', () => {
     expect(scoreOf(await evaluate(), 'department:service', 'communication').score).toBeNull();
   });
 
+  it('takes the median exactly for odd and even counts, ties, and middle values in one or in two whole-hour buckets', async () => {
+    // The median is found through a histogram of whole hours (src/evaluation/dimensions/communication.ts):
+    // compare it with a plain sort for delays crowded into few buckets, spread over many, and tied.
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const samples: number[][] = [
+      [5],
+      [5, 5],
+      [0.25, 0.5],
+      [0.5, 1.5],
+      [1, 2, 2, 2, 3],
+      Array.from({ length: 26 }, () => Math.round(next() * 3 * 60) / 60),
+      Array.from({ length: 31 }, () => Math.round(next() * 200 * 60) / 60),
+      Array.from({ length: 40 }, (_, i) => (i % 2 === 0 ? 7 : 7 + Math.round(next() * 59) / 60)),
+    ];
+    let caseId = 0;
+    for (const delays of samples) {
+      await db('cc_case_events').delete();
+      await db('cc_cases').delete();
+      const rows: Array<Record<string, unknown>> = [];
+      for (const [index, delay] of delays.entries()) {
+        caseId += 1;
+        await addCase(caseId);
+        const handed = Date.parse('2026-10-02T10:00:00+08:00') + index * 60_000;
+        rows.push({ case: caseId, to_state: STATE.escalated, transition: TRANSITION.other, actor_department: 'service', occurred_at: at(new Date(handed).toISOString()), is_handoff: true, is_override: false });
+        rows.push({ case: caseId, to_state: STATE.escalated, transition: TRANSITION.other, actor_department: 'tech', occurred_at: at(new Date(handed + hours(delay)).toISOString()), is_handoff: false, is_override: false });
+      }
+      await db('cc_case_events').insert(rows);
+      await refreshAnsweredAt(db);
+      const sorted = [...delays].sort((a, b) => a - b);
+      const n = sorted.length;
+      const expected = ((sorted[Math.floor((n + 1) / 2) - 1] as number) + (sorted[Math.floor((n + 2) / 2) - 1] as number)) / 2;
+      const scores = await evaluate();
+      for (const scope of ['department:tech', 'team:1']) {
+        const raw = scoreOf(scores, scope, 'communication').raw;
+        expect(raw['handoffs']).toBe(n);
+        expect(raw['median_response_hours'] as number).toBeCloseTo(expected, 9);
+      }
+    }
+  });
+
   it('counts a handoff still unanswered at the end of P as answered at the end, and leaves states without an SLA out of the share', async () => {
     await addCase(1);
     // Into service (SLA 4 h) at 20:00 on the last day: 4 h to the end of P, within.

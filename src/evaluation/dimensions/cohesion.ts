@@ -105,45 +105,50 @@ function pulse({ db, period }: MetricContext) {
 }
 
 /**
- * Cases closed in P (their first terminal row lies in P) and, per case, how many departments acted
- * on it up to and including that row; credited to each acting department and to the case's team.
+ * Cases closed in P (a terminal row lies in P and none before it: the history before P is probed per
+ * such case through the (case, occurred_at) index, not read whole) and, per case, whether two or more
+ * departments acted on it up to and including that row; credited to each acting department and to
+ * the case's team, each side grouped on its own (no row per credit).
  */
 function crossDepartmentClosures({ db, period }: MetricContext) {
   const p = periodBindings(db, period);
   return rows(
     db,
-    `with closed as materialized (
-      select e."case" as case_id, min(e.occurred_at) as closed_at
+    `with terminal as (
+      select e."case" as case_id, e.occurred_at as occurred_at
       from cc_case_events e
       join cc_workflow_states st on st.id = e.to_state
-      where st.is_terminal is true and e.is_override is not true and e.occurred_at < ?
-      group by e."case"
-      having min(e.occurred_at) >= ?
+      where st.is_terminal is true and e.is_override is not true and e.occurred_at >= ? and e.occurred_at < ?
+    ),
+    closed as materialized (
+      select t.case_id as case_id, min(t.occurred_at) as closed_at
+      from terminal t
+      where not exists (
+        select 1 from cc_case_events x
+        join cc_workflow_states xs on xs.id = x.to_state
+        where x."case" = t.case_id and x.occurred_at < ? and xs.is_terminal is true and x.is_override is not true
+      )
+      group by t.case_id
     ),
     actors as materialized (
-      select distinct cl.case_id as case_id, e.actor_department as department
+      select cl.case_id as case_id, e.actor_department as department
       from closed cl
       join cc_case_events e on e."case" = cl.case_id
       where e.occurred_at <= cl.closed_at and e.is_override is not true and e.actor_department is not null
+      group by cl.case_id, e.actor_department
     ),
     breadth as materialized (
-      select case_id, count(*) as departments from actors group by case_id
-    ),
-    credited as materialized (
-      select a.department as department, null as team, b.departments as departments
-      from actors a join breadth b on b.case_id = a.case_id
-      union all
-      select null, c.team, coalesce(b.departments, 0)
-      from closed cl join cc_cases c on c.id = cl.case_id left join breadth b on b.case_id = cl.case_id
-      where c.team is not null
-    ),
-    scoped as (
-      ${creditedToScopes('credited', 'department', 'team', ['departments'])}
+      select case_id, case when count(*) >= 2 then 1 else 0 end as crossing from actors group by case_id
     )
-    select scope_kind, scope, count(*) as closed_cases, sum(case when departments >= 2 then 1 else 0 end) as cross_department_cases
-    from scoped
-    group by scope_kind, scope`,
-    [p.end, p.start],
+    select 'department' as scope_kind, a.department as scope, count(*) as closed_cases, sum(b.crossing) as cross_department_cases
+    from actors a join breadth b on b.case_id = a.case_id
+    group by a.department
+    union all
+    select 'team', cast(c.team as text), count(*), sum(coalesce(b.crossing, 0))
+    from closed cl join cc_cases c on c.id = cl.case_id left join breadth b on b.case_id = cl.case_id
+    where c.team is not null
+    group by c.team`,
+    [p.start, p.end, p.start],
   );
 }
 

@@ -18,19 +18,26 @@ const memo = new WeakMap<MetricContext, Promise<AggregateRow[]>>();
 
 function queryScopeTasksDue({ db, period }: MetricContext): Promise<AggregateRow[]> {
   const p = periodBindings(db, period);
-  // Grouped by department and teams first, so the crediting below handles a few groups, not every task.
+  // Grouped by department, project and meeting first (no join per task), then by department and
+  // teams, so the crediting below handles a few groups, not every task.
   return rows(
     db,
-    `with due as materialized (
-      select t.department as department, p.team as project_team, m.team as meeting_team,
+    `with owned as materialized (
+      select t.department as department, t.project as project, t.meeting as meeting,
         count(*) as tasks_due,
         sum(case when t.done_at is not null and t.done_at <= t.due_at then 1 else 0 end) as tasks_on_time,
         sum(coalesce(cast(t.logged_hours as double precision), 0)) as logged_hours
       from cc_tasks t
-      left join cc_projects p on p.id = t.project
-      left join cc_meetings m on m.id = t.meeting
       where t.due_at >= ? and t.due_at < ?
-      group by t.department, p.team, m.team
+      group by t.department, t.project, t.meeting
+    ),
+    due as materialized (
+      select o.department as department, p.team as project_team, m.team as meeting_team,
+        sum(o.tasks_due) as tasks_due, sum(o.tasks_on_time) as tasks_on_time, sum(o.logged_hours) as logged_hours
+      from owned o
+      left join cc_projects p on p.id = o.project
+      left join cc_meetings m on m.id = o.meeting
+      group by o.department, p.team, m.team
     ),
     credited as materialized (
       select department, project_team as team, tasks_due, tasks_on_time, logged_hours from due

@@ -95,7 +95,8 @@ export const utilisation: DimensionModule = {
 /**
  * Member-days of P per scope: active department members for every working day, team membership
  * rows for the working days inside [since, until]. The working days are the calendar's, bound as a
- * small derived table (at most 262 rows for the longest preview period).
+ * small derived table (at most 262 rows for the longest preview period), joined to the distinct
+ * membership spans (team, since, until) with their head counts rather than to every membership row.
  */
 async function capacity({ db, period }: MetricContext) {
   const days = workingDays(period);
@@ -110,8 +111,12 @@ async function capacity({ db, period }: MetricContext) {
       where status = 'active' and cc_department is not null
       group by cc_department
     ),
+    spans as (
+      select team, since, until, count(*) as members from cc_team_members
+      group by team, since, until
+    ),
     team_days as (
-      select m.team as team, count(*) as member_days from cc_team_members m
+      select m.team as team, sum(m.members) as member_days from spans m
       join days d on (m.since is null or m.since <= d.day) and (m.until is null or m.until >= d.day)
       group by m.team
     ),
