@@ -50,10 +50,11 @@ interface VitestReport {
 // PostgreSQL (one server per run, shared by its files), and the browser project (one server) —
 // then takes host files from one shared queue, longest first, until none is left: host files start
 // servers of their own, so each is a vitest run of its own and whichever stream is free runs it.
-// Figures of the last runs alone (2026-12-03, unloaded machine): unit+integration·sqlite ≈ 390 s,
-// integration·pg ≈ 330 s, browser ≈ 540–780 s; host: restarts ≈ 120–170 s, precision ≈ 120 s,
-// instances ≈ 40 s, install ≈ 30 s. Browser first: it is the longest run, and the host files fill
-// in behind whichever stream ends first.
+// Figures (2026-12-03): before this split, on a quiet machine, unit+integration·sqlite ≈ 390 s,
+// integration·pg ≈ 330 s, host ≈ 390 s (restarts 165–230 s of it), browser 540–780 s. Runs alone
+// on a machine loaded about 6× (load average 10–13 on 2 cores), after the cuts: browser 1479 s
+// (was about 2.6× its quiet time), host 610 s (restarts 309 s; 493 s before the cuts, same load).
+// Browser first: it is the longest run; the host files fill in behind whichever stream ends first.
 const STREAMS: Run[][] = [
   [
     { label: 'unit+integration·sqlite', args: ['--project', 'unit', '--project', 'integration'] },
