@@ -3,7 +3,8 @@
  * streams at once. One stream alone keeps about one core busy (most of a test is waiting on HTTP, a
  * browser or a database), so the machine's second core runs the other stream. Each stream's files
  * still run one after another against their own servers (temporary directories, free ports), so no
- * test sees another stream's writes.
+ * test sees another stream's writes; the host files, each with servers of its own, go to whichever
+ * stream is free first (see STREAMS).
  *
  * Output: every line live, prefixed with its run; at the end a summary per run, the slowest files,
  * and each failed run's failure report again, so the end of the log says what broke.
@@ -11,7 +12,7 @@
  * Extra arguments go to every vitest run (for example a file filter).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 
@@ -45,17 +46,35 @@ interface VitestReport {
   }>;
 }
 
-// Balanced by the last serial run (2026-12-03): about 600 s of tests in the first stream, 680 s in the second.
+// Two streams. Each runs its fixed runs first — the integration project on SQLite then on
+// PostgreSQL (one server per run, shared by its files), and the browser project (one server) —
+// then takes host files from one shared queue, longest first, until none is left: host files start
+// servers of their own, so each is a vitest run of its own and whichever stream is free runs it.
+// Figures (2026-12-03): before this split, on a quiet machine, unit+integration·sqlite ≈ 390 s,
+// integration·pg ≈ 330 s, host ≈ 390 s (restarts 165–230 s of it), browser 540–780 s. Runs alone
+// on a machine loaded about 6× (load average 10–13 on 2 cores), after the cuts: browser 1479 s
+// (was about 2.6× its quiet time), host 610 s (restarts 309 s; 493 s before the cuts, same load).
+// Browser first: it is the longest run; the host files fill in behind whichever stream ends first.
 const STREAMS: Run[][] = [
   [
     { label: 'unit+integration·sqlite', args: ['--project', 'unit', '--project', 'integration'] },
     { label: 'integration·pg', args: ['--project', 'integration'], env: { CONCORD_TEST_DB: 'pg' } },
   ],
-  [
-    { label: 'host', args: ['--project', 'host'] },
-    { label: 'browser', args: ['--project', 'browser'] },
-  ],
+  [{ label: 'browser', args: ['--project', 'browser'] }],
 ];
+/** Host files, longest first; a file of test/host/ not named here runs last. */
+const HOST_ORDER = ['restarts', 'precision', 'instances', 'install'];
+const hostFiles = readdirSync(join(import.meta.dirname, '..', 'test', 'host'))
+  .filter((f) => f.endsWith('.test.ts'))
+  .map((f) => f.slice(0, -'.test.ts'.length))
+  .sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+function rank(name: string): number {
+  const at = HOST_ORDER.indexOf(name);
+  return at < 0 ? HOST_ORDER.length : at;
+}
+// With a file filter given (extra arguments), the host project runs as one run, filtered like the others.
+const HOST_QUEUE: Run[] =
+  process.argv.length > 2 ? [{ label: 'host', args: ['--project', 'host'] }] : hostFiles.map((name) => ({ label: `host·${name}`, args: ['--project', 'host', `test/host/${name}.test.ts`] }));
 
 const root = join(import.meta.dirname, '..');
 const vitest = join(root, 'node_modules', '.bin', 'vitest');
@@ -102,9 +121,11 @@ function execute(run: Run, index: string): Promise<Outcome> {
   });
 }
 
+/** A stream's own runs, then host files from the shared queue until it is empty. */
 async function stream(runs: Run[], index: number): Promise<Outcome[]> {
   const outcomes: Outcome[] = [];
   for (const [i, run] of runs.entries()) outcomes.push(await execute(run, `${index}-${i}`));
+  for (let run = HOST_QUEUE.shift(), i = runs.length; run; run = HOST_QUEUE.shift(), i += 1) outcomes.push(await execute(run, `${index}-${i}`));
   return outcomes;
 }
 

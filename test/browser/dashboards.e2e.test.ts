@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DASHBOARDS } from '../../src/insights/dashboards.ts';
 import { toDbTime } from '../../src/directus/time.ts';
 import { concord, http, rawAdmin, testDb } from '../harness/concord.ts';
-import { SCREENSHOTS, launchChromium, signInToStudio } from './chromium.ts';
+import { SCREENSHOTS, launchChromium, studioSessions } from './chromium.ts';
 
 /**
  * Issue 18's dashboards as the demo's people see them (zh-CN): the executive ceo@example.com, the
@@ -13,27 +13,45 @@ import { SCREENSHOTS, launchChromium, signInToStudio } from './chromium.ts';
  */
 
 let browser: Browser;
+let sessions: ReturnType<typeof studioSessions>;
 beforeAll(async () => {
   browser = await launchChromium();
+  sessions = studioSessions(browser);
 });
 afterAll(async () => {
+  await sessions?.close();
   await browser?.close();
 });
 
 const dashboard = (prefix: string) => DASHBOARDS.find((d) => d.name.startsWith(prefix))!;
 const CEO = 'ceo@example.com';
 
+/** A page of the person's Studio session: signed in on their first page (which is where Studio landed them), later pages open on no address. */
 async function signIn(email: string, viewport = { width: 1440, height: 900 }): Promise<Page> {
-  const page = await signInToStudio(browser, email, concord().staffPassword);
+  const page = await sessions.page(email, concord().staffPassword);
   await page.setViewportSize(viewport);
   return page;
 }
 
-/** Opens a dashboard and waits until every Concord panel has finished loading. */
+/**
+ * Opens a dashboard and waits until every Concord panel has finished loading. On a page already in
+ * Studio, on another dashboard or module, it follows the dashboard's link in Insights' navigation, as a person does (Studio is not
+ * loaded again); the panels of the dashboard left behind are marked first, so the wait is for the
+ * new dashboard's own panels (a panel Studio kept would stay marked and fail the wait, not pass it).
+ */
 async function open(page: Page, prefix: string): Promise<void> {
   const target = dashboard(prefix);
-  await page.goto(`${concord().url}/admin/insights/${target.id}`);
+  const link = page.locator(`a[href="/admin/insights/${target.id}"]`).first();
+  const here = page.url().startsWith(`${concord().url}/admin/`) ? new URL(page.url()).pathname : null;
+  if (here !== null && here !== `/admin/insights/${target.id}` && (await link.count()) > 0) {
+    await page.evaluate(() => document.querySelectorAll('.cc-insight').forEach((el) => el.setAttribute('data-left-behind', '')));
+    await link.click();
+    await page.waitForURL((url) => url.pathname === `/admin/insights/${target.id}`);
+  } else {
+    await page.goto(`${concord().url}/admin/insights/${target.id}`);
+  }
   const panels = target.panels.filter((p) => p.type !== 'cc-dashboard-filter-panel').length;
+  await expect.poll(async () => page.locator('.cc-insight[data-left-behind]').count(), { timeout: 60_000 }).toBe(0);
   await expect.poll(async () => page.locator('.cc-insight').count(), { timeout: 60_000 }).toBe(panels);
   await expect.poll(async () => page.locator('.cc-insight[data-state="loading"]').count(), { timeout: 60_000 }).toBe(0);
   await page.waitForTimeout(500);

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DASHBOARDS } from '../../src/insights/dashboards.ts';
 import { concord, rawAdmin } from '../harness/concord.ts';
-import { SCREENSHOTS, launchChromium, signInToStudio } from './chromium.ts';
+import { SCREENSHOTS, launchChromium, studioSessions } from './chromium.ts';
 
 /**
  * What was left of issue 18's Studio day (items 10, 12 and the picker's address), as the demo's own
@@ -11,10 +11,13 @@ import { SCREENSHOTS, launchChromium, signInToStudio } from './chromium.ts';
  * with her tasks and a new evaluation cycle.
  */
 let browser: Browser;
+let sessions: ReturnType<typeof studioSessions>;
 beforeAll(async () => {
   browser = await launchChromium();
+  sessions = studioSessions(browser);
 });
 afterAll(async () => {
+  await sessions?.close();
   await browser?.close();
 });
 
@@ -24,7 +27,8 @@ const panelsOf = (d: (typeof DASHBOARDS)[number]) => d.panels.filter((p) => p.ty
 async function signInAs(email: string, viewport = { width: 1440, height: 900 }): Promise<Page> {
   const [user] = await rawAdmin<Array<{ id: string }>>('GET', `/users?filter[email][_eq]=${encodeURIComponent(email)}&fields=id`);
   await rawAdmin('PATCH', `/users/${user!.id}`, { language: 'zh-CN' });
-  const page = await signInToStudio(browser, email, concord().staffPassword);
+  // A page of the person's Studio session (signed in on their first page); each test opens its address first.
+  const page = await sessions.page(email, concord().staffPassword);
   await page.setViewportSize(viewport);
   return page;
 }
