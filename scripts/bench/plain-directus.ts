@@ -28,6 +28,8 @@ export interface PlainDirectus {
   cases: number[];
   /** What the server has printed so far. */
   output(): string;
+  /** The server's process id (for its CPU time). */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -97,7 +99,7 @@ export async function bootPlainDirectus(dataDir: string, databaseEnv: Record<str
       await db.destroy();
     }
     const token = await login(server.url, 'bench@example.com', PASSWORD);
-    return { url: server.url, token, cases: ids, output: server.output, stop: () => stop(server, dataDir) };
+    return { url: server.url, token, cases: ids, output: server.output, pid: server.process.pid, stop: () => stop(server, dataDir) };
   } catch (error) {
     await stop(server, dataDir);
     throw error;

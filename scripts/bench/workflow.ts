@@ -6,7 +6,8 @@
  * database vendor with Concord's schema and none of its extensions (scripts/bench/plain-directus.ts),
  * and times the same plain PATCH updates there, as a user under the same row rule, with the same
  * concurrency: every Concord path ÷ that baseline is Concord's tax on a Directus write. Prints
- * operations per second and the ratios. Options: --cases N (default 300), --concurrency C
+ * operations per second, the Directus process's CPU time per request (steadier than the wall clock on
+ * a shared machine; PostgreSQL's own work is not in it), and the ratios of both. Options: --cases N (default 300), --concurrency C
  * (default 4), --profile PREFIX (a CPU profile of Concord's Directus process over each timed path,
  * printed and written to PREFIX-<path>.cpuprofile; see profile.ts), --sql (both servers log their SQL;
  * after the timed paths, one more request of each path is sent alone and the statements it ran are
@@ -24,7 +25,7 @@ import { freePort } from '../../host/directus.ts';
 import { resolveSettings } from '../../host/env.ts';
 import { connectDatabase } from '../../host/database.ts';
 import { benchDatabase, VENDOR_NAMES } from './database.ts';
-import { login } from './measure.ts';
+import { cpuMs, login } from './measure.ts';
 import { bootPlainDirectus } from './plain-directus.ts';
 import { connectProfiler, inspectOptions, type Profiler } from './profile.ts';
 
@@ -60,7 +61,7 @@ async function main(): Promise<void> {
     throw error;
   });
   try {
-    let concord: { endpoint: number; patchTransition: number; plain: number; cases: number };
+    let concord: { endpoint: Rate; patchTransition: Rate; plain: Rate; cases: number };
     try {
       const profiler = inspectPort && values.profile ? await connectProfiler(inspectPort, values.profile) : null;
       try {
@@ -81,13 +82,13 @@ async function main(): Promise<void> {
     const filler = total - concord.cases;
     const baselineDir = mkdtempSync(join(tmpdir(), 'concord-bench-plain-'));
     const plainDirectus = await bootPlainDirectus(baselineDir, await database.another('plain'), concord.cases + (SQL ? 1 : 0), filler, SQL ? SQL_LOG : {});
-    let baseline: number;
+    let baseline: Rate;
     try {
       const call = caller(plainDirectus.url, plainDirectus.token);
       // Warmed up as Concord is by the cases created and moved before its plain updates are timed: one untimed pass.
       const measured = SQL ? plainDirectus.cases.slice(0, -1) : plainDirectus.cases;
       await timed(measured, (id) => call('PATCH', `/items/cc_cases/${id}?fields=id`, { description: 'warm-up' }));
-      baseline = await timed(measured, (id) => call('PATCH', `/items/cc_cases/${id}?fields=id`, { priority: 'high' }));
+      baseline = await timed(measured, (id) => call('PATCH', `/items/cc_cases/${id}?fields=id`, { priority: 'high' }), plainDirectus.pid);
       if (SQL) {
         const last = plainDirectus.cases.at(-1) as number;
         await call('PATCH', `/items/cc_cases/${last}?fields=id`, { description: 'warm-up' });
@@ -98,17 +99,20 @@ async function main(): Promise<void> {
     }
     const { endpoint, patchTransition, plain } = concord;
     const line = (label: string, value: string) => console.log(`  ${label.padEnd(60)}${value}`);
+    const rate = (r: Rate) => `${r.perSecond.toFixed(1)} /s`.padEnd(12) + (Number.isNaN(r.cpuMs) ? '' : `${r.cpuMs.toFixed(1)} ms CPU per request`);
+    // The server's CPU per request moves far less than the wall clock on a shared machine: its ratio is printed too.
+    const ratio = (a: Rate, b: Rate) => `${(a.perSecond / b.perSecond).toFixed(2)}`.padEnd(12) + (Number.isNaN(a.cpuMs) ? '' : `${(b.cpuMs / a.cpuMs).toFixed(2)} by CPU per request`);
     console.log(`Workflow enforcement cost (${VENDOR_NAMES[database.vendor]}, ${CASES} cases per path, concurrency ${CONCURRENCY}, ${new Date().toISOString()})`);
-    line('transitions via POST /concord/cases/:id/transitions', `${endpoint.toFixed(1)} /s`);
-    line('transitions via PATCH /items/cc_cases/:id {state}', `${patchTransition.toFixed(1)} /s`);
-    line('plain item updates PATCH /items/cc_cases/:id', `${plain.toFixed(1)} /s`);
-    line('ratio endpoint transition / plain update', (endpoint / plain).toFixed(2));
-    line('ratio PATCH transition / plain update', (patchTransition / plain).toFixed(2));
+    line('transitions via POST /concord/cases/:id/transitions', rate(endpoint));
+    line('transitions via PATCH /items/cc_cases/:id {state}', rate(patchTransition));
+    line('plain item updates PATCH /items/cc_cases/:id', rate(plain));
+    line('ratio endpoint transition / plain update', ratio(endpoint, plain));
+    line('ratio PATCH transition / plain update', ratio(patchTransition, plain));
     console.log(`Concord's tax on a Directus write (baseline: plain Directus, no extensions, Concord's schema, ${total} cases in cc_cases, as in Concord's)`);
-    line('plain Directus: PATCH /items/cc_cases/:id, row-rule user', `${baseline.toFixed(1)} /s`);
-    line('plain update ÷ plain Directus', (plain / baseline).toFixed(2));
-    line('PATCH transition ÷ plain Directus', (patchTransition / baseline).toFixed(2));
-    line('endpoint transition ÷ plain Directus', (endpoint / baseline).toFixed(2));
+    line('plain Directus: PATCH /items/cc_cases/:id, row-rule user', rate(baseline));
+    line('plain update ÷ plain Directus', ratio(plain, baseline));
+    line('PATCH transition ÷ plain Directus', ratio(patchTransition, baseline));
+    line('endpoint transition ÷ plain Directus', ratio(endpoint, baseline));
     for (const listing of sqlListings) console.log(listing);
   } finally {
     await database.stop();
@@ -147,8 +151,9 @@ async function sqlOf(server: { output(): string }, label: string, request: () =>
 }
 
 /** Concord's three paths, as a real service-department user. */
-async function measureConcord(server: { url: string; output(): string }, password: string, profiler: Profiler | null): Promise<{ endpoint: number; patchTransition: number; plain: number; cases: number }> {
+async function measureConcord(server: { url: string; output(): string; process: { pid?: number | undefined } }, password: string, profiler: Profiler | null): Promise<{ endpoint: Rate; patchTransition: Rate; plain: Rate; cases: number }> {
   const url = server.url;
+  const pid = server.process.pid;
   const call = caller(url, await login(url, 'yang.li@example.com', password));
   const workflows = await call('GET', '/items/cc_workflows?filter[key][_eq]=complaint&fields=id');
   const workflow = (workflows.data as unknown as Array<{ id: number }>)[0]!.id;
@@ -168,9 +173,9 @@ async function measureConcord(server: { url: string; output(): string }, passwor
   const listed = ids.slice(CASES * 2);
 
   const phase = <T>(name: string, run: () => Promise<T>) => (profiler ? profiler.during(name, run) : run());
-  const endpoint = await phase('endpoint', () => timed(viaEndpoint, (id) => call('POST', `/concord/cases/${id}/transitions`, { to: 'investigating' })));
-  const patchTransition = await phase('patch-transition', () => timed(viaPatch, (id) => call('PATCH', `/items/cc_cases/${id}?fields=id`, { state: 'investigating' })));
-  const plain = await phase('plain-update', () => timed(ids.slice(0, CASES * 2), (id) => call('PATCH', `/items/cc_cases/${id}?fields=id`, { priority: 'high' })));
+  const endpoint = await phase('endpoint', () => timed(viaEndpoint, (id) => call('POST', `/concord/cases/${id}/transitions`, { to: 'investigating' }), pid));
+  const patchTransition = await phase('patch-transition', () => timed(viaPatch, (id) => call('PATCH', `/items/cc_cases/${id}?fields=id`, { state: 'investigating' }), pid));
+  const plain = await phase('plain-update', () => timed(ids.slice(0, CASES * 2), (id) => call('PATCH', `/items/cc_cases/${id}?fields=id`, { priority: 'high' }), pid));
   const [a, b, c] = listed;
   if (a !== undefined && b !== undefined && c !== undefined) {
     sqlListings.push(await sqlOf(server, 'Concord: POST /concord/cases/:id/transitions', () => call('POST', `/concord/cases/${a}/transitions`, { to: 'investigating' })));
@@ -193,16 +198,24 @@ function caller(url: string, token: string) {
   };
 }
 
-/** Operations per second over `ids`, CONCURRENCY requests in flight. */
-async function timed(ids: number[], operation: (id: number) => Promise<unknown>): Promise<number> {
+/** A timed path: operations per second, and the server's CPU time per operation in ms (NaN off Linux). */
+interface Rate {
+  perSecond: number;
+  cpuMs: number;
+}
+
+/** Operations per second over `ids`, CONCURRENCY requests in flight, and the CPU time `pid` spent per operation. */
+async function timed(ids: number[], operation: (id: number) => Promise<unknown>, pid?: number): Promise<Rate> {
   const queue = [...ids];
+  const cpuBefore = cpuMs(pid);
   const started = performance.now();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       for (let id = queue.shift(); id !== undefined; id = queue.shift()) await operation(id);
     }),
   );
-  return ids.length / ((performance.now() - started) / 1000);
+  const perSecond = ids.length / ((performance.now() - started) / 1000);
+  return { perSecond, cpuMs: (cpuMs(pid) - cpuBefore) / ids.length };
 }
 
 main().catch((error: unknown) => {
