@@ -26,6 +26,10 @@ export interface PlainDirectus {
   token: string;
   /** The cases the user may update, created like the measured ones in Concord. */
   cases: number[];
+  /** What the server has printed so far. */
+  output(): string;
+  /** The server's process id (for its CPU time). */
+  pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -33,9 +37,9 @@ const PASSWORD = 'plain-directus-bench';
 
 /**
  * Boots the baseline in `dataDir` on the database `databaseEnv` names, with `cases` cases of the
- * user's team and `filler` cases of another team.
+ * user's team and `filler` cases of another team; `extraEnv` (the SQL log, say) is added to its settings.
  */
-export async function bootPlainDirectus(dataDir: string, databaseEnv: Record<string, string>, cases: number, filler: number): Promise<PlainDirectus> {
+export async function bootPlainDirectus(dataDir: string, databaseEnv: Record<string, string>, cases: number, filler: number, extraEnv: Record<string, string> = {}): Promise<PlainDirectus> {
   const settings = resolveSettings(
     {
       ...databaseEnv,
@@ -45,6 +49,7 @@ export async function bootPlainDirectus(dataDir: string, databaseEnv: Record<str
       PORT: String(await freePort()),
       LOG_LEVEL: 'error',
       RATE_LIMITER_ENABLED: 'false',
+      ...extraEnv,
     },
     { dataDir },
   );
@@ -94,7 +99,7 @@ export async function bootPlainDirectus(dataDir: string, databaseEnv: Record<str
       await db.destroy();
     }
     const token = await login(server.url, 'bench@example.com', PASSWORD);
-    return { url: server.url, token, cases: ids, stop: () => stop(server, dataDir) };
+    return { url: server.url, token, cases: ids, output: server.output, pid: server.process.pid, stop: () => stop(server, dataDir) };
   } catch (error) {
     await stop(server, dataDir);
     throw error;

@@ -6,9 +6,13 @@
  * database vendor with Concord's schema and none of its extensions (scripts/bench/plain-directus.ts),
  * and times the same plain PATCH updates there, as a user under the same row rule, with the same
  * concurrency: every Concord path ÷ that baseline is Concord's tax on a Directus write. Prints
- * operations per second and the ratios. Options: --cases N (default 300), --concurrency C
+ * operations per second, the Directus process's CPU time per request (steadier than the wall clock on
+ * a shared machine; PostgreSQL's own work is not in it), and the ratios of both. Options: --cases N (default 300), --concurrency C
  * (default 4), --profile PREFIX (a CPU profile of Concord's Directus process over each timed path,
- * printed and written to PREFIX-<path>.cpuprofile; see profile.ts). With DB_CLIENT=pg it runs on a
+ * printed and written to PREFIX-<path>.cpuprofile; see profile.ts), --sql (both servers log their SQL;
+ * after the timed paths, one more request of each path is sent alone and the statements it ran are
+ * listed in order, Concord's and plain Directus's; logging slows every statement, so the rates of a
+ * --sql run are not comparable with those of a run without it). With DB_CLIENT=pg it runs on a
  * throw-away PostgreSQL server.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,11 +25,13 @@ import { freePort } from '../../host/directus.ts';
 import { resolveSettings } from '../../host/env.ts';
 import { connectDatabase } from '../../host/database.ts';
 import { benchDatabase, VENDOR_NAMES } from './database.ts';
-import { login } from './measure.ts';
+import { cpuMs, login } from './measure.ts';
 import { bootPlainDirectus } from './plain-directus.ts';
 import { connectProfiler, inspectOptions, type Profiler } from './profile.ts';
 
-const { values } = parseArgs({ options: { cases: { type: 'string', default: '300' }, concurrency: { type: 'string', default: '4' }, profile: { type: 'string' } } });
+const { values } = parseArgs({ options: { cases: { type: 'string', default: '300' }, concurrency: { type: 'string', default: '4' }, profile: { type: 'string' }, sql: { type: 'boolean', default: false } } });
+const SQL = values.sql;
+const SQL_LOG = { LOG_LEVEL: 'trace', LOG_STYLE: 'raw' };
 const CASES = Number(values.cases);
 const CONCURRENCY = Number(values.concurrency);
 
@@ -43,6 +49,7 @@ async function main(): Promise<void> {
       PORT: String(await freePort()),
       LOG_LEVEL: 'error',
       RATE_LIMITER_ENABLED: 'false',
+      ...(SQL ? SQL_LOG : {}),
       CONCORD_SLA_ENABLED: 'false',
       // Sampling slows the event loop; Directus's pressure limiter would then answer 503.
       ...(inspectPort ? { NODE_OPTIONS: inspectOptions(inspectPort), PRESSURE_LIMITER_ENABLED: 'false' } : {}),
@@ -54,11 +61,11 @@ async function main(): Promise<void> {
     throw error;
   });
   try {
-    let concord: { endpoint: number; patchTransition: number; plain: number; cases: number };
+    let concord: { endpoint: Rate; patchTransition: Rate; plain: Rate; cases: number };
     try {
       const profiler = inspectPort && values.profile ? await connectProfiler(inspectPort, values.profile) : null;
       try {
-        concord = await measureConcord(server.url, settings.staffPassword, profiler);
+        concord = await measureConcord(server, settings.staffPassword, profiler);
       } finally {
         profiler?.close();
       }
@@ -74,37 +81,79 @@ async function main(): Promise<void> {
       .finally(() => db.destroy());
     const filler = total - concord.cases;
     const baselineDir = mkdtempSync(join(tmpdir(), 'concord-bench-plain-'));
-    const plainDirectus = await bootPlainDirectus(baselineDir, await database.another('plain'), concord.cases, filler);
-    let baseline: number;
+    const plainDirectus = await bootPlainDirectus(baselineDir, await database.another('plain'), concord.cases + (SQL ? 1 : 0), filler, SQL ? SQL_LOG : {});
+    let baseline: Rate;
     try {
       const call = caller(plainDirectus.url, plainDirectus.token);
       // Warmed up as Concord is by the cases created and moved before its plain updates are timed: one untimed pass.
-      await timed(plainDirectus.cases, (id) => call('PATCH', `/items/cc_cases/${id}?fields=id`, { description: 'warm-up' }));
-      baseline = await timed(plainDirectus.cases, (id) => call('PATCH', `/items/cc_cases/${id}?fields=id`, { priority: 'high' }));
+      const measured = SQL ? plainDirectus.cases.slice(0, -1) : plainDirectus.cases;
+      await timed(measured, (id) => call('PATCH', `/items/cc_cases/${id}?fields=id`, { description: 'warm-up' }));
+      baseline = await timed(measured, (id) => call('PATCH', `/items/cc_cases/${id}?fields=id`, { priority: 'high' }), plainDirectus.pid);
+      if (SQL) {
+        const last = plainDirectus.cases.at(-1) as number;
+        await call('PATCH', `/items/cc_cases/${last}?fields=id`, { description: 'warm-up' });
+        sqlListings.push(await sqlOf(plainDirectus, 'plain Directus: PATCH /items/cc_cases/:id {priority}', () => call('PATCH', `/items/cc_cases/${last}?fields=id`, { priority: 'high' })));
+      }
     } finally {
       await plainDirectus.stop();
     }
     const { endpoint, patchTransition, plain } = concord;
     const line = (label: string, value: string) => console.log(`  ${label.padEnd(60)}${value}`);
+    const rate = (r: Rate) => `${r.perSecond.toFixed(1)} /s`.padEnd(12) + (Number.isNaN(r.cpuMs) ? '' : `${r.cpuMs.toFixed(1)} ms CPU per request`);
+    // The server's CPU per request moves far less than the wall clock on a shared machine: its ratio is printed too.
+    const ratio = (a: Rate, b: Rate) => `${(a.perSecond / b.perSecond).toFixed(2)}`.padEnd(12) + (Number.isNaN(a.cpuMs) ? '' : `${(b.cpuMs / a.cpuMs).toFixed(2)} by CPU per request`);
     console.log(`Workflow enforcement cost (${VENDOR_NAMES[database.vendor]}, ${CASES} cases per path, concurrency ${CONCURRENCY}, ${new Date().toISOString()})`);
-    line('transitions via POST /concord/cases/:id/transitions', `${endpoint.toFixed(1)} /s`);
-    line('transitions via PATCH /items/cc_cases/:id {state}', `${patchTransition.toFixed(1)} /s`);
-    line('plain item updates PATCH /items/cc_cases/:id', `${plain.toFixed(1)} /s`);
-    line('ratio endpoint transition / plain update', (endpoint / plain).toFixed(2));
-    line('ratio PATCH transition / plain update', (patchTransition / plain).toFixed(2));
+    line('transitions via POST /concord/cases/:id/transitions', rate(endpoint));
+    line('transitions via PATCH /items/cc_cases/:id {state}', rate(patchTransition));
+    line('plain item updates PATCH /items/cc_cases/:id', rate(plain));
+    line('ratio endpoint transition / plain update', ratio(endpoint, plain));
+    line('ratio PATCH transition / plain update', ratio(patchTransition, plain));
     console.log(`Concord's tax on a Directus write (baseline: plain Directus, no extensions, Concord's schema, ${total} cases in cc_cases, as in Concord's)`);
-    line('plain Directus: PATCH /items/cc_cases/:id, row-rule user', `${baseline.toFixed(1)} /s`);
-    line('plain update ÷ plain Directus', (plain / baseline).toFixed(2));
-    line('PATCH transition ÷ plain Directus', (patchTransition / baseline).toFixed(2));
-    line('endpoint transition ÷ plain Directus', (endpoint / baseline).toFixed(2));
+    line('plain Directus: PATCH /items/cc_cases/:id, row-rule user', rate(baseline));
+    line('plain update ÷ plain Directus', ratio(plain, baseline));
+    line('PATCH transition ÷ plain Directus', ratio(patchTransition, baseline));
+    line('endpoint transition ÷ plain Directus', ratio(endpoint, baseline));
+    for (const listing of sqlListings) console.log(listing);
   } finally {
     await database.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
+/** The SQL listings of a --sql run, printed after the rates. */
+const sqlListings: string[] = [];
+
+/** Sends one request alone and lists the statements the server logged meanwhile, in order. */
+async function sqlOf(server: { output(): string }, label: string, request: () => Promise<unknown>): Promise<string> {
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
+  await settle();
+  const from = server.output().length;
+  await request();
+  // Actions run after the response: give them time to log their statements.
+  await settle();
+  await settle();
+  const statements: Array<{ ms: number; sql: string }> = [];
+  for (const line of server.output().slice(from).split('\n')) {
+    let msg: unknown;
+    try {
+      msg = (JSON.parse(line) as { msg?: unknown }).msg;
+    } catch {
+      continue;
+    }
+    const match = typeof msg === 'string' ? /^\[([\d.]+)ms\] ([\s\S]*)$/.exec(msg) : null;
+    if (match) statements.push({ ms: Number(match[1]), sql: (match[2] as string).replace(/\s+/g, ' ') });
+  }
+  const total = statements.reduce((sum, s) => sum + s.ms, 0);
+  return [
+    `SQL of one ${label}: ${statements.length} statements, ${total.toFixed(1)} ms in SQL`,
+    ...statements.map((s, i) => `  ${String(i + 1).padStart(3)}. ${s.ms.toFixed(1).padStart(6)} ms  ${s.sql.slice(0, 400)}`),
+  ].join('\n');
+}
+
 /** Concord's three paths, as a real service-department user. */
-async function measureConcord(url: string, password: string, profiler: Profiler | null): Promise<{ endpoint: number; patchTransition: number; plain: number; cases: number }> {
+async function measureConcord(server: { url: string; output(): string; process: { pid?: number | undefined } }, password: string, profiler: Profiler | null): Promise<{ endpoint: Rate; patchTransition: Rate; plain: Rate; cases: number }> {
+  const url = server.url;
+  const pid = server.process.pid;
   const call = caller(url, await login(url, 'yang.li@example.com', password));
   const workflows = await call('GET', '/items/cc_workflows?filter[key][_eq]=complaint&fields=id');
   const workflow = (workflows.data as unknown as Array<{ id: number }>)[0]!.id;
@@ -114,17 +163,26 @@ async function measureConcord(url: string, password: string, profiler: Profiler 
   const customer = (customers.data as unknown as Array<{ id: number }>)[0]!.id;
 
   const ids: number[] = [];
-  for (let i = 0; i < CASES * 2; i += 1) {
+  // A --sql run keeps three more cases for the requests it lists.
+  for (let i = 0; i < CASES * 2 + (SQL ? 3 : 0); i += 1) {
     const created = await call('POST', '/items/cc_cases?fields=id', { title: `bench ${i}`, workflow, customer, team });
     ids.push(Number(created.data['id']));
   }
   const viaEndpoint = ids.slice(0, CASES);
-  const viaPatch = ids.slice(CASES);
+  const viaPatch = ids.slice(CASES, CASES * 2);
+  const listed = ids.slice(CASES * 2);
 
   const phase = <T>(name: string, run: () => Promise<T>) => (profiler ? profiler.during(name, run) : run());
-  const endpoint = await phase('endpoint', () => timed(viaEndpoint, (id) => call('POST', `/concord/cases/${id}/transitions`, { to: 'investigating' })));
-  const patchTransition = await phase('patch-transition', () => timed(viaPatch, (id) => call('PATCH', `/items/cc_cases/${id}?fields=id`, { state: 'investigating' })));
-  const plain = await phase('plain-update', () => timed(ids, (id) => call('PATCH', `/items/cc_cases/${id}?fields=id`, { priority: 'high' })));
+  const endpoint = await phase('endpoint', () => timed(viaEndpoint, (id) => call('POST', `/concord/cases/${id}/transitions`, { to: 'investigating' }), pid));
+  const patchTransition = await phase('patch-transition', () => timed(viaPatch, (id) => call('PATCH', `/items/cc_cases/${id}?fields=id`, { state: 'investigating' }), pid));
+  const plain = await phase('plain-update', () => timed(ids.slice(0, CASES * 2), (id) => call('PATCH', `/items/cc_cases/${id}?fields=id`, { priority: 'high' }), pid));
+  const [a, b, c] = listed;
+  if (a !== undefined && b !== undefined && c !== undefined) {
+    sqlListings.push(await sqlOf(server, 'Concord: POST /concord/cases/:id/transitions', () => call('POST', `/concord/cases/${a}/transitions`, { to: 'investigating' })));
+    sqlListings.push(await sqlOf(server, 'Concord: PATCH /items/cc_cases/:id {state}', () => call('PATCH', `/items/cc_cases/${b}?fields=id`, { state: 'investigating' })));
+    await call('PATCH', `/items/cc_cases/${c}?fields=id`, { description: 'warm-up' });
+    sqlListings.push(await sqlOf(server, 'Concord: PATCH /items/cc_cases/:id {priority}', () => call('PATCH', `/items/cc_cases/${c}?fields=id`, { priority: 'high' })));
+  }
   return { endpoint, patchTransition, plain, cases: ids.length };
 }
 
@@ -140,16 +198,24 @@ function caller(url: string, token: string) {
   };
 }
 
-/** Operations per second over `ids`, CONCURRENCY requests in flight. */
-async function timed(ids: number[], operation: (id: number) => Promise<unknown>): Promise<number> {
+/** A timed path: operations per second, and the server's CPU time per operation in ms (NaN off Linux). */
+interface Rate {
+  perSecond: number;
+  cpuMs: number;
+}
+
+/** Operations per second over `ids`, CONCURRENCY requests in flight, and the CPU time `pid` spent per operation. */
+async function timed(ids: number[], operation: (id: number) => Promise<unknown>, pid?: number): Promise<Rate> {
   const queue = [...ids];
+  const cpuBefore = cpuMs(pid);
   const started = performance.now();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
       for (let id = queue.shift(); id !== undefined; id = queue.shift()) await operation(id);
     }),
   );
-  return ids.length / ((performance.now() - started) / 1000);
+  const perSecond = ids.length / ((performance.now() - started) / 1000);
+  return { perSecond, cpuMs: (cpuMs(pid) - cpuBefore) / ids.length };
 }
 
 main().catch((error: unknown) => {

@@ -70,23 +70,55 @@ export async function callerPolicies(db: Knex, accountability: Accountability): 
  * a request the same accountability object); nothing outlives it for long.
  */
 export async function callerPermissions(sources: PermissionSources, accountability: Accountability, actions: readonly Action[]): Promise<CallerPermission[]> {
-  let cached = recent.get(accountability);
-  if (!cached || Date.now() - cached.at >= REUSE_MS) {
-    const value = resolvePermissions(sources, accountability, ALL_ACTIONS);
-    const entry = { at: Date.now(), value };
-    recent.set(accountability, (cached = entry));
-    value.catch(() => {
+  const entry = recentEntry(sources, accountability);
+  if (!entry.resolved) {
+    const resolved = entry.rows.then(async ({ policies, rows }) => {
+      const context = await dynamicContext(sources, accountability, policies, rows);
+      return rows.map((permission) => ({
+        ...permission,
+        permissions: parseFilter(permission.permissions, accountability, context),
+        validation: parseFilter(permission.validation, accountability, context),
+      }));
+    });
+    entry.resolved = resolved;
+    resolved.catch(() => {
       if (recent.get(accountability) === entry) recent.delete(accountability);
     });
   }
-  return (await cached.value).filter((permission) => actions.includes(permission.action));
+  return (await entry.resolved).filter((permission) => actions.includes(permission.action));
+}
+
+/**
+ * The caller's permissions for `actions` as stored, dynamic variables left unresolved: which fields
+ * each rule grants, and whether it has a row rule at all, without reading the values its rules
+ * refer to ($CURRENT_USER's teams, say). Shared with `callerPermissions` within the request.
+ */
+export async function callerPermissionRows(sources: PermissionSources, accountability: Accountability, actions: readonly Action[]): Promise<CallerPermission[]> {
+  return (await recentEntry(sources, accountability).rows).rows.filter((permission) => actions.includes(permission.action));
 }
 
 const ALL_ACTIONS: readonly Action[] = ['create', 'read', 'update', 'delete', 'share'];
 const REUSE_MS = 2_000;
-const recent = new WeakMap<Accountability, { at: number; value: Promise<CallerPermission[]> }>();
 
-async function resolvePermissions(sources: PermissionSources, accountability: Accountability, actions: readonly Action[]): Promise<CallerPermission[]> {
+interface Recent {
+  at: number;
+  rows: Promise<{ policies: string[]; rows: CallerPermission[] }>;
+  resolved?: Promise<CallerPermission[]>;
+}
+const recent = new WeakMap<Accountability, Recent>();
+
+function recentEntry(sources: PermissionSources, accountability: Accountability): Recent {
+  const cached = recent.get(accountability);
+  if (cached && Date.now() - cached.at < REUSE_MS) return cached;
+  const entry: Recent = { at: Date.now(), rows: permissionRows(sources, accountability, ALL_ACTIONS) };
+  recent.set(accountability, entry);
+  entry.rows.catch(() => {
+    if (recent.get(accountability) === entry) recent.delete(accountability);
+  });
+  return entry;
+}
+
+async function permissionRows(sources: PermissionSources, accountability: Accountability, actions: readonly Action[]): Promise<{ policies: string[]; rows: CallerPermission[] }> {
   const policies = await callerPolicies(sources.db, accountability);
   const rows: Array<Record<string, unknown>> =
     policies.length === 0 ? [] : await sources.db('directus_permissions').select('*').whereIn('policy', policies).whereIn('action', [...actions]);
@@ -115,12 +147,7 @@ async function resolvePermissions(sources: PermissionSources, accountability: Ac
       });
     }
   }
-  const context = await dynamicContext(sources, accountability, policies, raw);
-  return raw.map((permission) => ({
-    ...permission,
-    permissions: parseFilter(permission.permissions, accountability, context),
-    validation: parseFilter(permission.validation, accountability, context),
-  }));
+  return { policies, rows: raw };
 }
 
 /** The values behind `$CURRENT_USER.x.y` and its kin, read as Directus reads them (as the system). */

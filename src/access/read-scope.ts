@@ -1,7 +1,7 @@
 import type { Accountability, Query, Relation, SchemaOverview } from '@directus/types';
 import { getRelationInfo } from '@directus/utils';
 import { RestrictedQueryError } from '../errors.ts';
-import { callerPermissions, type CallerPermission, type PermissionSources } from './caller-permissions.ts';
+import { callerPermissionRows, callerPermissions, type CallerPermission, type PermissionSources } from './caller-permissions.ts';
 
 /**
  * Directus applies a collection's read rules to the rows it returns, and to the *values* of
@@ -42,6 +42,15 @@ export async function limitReadQuery(
 ): Promise<Query> {
   if (!accountability || accountability.admin || limited.has(query)) return query;
   if (!query.filter && !query.sort && !query.aggregate && !query.group && !query.deep) return query;
+  // Reading items by key (Directus's readOne, the read-back after a write): whether the key needs a
+  // guard depends only on which fields the rules grant, not on what their row rules say.
+  if (ReadScope.byKeyOnly(sources.schema, collection, query)) {
+    const rows = accountability.share ? [] : await callerPermissionRows(sources, accountability, ['read']);
+    if (new ReadScope(sources.schema, rows, governs).keyIsUnguarded(collection)) {
+      limited.add(query);
+      return query;
+    }
+  }
   // A share link reads one item; nothing related to it counts as readable for filters.
   const permissions = accountability.share ? [] : await callerPermissions(sources, accountability, ['read']);
   new ReadScope(sources.schema, permissions, governs).limitQuery(collection, query);
@@ -73,6 +82,34 @@ export class ReadScope {
       list.push(permission);
       this.byCollection.set(permission.collection, list);
     }
+  }
+
+  /**
+   * Whether `query` only filters `collection`'s own primary key (plain conditions, `_and`/`_or` of
+   * them), with no sort, aggregate, group or `deep`: then its one possible rewrite is the key's
+   * guard (`keyIsUnguarded`).
+   */
+  static byKeyOnly(schema: SchemaOverview, collection: string, query: Query): boolean {
+    if (query.sort || query.aggregate || query.group || query.deep || !isRecord(query.filter)) return false;
+    const primary = schema.collections[collection]?.primary;
+    if (!primary) return false;
+    // A key that is also a relation would filter through it.
+    if (getRelationInfo(schema.relations as Relation[], collection, primary).relation) return false;
+    const keyOnly = (filter: unknown): boolean =>
+      isRecord(filter) &&
+      Object.keys(filter).length > 0 &&
+      Object.entries(filter).every(([key, value]) => (LOGIC.has(key) ? Array.isArray(value) && value.every(keyOnly) : key === primary && isRecord(value) && isOperatorObject(value)));
+    return keyOnly(query.filter);
+  }
+
+  /**
+   * Whether a condition on `collection`'s primary key at the root needs no guard: Directus's row
+   * rules decide the rows, and every rule that lets the reader see a row shows its key. It reads
+   * only the rules' fields and whether they have a row rule, so unresolved rules answer as resolved ones.
+   */
+  keyIsUnguarded(collection: string): boolean {
+    const primary = this.schema.collections[collection]?.primary ?? 'id';
+    return this.guard(collection, primary, []) === null;
   }
 
   /** Rewrites `query` (a read of `collection`) in place. */

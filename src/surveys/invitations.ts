@@ -14,6 +14,35 @@ import { DEFAULT_LINK_DAYS, signSurveyToken, surveyUrl } from './links.ts';
 
 const DAY = 86_400_000;
 
+/**
+ * Cases whose resolution opened a survey in this process and whose invitation this process has not
+ * tried to send yet. A generic case update that moved a case to a resolution hands Directus an empty
+ * change (src/workflows/case-guards.ts), so the update's own payload cannot tell; the survey itself
+ * does, when it is opened. Another instance's surveys, and any that failed, go out with the schedule.
+ */
+const awaitingInvitation = new Set<number>();
+
+/**
+ * The case fields the pending invitations read beside the survey's (see `pendingInvitations`): a
+ * case update writing one of them may make an invitation sendable (a customer with an e-mail
+ * address now) or change what it says. A unit test checks the list against the query.
+ */
+export const INVITATION_CASE_FIELDS = ['customer', 'title'] as const;
+
+/**
+ * Whether a case update (its keys and the payload Directus applied) may have left an invitation to
+ * send: one of its cases had a survey opened here meanwhile, or it wrote a field the invitations read.
+ * Any other update (a priority, a description) is not followed by the invitations query.
+ */
+export function caseUpdateMayInvite(keys: ReadonlyArray<number | string>, payload: Record<string, unknown>): boolean {
+  return keys.some((key) => awaitingInvitation.has(Number(key))) || INVITATION_CASE_FIELDS.some((field) => Object.hasOwn(payload, field));
+}
+
+/** Forgets that `keys` wait for an invitation (the sender is about to look). */
+export function takeAwaitingInvitations(keys: ReadonlyArray<number | string>): void {
+  for (const key of keys) awaitingInvitation.delete(Number(key));
+}
+
 /** Opens the case's CSAT survey unless an unanswered, unexpired one exists; returns its id or null. */
 export async function openResolutionSurvey(trx: Knex, caseRow: { id: number; team: number | null }, now: Date, days: number = DEFAULT_LINK_DAYS): Promise<number | null> {
   const open = await trx('cc_surveys as s')
@@ -34,6 +63,7 @@ export async function openResolutionSurvey(trx: Knex, caseRow: { id: number; tea
       date_created: toDbTime(trx, now),
     })
     .returning('id');
+  awaitingInvitation.add(caseRow.id);
   return Number(typeof row === 'object' && row !== null ? (row as { id: number }).id : row);
 }
 
@@ -53,10 +83,9 @@ export interface PendingInvitation {
   expires_at: unknown;
 }
 
-/** E-mails every CSAT invitation not sent yet (or only `onlySurvey`); returns the surveys sent. */
-export async function sendPendingInvitations(ctx: InvitationContext, onlySurvey?: number): Promise<number[]> {
-  const now = ctx.now?.() ?? new Date();
-  const query = ctx.db('cc_surveys as s')
+/** The CSAT invitations not sent yet, oldest first (at most 200). */
+export function pendingInvitations(db: Knex, now: Date): Knex.QueryBuilder {
+  return db('cc_surveys as s')
     .join('cc_cases as c', 'c.id', 's.case')
     .join('cc_customers as cu', 'cu.id', 'c.customer')
     .select('s.id as survey', 'c.id as case', 'c.title as title', 'cu.contact_email as email', 's.expires_at as expires_at')
@@ -64,13 +93,20 @@ export async function sendPendingInvitations(ctx: InvitationContext, onlySurvey?
     .whereNull('s.sent_at')
     .whereNotNull('cu.contact_email')
     .andWhere('cu.contact_email', '<>', '')
-    .andWhere((q) => q.whereNull('s.expires_at').orWhere('s.expires_at', '>', toDbTime(ctx.db, now)))
-    .whereNotExists(ctx.db('cc_survey_responses as r').select('r.id').whereRaw('?? = ??', ['r.survey', 's.id']))
+    .andWhere((q) => q.whereNull('s.expires_at').orWhere('s.expires_at', '>', toDbTime(db, now)))
+    .whereNotExists(db('cc_survey_responses as r').select('r.id').whereRaw('?? = ??', ['r.survey', 's.id']))
     .orderBy('s.id')
     .limit(200);
+}
+
+/** E-mails every CSAT invitation not sent yet (or only `onlySurvey`); returns the surveys sent. */
+export async function sendPendingInvitations(ctx: InvitationContext, onlySurvey?: number): Promise<number[]> {
+  const now = ctx.now?.() ?? new Date();
+  const query = pendingInvitations(ctx.db, now);
   if (onlySurvey !== undefined) query.andWhere('s.id', onlySurvey);
   const pending: PendingInvitation[] = await query;
   const sent: number[] = [];
+  takeAwaitingInvitations(pending.map((invitation) => invitation.case));
   for (const invitation of pending) {
     const claimed = await ctx.db('cc_surveys').where('id', invitation.survey).whereNull('sent_at').update({ sent_at: toDbTime(ctx.db, now) });
     if (claimed !== 1) continue;

@@ -105,6 +105,12 @@ async function newCase(): Promise<number> {
   const id = (created.json?.data as { id: number }).id;
   const row = await rawAdmin<{ state: number }>('GET', `/items/cc_cases/${id}?fields=state`);
   expect(row.state).toBe(S.received);
+  // The opening event is written by an action after the response; tests comparing the history
+  // before and after a refusal start once it is there.
+  for (let waited = 0; (await eventsOf(id)).length === 0; waited += 50) {
+    if (waited > 10_000) throw new Error(`case ${id} has no opening event after 10 s`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   return id;
 }
 

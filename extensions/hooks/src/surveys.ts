@@ -1,6 +1,6 @@
 import { defineHook } from '@directus/extensions-sdk';
 import type { DirectusServices } from '../../../src/directus/services.ts';
-import { sendPendingInvitations } from '../../../src/surveys/invitations.ts';
+import { caseUpdateMayInvite, sendPendingInvitations, takeAwaitingInvitations } from '../../../src/surveys/invitations.ts';
 import { guardResponseUpdate, prepareResponseCreate } from '../../../src/surveys/responses.ts';
 
 type Payload = Record<string, unknown>;
@@ -28,6 +28,12 @@ export default defineHook(({ filter, action, schedule }, { services, getSchema, 
     }
   };
   // Generic case updates reach transitions through the workflow hook; a resolution opened a survey.
-  action('cc_cases.items.update', invite);
+  // Only an update that may have left an invitation to send looks for them (src/surveys/invitations.ts).
+  action('cc_cases.items.update', async (meta) => {
+    const keys = (meta['keys'] ?? []) as Array<number | string>;
+    if (!caseUpdateMayInvite(keys, (meta['payload'] ?? {}) as Payload)) return;
+    takeAwaitingInvitations(keys);
+    await invite();
+  });
   if (env['CONCORD_SLA_ENABLED'] !== false && env['CONCORD_SLA_ENABLED'] !== 'false') schedule('*/5 * * * *', invite);
 });
