@@ -5,7 +5,7 @@ import { monthsOfPeriod, zonedMidnight } from '../evaluation/period.ts';
 import type { EvaluationSettings } from '../evaluation/settings.ts';
 import { bucketOf, count, dialectOf, inIds, rows } from '../evaluation/sql.ts';
 import type { InsightQuery } from './query.ts';
-import { readsWholeCollection, visibleRows } from './visibility.ts';
+import { visibleRows, type Visibility } from './visibility.ts';
 
 /**
  * Customer satisfaction per month (company time zone): responses, CSAT share (4–5), mean, NPS among
@@ -73,17 +73,27 @@ export async function satisfactionTrend(ctx: Ctx, query: InsightQuery): Promise<
       [...bucket.bindings, ...extraBindings],
     );
   };
-  // The latest comments: in SQL for a reader of every answer, else through Directus with the viewer's permissions.
-  const latestRead: Promise<Item[]> = readsWholeCollection(ctx.db, ctx.accountability, 'cc_survey_responses').then(async (whole) => {
-    if (!whole) {
+  // Every answer in scope, counted: what the viewer sees when Directus counts as many for them.
+  const everyone = monthsOver();
+  everyone.catch(() => undefined);
+  let visible: Visibility;
+  try {
+    visible = await visibleRows(ctx, 'cc_survey_responses', answers, async () => (await everyone).reduce((n, row) => n + count(row['responses']), 0));
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'FORBIDDEN') throw error;
+    return { period: query.period, months: months.map((m) => ({ month: m.month, responses: 0, csat_share: null, csat_mean: null, nps_responses: 0, nps: null })), comments: [] };
+  }
+  const found = visible.all ? await everyone : await monthsOver(visible.ids);
+  // The latest comments: in SQL when the viewer may read every answer in scope, else through Directus
+  // with their permissions.
+  const latestRead = async (): Promise<Item[]> => {
+    if (!visible.all) {
       return new ctx.services.ItemsService('cc_survey_responses', { schema: ctx.schema, accountability: ctx.accountability, knex: ctx.db }).readByQuery({
         filter: latestFilter,
         fields: ['csat', 'nps', 'comment', 'responded_at'],
         sort: ['-responded_at'],
         limit: 5,
-      })
-      // Forbidden to read answers at all: the count below says so (or there are none to read).
-      .catch((error: unknown) => ((error as { code?: unknown }).code === 'FORBIDDEN' ? ([] as Item[]) : Promise.reject(error)));
+      });
     }
     const q = ctx
       .db('cc_survey_responses as r')
@@ -98,20 +108,7 @@ export async function satisfactionTrend(ctx: Ctx, query: InsightQuery): Promise<
     else if (query.scope.kind === 'team') q.where('s.team', query.scope.key);
     const found = (await q.orderBy([{ column: 'r.responded_at', order: 'desc' }, { column: 'r.id', order: 'desc' }]).limit(5)) as Item[];
     return found.map((r) => ({ ...r, responded_at: fromDbTime(r['responded_at'])?.toISOString() ?? null }));
-  });
-  // Heard here too, in case it fails before it is awaited below.
-  latestRead.catch(() => undefined);
-  // Every answer in scope, counted: what the viewer sees when Directus counts as many for them.
-  const everyone = monthsOver();
-  everyone.catch(() => undefined);
-  let visible;
-  try {
-    visible = await visibleRows(ctx, 'cc_survey_responses', answers, async () => (await everyone).reduce((n, row) => n + count(row['responses']), 0));
-  } catch (error) {
-    if ((error as { code?: unknown }).code !== 'FORBIDDEN') throw error;
-    return { period: query.period, months: months.map((m) => ({ month: m.month, responses: 0, csat_share: null, csat_mean: null, nps_responses: 0, nps: null })), comments: [] };
-  }
-  const found = visible.all ? await everyone : await monthsOver(visible.ids);
+  };
   const result = months.map((m, index) => {
     const row = found.find((r) => Number(r['bucket']) === index);
     const responses = count(row?.['responses']);
@@ -125,7 +122,7 @@ export async function satisfactionTrend(ctx: Ctx, query: InsightQuery): Promise<
       nps: npsResponses > 0 ? (100 * (count(row?.['promoters']) - count(row?.['detractors']))) / npsResponses : null,
     };
   });
-  const latest = await latestRead;
+  const latest = await latestRead();
   return {
     period: query.period,
     months: result,
