@@ -188,7 +188,8 @@ export async function slaBoard(ctx: Ctx, query: InsightQuery, now: Date = new Da
       overdue: count(row.overdue),
     };
   });
-  lines.sort((a, b) => b.overdue - a.overdue || b.open - a.open);
+  // Equal lines by state, so the order does not depend on how the database grouped them.
+  lines.sort((a, b) => b.overdue - a.overdue || b.open - a.open || a.state - b.state);
 
   const breaches = { response: 0, resolution: 0 };
   for (const g of breachGroups) {
