@@ -8,7 +8,11 @@
  * measures the company on PostgreSQL. `--only` keeps the endpoints whose name contains one of the
  * words, in any case. `--profile` instead asks each once with Directus logging its SQL and prints, per endpoint
  * and viewer, the request's time, its SQL statements, their summed time and the slowest `--top` of them.
+ * `--dump DIR` instead writes each endpoint's answer per viewer to DIR/<endpoint>.<viewer>.json (to compare
+ * the answers before and after a change: `diff -r`).
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { adminApi } from '../../src/setup/admin-api.ts';
 import { startDirectus } from '../../host/directus.ts';
@@ -28,6 +32,7 @@ const { values } = parseArgs({
     profile: { type: 'boolean', default: false },
     top: { type: 'string', default: '3' },
     fresh: { type: 'boolean', default: false },
+    dump: { type: 'string' },
   },
 });
 const SCALE = Number(values.scale);
@@ -85,6 +90,10 @@ async function main(): Promise<void> {
       await profile(server, viewers);
       return;
     }
+    if (values.dump) {
+      await dump(server, viewers, values.dump);
+      return;
+    }
     console.log(`Insights panel endpoints, scale ${SCALE}, ${VENDOR_NAMES[company.vendor]}, ${REQUESTS} sequential requests each after one unmeasured, ${new Date().toISOString()}`);
     console.log(`  ${'endpoint'.padEnd(22)} ${'viewer'.padEnd(14)} median (ms)   p95 (ms)   Directus CPU per request (ms)`);
     for (const [name, path] of CHOSEN) {
@@ -113,6 +122,20 @@ async function ask(url: string, token: string, what: string): Promise<number> {
   if (!response.ok) throw new Error(`${what}: ${response.status} ${await response.text()}`);
   await response.arrayBuffer();
   return performance.now() - started;
+}
+
+/** Each endpoint's answer per viewer, pretty-printed into `dir`. */
+async function dump(server: { url: string }, viewers: Array<[string, string, string]>, dir: string): Promise<void> {
+  mkdirSync(dir, { recursive: true });
+  for (const [name, path] of CHOSEN) {
+    for (const [viewer, token, scope] of viewers) {
+      const response = await fetch(`${server.url}${path(scope)}`, { headers: { authorization: `Bearer ${token}` } });
+      const text = await response.text();
+      const file = join(dir, `${name.replace(/[^a-z0-9]+/gi, '-')}.${viewer.replace(/[^a-z0-9]+/gi, '-')}.json`);
+      writeFileSync(file, `${response.status}\n${JSON.stringify(JSON.parse(text), null, 1)}\n`);
+    }
+  }
+  console.log(`  wrote ${CHOSEN.length * viewers.length} answers to ${dir}`);
 }
 
 /** Each endpoint once per viewer (after one unlogged request), with the SQL Directus logged meanwhile. */

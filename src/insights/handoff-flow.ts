@@ -45,50 +45,77 @@ export async function handoffFlow(ctx: Ctx, query: InsightQuery): Promise<Handof
   const scopeFilter: Record<string, unknown>[] = [];
   const where: string[] = [];
   const bindings: unknown[] = [];
+  // The case is joined only where the scope asks about it: every history row has its case (a
+  // not-null foreign key), so the join drops none.
+  let joinCase = '';
   if (query.scope.kind === 'department') {
     scopeFilter.push({ _or: [{ from_state: { owner_department: { _eq: query.scope.key } } }, { to_state: { owner_department: { _eq: query.scope.key } } }] });
     where.push('(fs.owner_department = ? or ts.owner_department = ?)');
     bindings.push(query.scope.key, query.scope.key);
   } else if (query.scope.kind === 'team') {
     scopeFilter.push({ case: { team: { _eq: query.scope.key } } });
+    joinCase = 'join cc_cases c on c.id = e."case"';
     where.push('c.team = ?');
     bindings.push(query.scope.key);
   }
-  const visible = await visibleRows(ctx, 'cc_case_events', {
-    _and: [{ is_handoff: { _eq: true } }, { occurred_at: { _gte: period.start.toISOString() } }, { occurred_at: { _lt: period.end.toISOString() } }, ...scopeFilter],
-  });
-  if (!visible.all) {
-    const list = inIds(db, 'e.id', visible.ids);
-    where.push(list.sql);
-    bindings.push(list.binding);
-  }
-  const found = await rows(
-    db,
-    `with handoffs as materialized (
-      select fs.owner_department as from_dept, ts.owner_department as to_dept, ts.response_sla_hours as sla, e.occurred_at as occurred_at,
-        ${storedAnsweredAt('e')} as answered_at
-      from cc_case_events e
-      join cc_workflow_states ts on ts.id = e.to_state
-      left join cc_workflow_states fs on fs.id = e.from_state
-      join cc_cases c on c.id = e."case"
-      where e.is_handoff is true and e.is_override is not true and e.occurred_at >= ? and e.occurred_at < ?
-        ${where.map((w) => `and ${w}`).join(' ')}
-    ),
-    ranked as (
-      select from_dept, to_dept, sla, hours,
-        row_number() over (partition by from_dept, to_dept order by hours) as rn,
-        count(*) over (partition by from_dept, to_dept) as n
-      from (select from_dept, to_dept, sla, ${sql.hours('answered_at', 'occurred_at')} as hours from handoffs) timed
-    )
-    select from_dept, to_dept, count(*) as handoffs,
-      sum(case when sla > 0 then 1 else 0 end) as handoffs_with_sla,
-      sum(case when sla > 0 and hours <= sla then 1 else 0 end) as within_sla,
-      avg(case when rn = (n + 1) / 2 or rn = (n + 2) / 2 then hours end) as median_response_hours
-    from ranked
-    group by from_dept, to_dept
-    order by count(*) desc`,
-    [p.end, p.end, p.start, p.end, ...bindings],
+  /**
+   * The pairs over the handoffs in scope, limited to `ids` when given. The median is the mean of the
+   * two middle values (the middle one when the count is odd), found with one window pass: ntile(2)
+   * puts the lower half, with the middle value when the count is odd, in tile 1, so the middle values
+   * are the largest of tile 1 and, for an even count, the smallest of tile 2.
+   */
+  const flowOver = (ids?: readonly number[]) => {
+    const extra = [...where];
+    const extraBindings = [...bindings];
+    if (ids) {
+      const list = inIds(db, 'e.id', ids);
+      extra.push(list.sql);
+      extraBindings.push(list.binding);
+    }
+    return rows(
+      db,
+      `select from_dept, to_dept, count(*) as handoffs,
+        sum(case when sla > 0 then 1 else 0 end) as handoffs_with_sla,
+        sum(case when sla > 0 and hours <= sla then 1 else 0 end) as within_sla,
+        case when count(*) % 2 = 1 then max(case when half = 1 then hours end)
+          else (max(case when half = 1 then hours end) + min(case when half = 2 then hours end)) / 2 end as median_response_hours
+      from (
+        select from_dept, to_dept, sla, hours, ntile(2) over (partition by from_dept, to_dept order by hours) as half
+        from (
+          select fs.owner_department as from_dept, ts.owner_department as to_dept, ts.response_sla_hours as sla,
+            ${sql.hours(storedAnsweredAt('e'), 'e.occurred_at')} as hours
+          from cc_case_events e
+          join cc_workflow_states ts on ts.id = e.to_state
+          left join cc_workflow_states fs on fs.id = e.from_state
+          ${joinCase}
+          where e.is_handoff is true and e.is_override is not true and e.occurred_at >= ? and e.occurred_at < ?
+            ${extra.map((w) => `and ${w}`).join(' ')}
+        ) handoffs
+      ) ranked
+      group by from_dept, to_dept
+      order by count(*) desc`,
+      [p.end, p.end, p.start, p.end, ...extraBindings],
+    );
+  };
+  // The flow over every handoff in scope: what the viewer sees when they may read them all, which
+  // Directus's count of the handoffs they may read (the same rows as the query's) decides.
+  const everyone = flowOver();
+  everyone.catch(() => undefined);
+  const visible = await visibleRows(
+    ctx,
+    'cc_case_events',
+    {
+      _and: [
+        { is_handoff: { _eq: true } },
+        { _or: [{ is_override: { _null: true } }, { is_override: { _eq: false } }] },
+        { occurred_at: { _gte: period.start.toISOString() } },
+        { occurred_at: { _lt: period.end.toISOString() } },
+        ...scopeFilter,
+      ],
+    },
+    async () => (await everyone).reduce((n, row) => n + count(row['handoffs']), 0),
   );
+  const found = visible.all ? await everyone : await flowOver(visible.ids);
   const pairs: HandoffPair[] = found.map((row) => {
     const withSla = count(row['handoffs_with_sla']);
     const within = count(row['within_sla']);
