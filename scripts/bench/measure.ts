@@ -21,3 +21,25 @@ export function cpuMs(pid: number | undefined): number {
     return Number.NaN;
   }
 }
+
+/** One SQL statement Directus logged (LOG_LEVEL=trace, JSON lines: `[12.3ms] select …`). */
+export interface LoggedStatement {
+  ms: number;
+  sql: string;
+}
+
+/** The statements in a slice of a Directus process's JSON log, in order, whitespace collapsed. */
+export function loggedStatements(log: string): LoggedStatement[] {
+  const statements: LoggedStatement[] = [];
+  for (const line of log.split('\n')) {
+    let msg: unknown;
+    try {
+      msg = (JSON.parse(line) as { msg?: unknown }).msg;
+    } catch {
+      continue;
+    }
+    const match = typeof msg === 'string' ? /^\[([\d.]+)ms\] ([\s\S]*)$/.exec(msg) : null;
+    if (match) statements.push({ ms: Number(match[1]), sql: (match[2] as string).replace(/\s+/g, ' ') });
+  }
+  return statements;
+}

@@ -21,7 +21,7 @@ import { installBundle } from '../../host/boot.ts';
 import { seedEvaluatedHistory } from '../../src/setup/seed-evaluations.ts';
 import { ROLE_IDS } from '../../src/access/model.ts';
 import { companyOf } from './company.ts';
-import { cpuMs, login } from './measure.ts';
+import { cpuMs, loggedStatements, login } from './measure.ts';
 import { VENDOR_NAMES } from './database.ts';
 
 const { values } = parseArgs({
@@ -149,17 +149,7 @@ async function profile(server: { url: string; output(): string }, viewers: Array
       const from = server.output().length;
       const ms = await ask(url, token, `${name} as ${viewer}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
-      const statements: Array<{ ms: number; sql: string }> = [];
-      for (const line of server.output().slice(from).split('\n')) {
-        let msg: unknown;
-        try {
-          msg = (JSON.parse(line) as { msg?: unknown }).msg;
-        } catch {
-          continue;
-        }
-        const match = typeof msg === 'string' ? /^\[([\d.]+)ms\] ([\s\S]*)$/.exec(msg) : null;
-        if (match) statements.push({ ms: Number(match[1]), sql: (match[2] as string).replace(/\s+/g, ' ') });
-      }
+      const statements = loggedStatements(server.output().slice(from));
       const total = statements.reduce((sum, s) => sum + s.ms, 0);
       console.log(`  ${name} as ${viewer}: ${ms.toFixed(0)} ms, ${statements.length} SQL statements, ${total.toFixed(0)} ms in SQL`);
       for (const s of [...statements].sort((a, b) => b.ms - a.ms).slice(0, Number(values.top))) console.log(`    ${s.ms.toFixed(1).padStart(7)} ms  ${s.sql.slice(0, 220)}`);

@@ -25,7 +25,7 @@ import { freePort } from '../../host/directus.ts';
 import { resolveSettings } from '../../host/env.ts';
 import { connectDatabase } from '../../host/database.ts';
 import { benchDatabase, VENDOR_NAMES } from './database.ts';
-import { cpuMs, login } from './measure.ts';
+import { cpuMs, loggedStatements, login } from './measure.ts';
 import { bootPlainDirectus } from './plain-directus.ts';
 import { connectProfiler, inspectOptions, type Profiler } from './profile.ts';
 
@@ -132,17 +132,7 @@ async function sqlOf(server: { output(): string }, label: string, request: () =>
   // Actions run after the response: give them time to log their statements.
   await settle();
   await settle();
-  const statements: Array<{ ms: number; sql: string }> = [];
-  for (const line of server.output().slice(from).split('\n')) {
-    let msg: unknown;
-    try {
-      msg = (JSON.parse(line) as { msg?: unknown }).msg;
-    } catch {
-      continue;
-    }
-    const match = typeof msg === 'string' ? /^\[([\d.]+)ms\] ([\s\S]*)$/.exec(msg) : null;
-    if (match) statements.push({ ms: Number(match[1]), sql: (match[2] as string).replace(/\s+/g, ' ') });
-  }
+  const statements = loggedStatements(server.output().slice(from));
   const total = statements.reduce((sum, s) => sum + s.ms, 0);
   return [
     `SQL of one ${label}: ${statements.length} statements, ${total.toFixed(1)} ms in SQL`,
