@@ -29,6 +29,11 @@ let browser: Browser;
 let sessions: ReturnType<typeof studioSessions>;
 const restore: Array<{ id: string; language: string | null }> = [];
 let vocabulary: { departments: Array<Named & { code: string }>; states: Named[]; workflows: Named[] };
+/**
+ * Names people gave cycles (another file publishes one named with markup): shown as typed in every
+ * language, as they should be. Concord's own names are the ones that must read as English months.
+ */
+let personNamed = new Set<string>();
 
 async function userByEmail(email: string): Promise<{ id: string; language: string | null }> {
   const found = await rawAdmin<Array<{ id: string; language: string | null }>>('GET', `/users?filter[email][_eq]=${encodeURIComponent(email)}&fields=id,language`);
@@ -52,6 +57,9 @@ beforeAll(async () => {
     rawAdmin<Named[]>('GET', '/items/cc_workflows?fields=name_zh,name_en&limit=-1'),
   ]);
   vocabulary = { departments, states, workflows };
+  const cycles = await rawAdmin<Array<{ name: string; period_kind: string; starts_on: string }>>('GET', '/items/cc_evaluation_cycles?fields=name,period_kind,starts_on&limit=-1');
+  // A name Concord gave reads differently in English; a name a person gave reads the same in every language.
+  personNamed = new Set(cycles.filter((c) => cycleNameIn(c, 'en-US') === c.name.trim()).map((c) => c.name.trim()));
   browser = await launchChromium();
   sessions = studioSessions(browser);
 });
@@ -65,6 +73,11 @@ afterAll(async () => {
 const englishOf = (rows: Named[]) => new Set(rows.map((r) => r.name_en ?? r.name_zh));
 const chineseOf = (rows: Named[]) => rows.map((r) => r.name_zh);
 const noCjk = (texts: string[]) => expect(texts.filter((t) => CJK.test(t))).toEqual([]);
+/** A cycle's label: an English month for a cycle Concord named, the name as typed for one a person named. */
+const cycleLabels = (labels: string[]) => {
+  expect(labels.filter((l) => !MONTH_YEAR.test(l) && !personNamed.has(l))).toEqual([]);
+  expect(labels.some((l) => MONTH_YEAR.test(l))).toBe(true);
+};
 
 /**
  * A page of the person's Studio session: signed in through the form on their first page (where
@@ -136,7 +149,7 @@ describe('English means English (issue 18 item 16)', () => {
         expect(chips.map((c) => c.split(' · ')[0]!.trim())).toEqual(DIMENSIONS_EN);
         noCjk(chips);
         const subtitle = (await radar.locator('.scope').innerText()).split(' · ').at(-1)!.trim();
-        expect(subtitle).toMatch(MONTH_YEAR);
+        if (!personNamed.has(subtitle)) expect(subtitle).toMatch(MONTH_YEAR);
         noCjk(await svgTexts(radar, '.apexcharts-xaxis-label, .apexcharts-datalabel, .apexcharts-legend-text'));
       }
 
@@ -144,8 +157,7 @@ describe('English means English (issue 18 item 16)', () => {
       const trend = panelOf(page, 'Scores of the published cycles');
       if ((await trend.getAttribute('data-state')) === 'ready') {
         const axis = await svgTexts(trend, '.apexcharts-xaxis-label');
-        expect(axis.length).toBeGreaterThan(0);
-        for (const label of axis) expect(label).toMatch(MONTH_YEAR);
+        cycleLabels(axis);
         const legend = await svgTexts(trend, '.apexcharts-legend-text');
         for (const name of legend) expect(['Overall', ...DIMENSIONS_EN]).toContain(name);
       }
@@ -216,7 +228,7 @@ describe('English means English (issue 18 item 16)', () => {
       const trend = panelOf(page, 'Scores of the published cycles');
       if ((await trend.getAttribute('data-state')) === 'ready') {
         for (const name of await svgTexts(trend, '.apexcharts-legend-text')) expect(departmentsEn).toContain(name);
-        for (const label of await svgTexts(trend, '.apexcharts-xaxis-label')) expect(label).toMatch(MONTH_YEAR);
+        cycleLabels(await svgTexts(trend, '.apexcharts-xaxis-label'));
       }
       const csat = panelOf(page, 'The 6 months up to the chosen period');
       if ((await csat.getAttribute('data-state')) === 'ready') for (const m of await svgTexts(csat, '.apexcharts-xaxis-label')) expect(m).toMatch(SHORT_MONTH_YEAR);
