@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DASHBOARDS } from '../../src/insights/dashboards.ts';
 import { cycleNameIn } from '../../src/ui/i18n-periods.ts';
 import { concord, http, rawAdmin } from '../harness/concord.ts';
-import { SCREENSHOTS, launchChromium, studioSessions } from './chromium.ts';
+import { SCREENSHOTS, launchChromium, signInToStudio } from './chromium.ts';
 
 /**
  * Issue 18 item 16, "English means English": people whose Studio language is en-US (set through the
@@ -26,7 +26,6 @@ interface Named {
 }
 
 let browser: Browser;
-let sessions: ReturnType<typeof studioSessions>;
 const restore: Array<{ id: string; language: string | null }> = [];
 let vocabulary: { departments: Array<Named & { code: string }>; states: Named[]; workflows: Named[] };
 /**
@@ -61,11 +60,9 @@ beforeAll(async () => {
   // A name Concord gave reads differently in English; a name a person gave reads the same in every language.
   personNamed = new Set(cycles.filter((c) => cycleNameIn(c, 'en-US') === c.name.trim()).map((c) => c.name.trim()));
   browser = await launchChromium();
-  sessions = studioSessions(browser);
 });
 
 afterAll(async () => {
-  await sessions?.close();
   await browser?.close();
   for (const user of restore) await rawAdmin('PATCH', `/users/${user.id}`, { language: user.language });
 });
@@ -79,31 +76,16 @@ const cycleLabels = (labels: string[]) => {
   expect(labels.some((l) => MONTH_YEAR.test(l))).toBe(true);
 };
 
-/**
- * A page of the person's Studio session: signed in through the form on their first page (where
- * Studio, landing them, must already speak English), later pages on no address yet. Every test
- * opens its address with `visit`, which checks the language again on the page it loaded.
- */
 async function signIn(email: string): Promise<Page> {
-  const page = await sessions.page(email, concord().staffPassword);
+  const page = await signInToStudio(browser, email, concord().staffPassword);
   await page.setViewportSize({ width: 1440, height: 900 });
-  if (page.url() !== 'about:blank') await studioIsEnglish(page);
-  return page;
-}
-
-async function studioIsEnglish(page: Page): Promise<void> {
   await expect.poll(async () => page.evaluate(() => document.documentElement.lang), { timeout: 30_000 }).toBe('en-US');
-}
-
-/** Opens a Studio address and waits until Studio, loaded there, speaks English. */
-async function visit(page: Page, path: string): Promise<void> {
-  await page.goto(`${concord().url}${path}`);
-  await studioIsEnglish(page);
+  return page;
 }
 
 async function openDashboard(page: Page, prefix: string): Promise<void> {
   const target = DASHBOARDS.find((d) => d.name.startsWith(prefix))!;
-  await visit(page, `/admin/insights/${target.id}`);
+  await page.goto(`${concord().url}/admin/insights/${target.id}`);
   const panels = target.panels.filter((p) => p.type !== 'cc-dashboard-filter-panel').length;
   await expect.poll(async () => page.locator('.cc-insight').count(), { timeout: 60_000 }).toBe(panels);
   await expect.poll(async () => page.locator('.cc-insight[data-state="loading"]').count(), { timeout: 60_000 }).toBe(0);
@@ -259,7 +241,7 @@ describe('English means English (issue 18 item 16)', () => {
     const target = cases[0]!;
     const page = await signIn(HEAD);
     try {
-      await visit(page, `/admin/content/cc_cases/${target.id}`);
+      await page.goto(`${concord().url}/admin/content/cc_cases/${target.id}`);
       const workflow = page.locator('[data-field="workflow"]');
       await expect.poll(async () => workflow.innerText(), { timeout: 60_000 }).toContain('Customer complaint');
       noCjk([await workflow.innerText()]);
@@ -292,7 +274,7 @@ describe('English means English (issue 18 item 16)', () => {
     expect(named.length).toBeGreaterThan(0);
     const page = await signIn(HEAD);
     try {
-      await visit(page, `/admin/content/cc_evaluation_cycles`);
+      await page.goto(`${concord().url}/admin/content/cc_evaluation_cycles`);
       const table = page.locator('.v-table tbody, table tbody').first();
       await expect.poll(async () => table.locator('tr').count(), { timeout: 60_000 }).toBeGreaterThan(0);
       const text = await table.innerText();
