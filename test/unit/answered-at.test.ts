@@ -5,6 +5,7 @@ import { refreshAnsweredAt, refreshAnsweredAtForStates, storedAnsweredAt } from 
 import { rows } from '../../src/evaluation/sql.ts';
 import { runMigrationsAfterSchema } from '../../src/setup/migrations.ts';
 import { at, disposeMetricsDatabase, hours, insertWorkflow, metricsDatabase, STATE } from './evaluation-fixture.ts';
+import { Random } from '../../src/demo/random.ts';
 
 /**
  * The stored answer time (`cc_case_events.answered_at`, bounded by a period's end) against the
@@ -27,15 +28,10 @@ const T0 = Date.parse('2026-10-01T00:00:00+08:00');
 const DEPARTMENTS = ['service', 'tech', 'sales', null];
 const STATES = Object.values(STATE);
 
-/** A small deterministic generator (mulberry32). */
+/** The demo's seeded generator (mulberry32), as a function. */
 function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Random(seed);
+  return () => rng.next();
 }
 
 async function insertEvent(row: { case: number; when: number; department: string | null; toState: number; handoff: boolean; override: boolean }): Promise<number> {

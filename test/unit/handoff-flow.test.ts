@@ -4,6 +4,7 @@ import type { ServiceContext } from '../../src/directus/services.ts';
 import type { EvaluationSettings } from '../../src/evaluation/settings.ts';
 import { handoffFlow } from '../../src/insights/handoff-flow.ts';
 import { at, disposeMetricsDatabase, hours, insertWorkflow, metricsDatabase, STATE } from './evaluation-fixture.ts';
+import { Random } from '../../src/demo/random.ts';
 
 /**
  * The handoff flow's figures per pair of departments against their definitions computed here in
@@ -37,14 +38,10 @@ const PERIOD = { starts_on: '2026-10-01', ends_on: '2026-11-01' };
 const SLA: Record<number, number | null> = { [STATE.received]: 4, [STATE.escalated]: 8, [STATE.resolved]: null, [STATE.sales]: 24 };
 const OWNER: Record<number, string> = { [STATE.received]: 'service', [STATE.escalated]: 'tech', [STATE.resolved]: 'service', [STATE.sales]: 'sales' };
 
+/** The demo's seeded generator (mulberry32), as a function. */
 function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Random(seed);
+  return () => rng.next();
 }
 
 interface Row {
