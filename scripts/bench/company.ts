@@ -10,6 +10,7 @@ import { connectDatabase } from '../../host/database.ts';
 import { freePort } from '../../host/directus.ts';
 import { resolveSettings, type ConcordSettings } from '../../host/env.ts';
 import { DATA_DIR } from '../../host/paths.ts';
+import { installDatabaseExtras } from '../../src/directus/database-extras.ts';
 import { seedDemoHistory } from '../../src/setup/seed-demo-history.ts';
 import type { PlantKind, Planted } from '../../src/demo/plant.ts';
 import { benchVendor, companyDatabases, type BenchVendor } from './database.ts';
@@ -59,6 +60,7 @@ export async function companyOf(scale: number, fresh = false, plant: readonly Pl
       if (plant.length > 0) writeFileSync(join(dataDir, 'planted.json'), JSON.stringify(planted));
     }
     const planted = plant.length > 0 ? (JSON.parse(readFileSync(join(dataDir, 'planted.json'), 'utf8')) as Planted) : undefined;
+    await withCurrentExtras(settings);
     return { vendor, settings, close: async () => undefined, ...(planted ? { planted } : {}) };
   }
   if (plant.length > 0) throw new Error('companies with planted problems are built on SQLite only');
@@ -70,10 +72,24 @@ export async function companyOf(scale: number, fresh = false, plant: readonly Pl
       await build(settings, scale);
       await databases.built(scale);
     }
+    await withCurrentExtras(settings);
     return { vendor, settings, close: () => databases.stop() };
   } catch (error) {
     await databases.stop();
     throw error;
+  }
+}
+
+/**
+ * A kept company gets the indexes and triggers today's Concord installs at every start, as a booted
+ * Concord would give it: a benchmark of a company built by an older Concord measures today's.
+ */
+async function withCurrentExtras(settings: ConcordSettings): Promise<void> {
+  const db = connectDatabase(settings.directus);
+  try {
+    await installDatabaseExtras(db);
+  } finally {
+    await db.destroy();
   }
 }
 
