@@ -86,7 +86,11 @@ export const execution: DimensionModule = {
   },
 };
 
-/** Resolutions (with their SLA outcome) and reopens in P per scope, in one grouped query over one pass of P's history. */
+/**
+ * Resolutions (with their SLA outcome) and reopens in P per scope, in one grouped query over one pass
+ * of P's history. The pass tests each row's transition against the few resolving and reopening ones
+ * as a set and joins only the rows that pass (a join per row of P cost a quarter more at scale 1000).
+ */
 function caseOutcomes({ db, period }: MetricContext) {
   const sql = dialectOf(db);
   const p = periodBindings(db, period);
@@ -97,7 +101,8 @@ function caseOutcomes({ db, period }: MetricContext) {
         tr.is_resolution as is_resolution, tr.is_reopen as is_reopen
       from cc_case_events e
       join cc_workflow_transitions tr on tr.id = e.transition
-      where (tr.is_resolution is true or tr.is_reopen is true) and e.is_override is not true and e.occurred_at >= ? and e.occurred_at < ?
+      where e.transition in (select id from cc_workflow_transitions where is_resolution is true or is_reopen is true)
+        and e.is_override is not true and e.occurred_at >= ? and e.occurred_at < ?
     ),
     resolved as materialized (
       select m.department as department, c.team as team, count(*) as resolutions,
