@@ -355,6 +355,17 @@ describe('cohesion', () => {
     await addCase(8, { team: null });
     await event(8, '2026-10-03T09:00:00+08:00', 'service', STATE.closed);
     await event(8, '2026-10-04T09:00:00+08:00', 'tech', STATE.received);
+    // Case 9: an override by tech closed it in September and touched it in October; neither is
+    // an act nor a close, so service's own close in October is its first, and service alone acted.
+    await addCase(9, { team: null });
+    await event(9, '2026-09-20T09:00:00+08:00', 'tech', STATE.closed, { override: true });
+    await event(9, '2026-10-02T09:00:00+08:00', 'service', STATE.received);
+    await event(9, '2026-10-03T09:00:00+08:00', 'tech', STATE.escalated, { override: true });
+    await event(9, '2026-10-05T09:00:00+08:00', 'service', STATE.closed);
+    // Case 10: a row with no department is nobody's act.
+    await addCase(10, { team: null });
+    await event(10, '2026-10-02T09:00:00+08:00', null, STATE.received);
+    await event(10, '2026-10-05T09:00:00+08:00', 'service', STATE.closed);
     await db('cc_meetings').insert({ id: 1, team: 1, starts_at: at('2026-10-10T10:00:00+08:00') });
     await db('cc_meeting_participants').insert([
       { meeting: 1, user: 'k1', attended: true },
@@ -365,10 +376,10 @@ describe('cohesion', () => {
     const service = scoreOf(scores, 'department:service', 'cohesion');
     expect(service.raw).toEqual({
       pulse_responses: 0, pulse_mean: null, pulse_score: null,
-      closed_cases: 3, cross_department_cases: 1, cross_department_share: 1 / 3,
+      closed_cases: 5, cross_department_cases: 1, cross_department_share: 1 / 5,
       invitations: 1, attendances: 0, attendance_share: 0,
     });
-    expect(service.score).toBeCloseTo((100 / 3 + 0) / 2, 10);
+    expect(service.score).toBeCloseTo((100 / 5 + 0) / 2, 10);
     const tech = scoreOf(scores, 'department:tech', 'cohesion');
     expect(tech.raw).toMatchObject({ pulse_responses: 2, pulse_mean: 4, pulse_score: 75, closed_cases: 1, cross_department_cases: 1, invitations: 1, attendances: 1 });
     expect(tech.score).toBeCloseTo((75 + 100 + 100) / 3, 10);
