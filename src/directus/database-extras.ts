@@ -8,9 +8,9 @@ import { installFreezeTriggers } from '../evaluation/freeze-triggers.ts';
  */
 const COMPOSITE_INDEXES: ReadonlyArray<{ name: string; table: string; columns: readonly string[] }> = [
   // "The rows of this case before or after t" (handoff answers, latest resolution, closures). The
-  // columns after occurred_at let the closure probes answer from the index alone, without a table
-  // read per row (cohesion at a million events: 2.1 s → 0.8 s); one index either way, so writes
-  // pay about what they did.
+  // columns after occurred_at let cohesion's closure probes answer from the index alone, without a
+  // table read per row (cohesion at scale 1000 on SQLite: 2.5 s → 2.3 s); one index either way, so
+  // a history insert updates one index as before.
   { name: 'cc_case_events_case_history', table: 'cc_case_events', columns: ['case', 'occurred_at', 'to_state', 'is_override', 'actor_department'] },
 ];
 
