@@ -6,12 +6,22 @@ import { installFreezeTriggers } from '../evaluation/freeze-triggers.ts';
  * (a SQLite table rebuild drops both): the triggers that freeze published evaluations, and the
  * composite indexes the metric queries look history up by. Installing twice changes nothing.
  */
-const COMPOSITE_INDEXES: ReadonlyArray<{ name: string; table: string; columns: readonly string[] }> = [
+const COMPOSITE_INDEXES: ReadonlyArray<{ name: string; table: string; columns: readonly string[]; where?: string }> = [
   // "The rows of this case before or after t" (handoff answers, latest resolution, closures). The
   // columns after occurred_at let cohesion's closure probes answer from the index alone, without a
   // table read per row (cohesion at scale 1000 on SQLite: 2.5 s → 2.3 s); one index either way, so
   // a history insert updates one index as before.
   { name: 'cc_case_events_case_history', table: 'cc_case_events', columns: ['case', 'occurred_at', 'to_state', 'is_override', 'actor_department'] },
+  // "The handoffs of a period" (the communication score, the handoff flow): only handoff rows, with
+  // every column those two read, so a period's handoffs come from the index alone instead of a scan
+  // of the whole history (the flow's scan at scale 1000 on SQLite: 333 → 141 ms). A query uses it
+  // when its where clause says `is_handoff is true` as written here.
+  {
+    name: 'cc_case_events_handoffs',
+    table: 'cc_case_events',
+    columns: ['occurred_at', 'to_state', 'from_state', 'case', 'answered_at', 'is_override', 'is_handoff'],
+    where: 'is_handoff is true',
+  },
 ];
 
 /** Indexes an earlier Concord installed, replaced by one above: dropped so writes do not keep both. */
@@ -21,7 +31,8 @@ export async function installDatabaseExtras(db: Knex): Promise<void> {
   await installFreezeTriggers(db);
   for (const name of REPLACED_INDEXES) await db.raw('drop index if exists ??', [name]);
   for (const index of COMPOSITE_INDEXES) {
-    await db.raw(`create index if not exists ?? on ?? (${index.columns.map(() => '??').join(', ')})`, [index.name, index.table, ...index.columns]);
+    const where = index.where ? ` where ${index.where}` : '';
+    await db.raw(`create index if not exists ?? on ?? (${index.columns.map(() => '??').join(', ')})${where}`, [index.name, index.table, ...index.columns]);
   }
   await preferNoJit(db);
 }

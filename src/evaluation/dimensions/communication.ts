@@ -1,5 +1,6 @@
 import { share, type DimensionModule, type DimensionResult, type MetricContext } from '../catalogue.ts';
 import { count, creditedToScopes, dialectOf, num, periodBindings, rows } from '../sql.ts';
+import { medianCtes } from '../median.ts';
 import { scopeId } from '../scopes.ts';
 import { storedAnsweredAt } from '../../workflows/answered-at.ts';
 
@@ -63,12 +64,8 @@ export const communication: DimensionModule = {
   async evaluate({ db, period }: MetricContext) {
     const sql = dialectOf(db);
     const p = periodBindings(db, period);
-    // The median is taken by the database without ranking every handoff (a window over all of them is
-    // most of the time on SQLite): the handoffs are counted per receiver, team and whole hours (one
-    // grouped pass); that histogram, credited to the scopes, gives each scope's totals, and its running
-    // counts find the one or two buckets holding the middle ranks (n + 1) / 2 and (n + 2) / 2; only the
-    // handoffs of those buckets are ranked. The median is the mean of the values at those two ranks
-    // (one value twice for an odd count), as metrics.md defines it.
+    // The median by whole-hour buckets (src/evaluation/median.ts): the histogram is grouped per receiver
+    // and team first, then credited to the scopes, so no handoff is copied per scope before grouping.
     const found = await rows(
       db,
       `with timed as materialized (
@@ -93,41 +90,15 @@ export const communication: DimensionModule = {
         ) credited
         group by scope_kind, scope, bucket
       ),
-      -- n is an integer on both vendors (PostgreSQL's sum of counts is numeric), so (n + 1) / 2 divides as integers.
-      cumulative as materialized (
-        select scope_kind, scope, bucket, n,
-          sum(n) over (partition by scope_kind, scope order by bucket rows between unbounded preceding and current row) - n as below,
-          sum(n) over (partition by scope_kind, scope) as total
-        from histogram
-      ),
-      middle as materialized (
-        select scope_kind, scope, bucket, (total + 1) / 2 - below as k from cumulative where below < (total + 1) / 2 and (total + 1) / 2 <= below + n
-        union all
-        select scope_kind, scope, bucket, (total + 2) / 2 - below as k from cumulative where below < (total + 2) / 2 and (total + 2) / 2 <= below + n
-      ),
-      buckets as materialized (
-        select distinct scope_kind, scope, bucket from middle
-      ),
-      candidates as materialized (
-        select receiver, team, hours, ${sql.integerPart('hours')} as bucket from timed
-        where ${sql.integerPart('hours')} in (select bucket from buckets)
-      ),
-      ranked as (
-        select b.scope_kind as scope_kind, b.scope as scope, b.bucket as bucket, t.hours as hours,
-          row_number() over (partition by b.scope, b.bucket order by t.hours) as rn
-        from candidates t join buckets b on b.bucket = t.bucket and b.scope = t.receiver
-        where b.scope_kind = 'department'
-        union all
-        select b.scope_kind, b.scope, b.bucket, t.hours,
-          row_number() over (partition by b.scope, b.bucket order by t.hours)
-        from candidates t join buckets b on b.bucket = t.bucket and b.scope = cast(t.team as text)
-        where b.scope_kind = 'team'
-      ),
-      medians as (
-        select m.scope_kind as scope_kind, m.scope as scope, avg(r.hours) as median
-        from middle m join ranked r on r.scope_kind = m.scope_kind and r.scope = m.scope and r.bucket = m.bucket and r.rn = m.k
-        group by m.scope_kind, m.scope
-      ),
+      ${medianCtes(
+        ['scope_kind', 'scope'],
+        (buckets) => creditedToScopes(
+          `(select receiver, team, hours, ${sql.integerPart('hours')} as bucket from timed where ${sql.integerPart('hours')} in (select bucket from ${buckets})) t`,
+          'receiver',
+          'team',
+          ['bucket', 'hours'],
+        ),
+      )},
       totals as (
         select scope_kind, scope, sum(n) as handoffs, sum(with_sla) as handoffs_with_sla, sum(within_sla) as within_sla
         from histogram
