@@ -22,6 +22,10 @@ const COMPOSITE_INDEXES: ReadonlyArray<{ name: string; table: string; columns: r
     columns: ['occurred_at', 'to_state', 'from_state', 'case', 'answered_at', 'is_override', 'is_handoff'],
     where: 'is_handoff is true',
   },
+  // "The cases of a team" (every team scope), narrow enough to read where a case row is wide: a team
+  // lead's handoff flow at scale 1000 on SQLite reads its cases here, then their history by case
+  // (0.52–0.67 → 0.30–0.36 s for the query).
+  { name: 'cc_cases_team', table: 'cc_cases', columns: ['team', 'id'] },
 ];
 
 /** Indexes an earlier Concord installed, replaced by one above: dropped so writes do not keep both. */
