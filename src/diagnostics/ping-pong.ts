@@ -24,7 +24,7 @@ export async function pingPong(db: Knex, period: ZonedPeriod, restriction: Restr
   // response times); the scope picks the cases from those same rows (a department the cases with a
   // handoff it received, a team its cases), and the pairs are counted over all their handoffs in P.
   // The bounced cases come back with their handoffs in order, for the path.
-  const all = timedHandoffs(db, restriction, p, { scoped: false, timed: false });
+  const all = timedHandoffs(db, restriction, p, { scoped: false, timed: false, team: restriction.scope.kind === 'team' });
   const scope = restriction.scope;
   const inScope = scope.kind === 'department' ? 'where to_dept = ?' : scope.kind === 'team' ? 'where team = ?' : '';
   const path = await rows(
