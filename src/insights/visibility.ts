@@ -38,11 +38,11 @@ export function readsWholeCollection(db: Knex, accountability: Accountability | 
 }
 
 async function rulesReadWhole(db: Knex, accountability: Accountability, collection: string): Promise<boolean> {
-  return (await readRules(db, accountability, collection)).some(isUnrestricted);
+  return (await readRules(db, accountability, collection)).some((rule) => isUnrestricted(rule.filter));
 }
 
-/** The row filters of the viewer's read permissions on `collection`, parsed (null: no filter). */
-async function readRules(db: Knex, accountability: Accountability, collection: string): Promise<unknown[]> {
+/** The viewer's read permissions on `collection`: each one's policy and row filter, parsed (null: no filter). */
+async function readRules(db: Knex, accountability: Accountability, collection: string): Promise<Array<{ policy: string; filter: unknown }>> {
   // Directus resolves the role tree (the role and its parents) when it authenticates the request.
   const roles: string[] = Array.isArray(accountability.roles) && accountability.roles.length > 0 ? [...accountability.roles] : [];
   if (roles.length === 0) {
@@ -56,8 +56,8 @@ async function readRules(db: Knex, accountability: Accountability, collection: s
     .select('policy')
     .where('user', accountability.user as string)
     .orWhereIn('role', roles);
-  const rules: Array<{ permissions: unknown }> = await db('directus_permissions').select('permissions').where({ collection, action: 'read' }).whereIn('policy', policies);
-  return rules.map((rule) => (typeof rule.permissions === 'string' ? (JSON.parse(rule.permissions) as unknown) : (rule.permissions ?? null)));
+  const rules: Array<{ policy: string; permissions: unknown }> = await db('directus_permissions').select('policy', 'permissions').where({ collection, action: 'read' }).whereIn('policy', policies);
+  return rules.map((rule) => ({ policy: rule.policy, filter: typeof rule.permissions === 'string' ? (JSON.parse(rule.permissions) as unknown) : (rule.permissions ?? null) }));
 }
 
 function isUnrestricted(filter: unknown): boolean {
@@ -78,25 +78,29 @@ function canonical(value: unknown): string {
 
 /**
  * Whether the viewer's read rules on `collection` reach every row of it through the parent its
- * many-to-one `field` points at: for each read rule R of the viewer on the parent, `{ field: R }` is
- * a read rule on `collection`, and no row lacks a parent. A viewer who reads every parent then reads
- * every row (a history row is readable when its case is, as Concord's model grants it), which saves
- * counting a long history when the parents' answer is already known.
+ * many-to-one `field` points at: for each read rule R of the viewer on the parent, the same policy
+ * has `{ field: R }` as a read rule on `collection` (the same policy, so a policy Directus leaves out
+ * of a request, by its IP allow-list say, is left out of both), and no row lacks a parent. A viewer
+ * who reads every parent then reads every row (a history row is readable when its case is, as
+ * Concord's model grants it), which saves counting a long history when the parents' answer is
+ * already known.
  */
 async function readsThroughParent(ctx: ServiceContext & { db: Knex }, collection: string, field: string, parent: string): Promise<boolean> {
   const accountability = ctx.accountability;
   if (!accountability?.user) return false;
   const [own, parents] = await Promise.all([readRules(ctx.db, accountability, collection), readRules(ctx.db, accountability, parent)]);
-  if (parents.length === 0 || parents.some(isUnrestricted)) return false;
+  if (parents.length === 0 || parents.some((rule) => isUnrestricted(rule.filter))) return false;
   const through = new Set(
-    own.flatMap((rule) => (rule !== null && typeof rule === 'object' && !Array.isArray(rule) && Object.keys(rule).length === 1 && field in rule ? [canonical((rule as Record<string, unknown>)[field])] : [])),
+    own.flatMap(({ policy, filter }) =>
+      filter !== null && typeof filter === 'object' && !Array.isArray(filter) && Object.keys(filter).length === 1 && field in filter ? [`${policy} ${canonical((filter as Record<string, unknown>)[field])}`] : [],
+    ),
   );
-  if (!parents.every((rule) => through.has(canonical(rule)))) return false;
+  if (!parents.every(({ policy, filter }) => through.has(`${policy} ${canonical(filter)}`))) return false;
   const orphan = await ctx.db(collection).first(ctx.db.raw('1 as found')).whereNull(field);
   return orphan === undefined;
 }
 
-/** The many-to-one field of `collection` that points at another collection, and that collection, by field name. */
+/** The collection that the many-to-one `field` of `collection` points at (null when it points at none). */
 function parentOf(ctx: ServiceContext, collection: string, field: string): string | null {
   const relation = (ctx.schema.relations as Array<{ collection: string; field: string; related_collection: string | null }>).find((r) => r.collection === collection && r.field === field);
   return relation?.related_collection ?? null;

@@ -136,6 +136,16 @@ describe('the history read through its cases', () => {
     expect(eventQuestions(asked).length).toBeGreaterThan(0);
   });
 
+  it('asks Directus when the matching history rule belongs to another policy (one Directus may leave out of the request)', async () => {
+    await db('directus_access').insert({ policy: 'p-extra', role: null, user: 'u1' });
+    await rule('cc_cases', CASES_RULE);
+    await rule('cc_case_events', EVENTS_RULE, 'p-extra');
+    const { ctx, asked } = request({ cc_case_events: 2 });
+    expect(await visibleRows(ctx, 'cc_cases', {})).toEqual({ all: true });
+    expect(await visibleRows(ctx, 'cc_case_events', {})).toEqual({ all: false, ids: [1, 2] });
+    expect(eventQuestions(asked).length).toBeGreaterThan(0);
+  });
+
   it('asks Directus when a history row has no case (no case rule reaches it)', async () => {
     await rule('cc_cases', CASES_RULE);
     await rule('cc_case_events', EVENTS_RULE);
