@@ -130,25 +130,31 @@ export async function reopensByResolver(db: Knex, period: ZonedPeriod, access: R
   const p = periodBindings(db, period);
   const seenReopen = visible(db, access.events, 'e.id');
   const seenResolution = visible(db, access.events, 'r.id');
-  const scoped = access.scope.kind === 'department' ? ' and rr.actor_department = ?' : access.scope.kind === 'team' ? ' and x.team = ?' : '';
+  const scoped = access.scope.kind === 'department' ? ' and y.department = ?' : access.scope.kind === 'team' ? ' and y.team = ?' : '';
   const scopeBindings = access.scope.kind === 'company' ? [] : [access.scope.key];
   const named = caseNamed(db, access, 'case_id');
-  const body = `select x.case_id as case_id, rr.actor_department as department, rr.to_state as state
+  // The case's team and the resolution's department and state are read by id, a look-up each per
+  // reopen: as joins, PostgreSQL misjudges how few reopens there are and hashes the whole history
+  // (and every case) for them. Every history row has its case (`case` is required and a foreign key).
+  const body = `select y.case_id as case_id, y.department as department, y.state as state
     from (
-      select e."case" as case_id, c.team as team,
-        (
-          select r.id from cc_case_events r
-          join cc_workflow_transitions rt on rt.id = r.transition
-          where r."case" = e."case" and rt.is_resolution is true and r.is_override is not true and r.occurred_at < e.occurred_at${seenResolution.sql}
-          order by r.occurred_at desc, r.id desc
-          limit 1
-        ) as resolution
-      from cc_case_events e
-      join cc_workflow_transitions tr on tr.id = e.transition
-      join cc_cases c on c.id = e."case"
-      where tr.is_reopen is true and e.is_override is not true and e.occurred_at >= ? and e.occurred_at < ?${seenReopen.sql}
-    ) x
-    left join cc_case_events rr on rr.id = x.resolution
+      select x.case_id as case_id, x.team as team,
+        (select rr.actor_department from cc_case_events rr where rr.id = x.resolution) as department,
+        (select rr.to_state from cc_case_events rr where rr.id = x.resolution) as state
+      from (
+        select e."case" as case_id, (select c.team from cc_cases c where c.id = e."case") as team,
+          (
+            select r.id from cc_case_events r
+            join cc_workflow_transitions rt on rt.id = r.transition
+            where r."case" = e."case" and rt.is_resolution is true and r.is_override is not true and r.occurred_at < e.occurred_at${seenResolution.sql}
+            order by r.occurred_at desc, r.id desc
+            limit 1
+          ) as resolution
+        from cc_case_events e
+        join cc_workflow_transitions tr on tr.id = e.transition
+        where tr.is_reopen is true and e.is_override is not true and e.occurred_at >= ? and e.occurred_at < ?${seenReopen.sql}
+      ) x
+    ) y
     where 1 = 1${scoped}`;
   const bindings = [...seenResolution.bindings, p.start, p.end, ...seenReopen.bindings, ...scopeBindings];
   // One pass: the (department, state) groups, each with the cases behind it the viewer may open in
