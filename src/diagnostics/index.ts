@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { ServiceContext } from '../directus/services.ts';
 import { zoned } from '../evaluation/period.ts';
 import { count, dialectOf, rows } from '../evaluation/sql.ts';
+import { inLanes } from '../directus/read-lanes.ts';
 import type { EvaluationSettings } from '../evaluation/settings.ts';
 import { personName } from '../ui/people-names.ts';
 import { callerLanguage, type Language } from '../i18n/language.ts';
@@ -84,10 +85,9 @@ export async function diagnose(ctx: Ctx, query: InsightQuery, now: Date = new Da
   const visible = (collection: string, filter: Record<string, unknown>, total?: () => Promise<number>): Promise<Visibility> =>
     visibleRows(ctx, collection, filter, total).catch((error: unknown) => ((error as { code?: unknown }).code === 'FORBIDDEN' ? { all: false as const, ids: [] } : Promise.reject(error)));
   const before = zoned(previousWindow(query.period), ctx.settings.timeZone);
-  // One after another: SQLite serves a single connection, and PostgreSQL keeps a pool free. The
-  // whole tables first: a viewer who reads all of one reads all of any part of it, and the history
-  // is wholly readable when its cases are (visibleRows), so most heads and leads are answered
-  // without counting a long history once per window.
+  // The whole tables first: a viewer who reads all of one reads all of any part of it, and the
+  // history is wholly readable when its cases are (visibleRows), so most heads and leads are answered
+  // without counting a long history once per window. The parts after them, in lanes.
   const cases = await visible('cc_cases', {});
   const events = await visible('cc_case_events', {});
   const within = (whole: Visibility, collection: string, filter: Record<string, unknown>, total?: () => Promise<number>): Promise<Visibility> =>
@@ -99,17 +99,16 @@ export async function diagnose(ctx: Ctx, query: InsightQuery, now: Date = new Da
     return count(found[0]?.['n']);
   };
   const recentStart = new Date(now.getTime() - HISTORY_DAYS * 86_400_000);
-  const access: DiagnosisAccess = {
-    cases,
-    events,
-    periodEvents: await within(events, 'cc_case_events', handoffsBetween(period.start, period.end), handoffCount(period.start, period.end)),
-    recentEvents: await within(events, 'cc_case_events', handoffsBetween(recentStart, now), handoffCount(recentStart, now)),
-    openCases: await within(cases, 'cc_cases', { _and: [{ state: { is_terminal: { _eq: false } } }, ...caseScope] }),
-    scores: await visible('cc_evaluation_scores', { _and: [{ cycle: { status: { _eq: 'published' } } }, ...scoreScope] }),
-    tasks: await visible('cc_tasks', { _and: [{ due_at: { _gte: period.start.toISOString() } }, { due_at: { _lt: period.end.toISOString() } }] }),
-    responses: await visible('cc_survey_responses', { _and: [{ responded_at: { _gte: before.start.toISOString() } }, { responded_at: { _lt: period.end.toISOString() } }] }),
-    participants: await visible('cc_meeting_participants', { _and: [{ meeting: { starts_at: { _gte: period.start.toISOString() } } }, { meeting: { starts_at: { _lt: period.end.toISOString() } } }] }),
-  };
+  const [periodEvents, recentEvents, openCases, scores, tasks, responses, participants] = await inLanes(db, [
+    () => within(events, 'cc_case_events', handoffsBetween(period.start, period.end), handoffCount(period.start, period.end)),
+    () => within(events, 'cc_case_events', handoffsBetween(recentStart, now), handoffCount(recentStart, now)),
+    () => within(cases, 'cc_cases', { _and: [{ state: { is_terminal: { _eq: false } } }, ...caseScope] }),
+    () => visible('cc_evaluation_scores', { _and: [{ cycle: { status: { _eq: 'published' } } }, ...scoreScope] }),
+    () => visible('cc_tasks', { _and: [{ due_at: { _gte: period.start.toISOString() } }, { due_at: { _lt: period.end.toISOString() } }] }),
+    () => visible('cc_survey_responses', { _and: [{ responded_at: { _gte: before.start.toISOString() } }, { responded_at: { _lt: period.end.toISOString() } }] }),
+    () => visible('cc_meeting_participants', { _and: [{ meeting: { starts_at: { _gte: period.start.toISOString() } } }, { meeting: { starts_at: { _lt: period.end.toISOString() } } }] }),
+  ] as const);
+  const access: DiagnosisAccess = { cases, events, periodEvents, recentEvents, openCases, scores, tasks, responses, participants };
   const stats = await diagnosisStats(db, ctx.settings, query, access, now);
   const language = await callerLanguage(db, ctx.accountability?.user);
   const names = await namesFor(db, stats);
@@ -123,7 +122,7 @@ export async function diagnose(ctx: Ctx, query: InsightQuery, now: Date = new Da
   };
 }
 
-/** The statistics of a diagnosis over the rows `access` allows, one query after another. */
+/** The statistics of a diagnosis over the rows `access` allows, their queries in lanes (src/directus/read-lanes.ts). */
 export async function diagnosisStats(
   db: Knex,
   settings: EvaluationSettings,
@@ -136,18 +135,30 @@ export async function diagnosisStats(
   const scope = query.scope;
   const inPeriod = { scope, events: access.periodEvents, cases: access.cases };
   const rowsAccess: RowAccess = { scope, tasks: access.tasks, responses: access.responses, participants: access.participants, events: access.events, cases: access.cases };
+  const [found, pingPongs, anomalous, risky, lateTasksFound, reopens, csat, loads, attendance, pulse] = await inLanes(db, [
+    () => bottlenecks(db, period, inPeriod),
+    () => pingPong(db, period, inPeriod),
+    () => anomalies(db, query.period, scope, access.scores),
+    () => (options.atRisk === false ? Promise.resolve([]) : atRisk(db, now, { scope, events: access.recentEvents, cases: access.openCases })),
+    () => lateTasks(db, period, rowsAccess, now),
+    () => reopensByResolver(db, period, rowsAccess),
+    () => csatGroups(db, period, rowsAccess),
+    () => memberLoads(db, period, rowsAccess, settings),
+    () => attendanceByMember(db, period, rowsAccess),
+    () => pulseTrend(db, period, rowsAccess, settings.timeZone),
+  ] as const);
   return {
     period: { starts_on: query.period.starts_on, ends_on: query.period.ends_on },
-    bottlenecks: await bottlenecks(db, period, inPeriod),
-    ping_pong: await pingPong(db, period, inPeriod),
-    anomalies: await anomalies(db, query.period, scope, access.scores),
-    at_risk: options.atRisk === false ? [] : await atRisk(db, now, { scope, events: access.recentEvents, cases: access.openCases }),
-    late_tasks: await lateTasks(db, period, rowsAccess, now),
-    reopens: await reopensByResolver(db, period, rowsAccess),
-    csat: await csatGroups(db, period, rowsAccess),
-    loads: await memberLoads(db, period, rowsAccess, settings),
-    attendance: await attendanceByMember(db, period, rowsAccess),
-    pulse: await pulseTrend(db, period, rowsAccess, settings.timeZone),
+    bottlenecks: found,
+    ping_pong: pingPongs,
+    anomalies: anomalous,
+    at_risk: risky,
+    late_tasks: lateTasksFound,
+    reopens,
+    csat,
+    loads,
+    attendance,
+    pulse,
   };
 }
 
