@@ -56,13 +56,15 @@ export async function atRiskCandidates(db: Knex, now: Date, restriction: Restric
     bindings.push(restriction.scope.key);
   }
   const visible = visibleConditions(db, restriction, null, 'c.id');
+  // The open cases are read state by state through the cases' state index (`cross join` keeps that
+  // order on SQLite, which has no statistics to choose it by; PostgreSQL plans it as any join).
   const found = await rows(
     db,
     `with open_cases as materialized (
       select c.id as case_id, c.state as state, c.state_entered_at as entered_at, st.owner_department as department, st.response_sla_hours as sla,
         ${dialect.hours(isSqlite(db) ? '?' : 'cast(? as timestamptz)', 'c.state_entered_at')} as elapsed
-      from cc_cases c join cc_workflow_states st on st.id = c.state
-      where st.is_terminal is not true and st.response_sla_hours > 0 and c.state_entered_at is not null
+      from cc_workflow_states st cross join cc_cases c
+      where c.state = st.id and st.is_terminal is not true and st.response_sla_hours > 0 and c.state_entered_at is not null
         ${where.map((w) => `and ${w}`).join(' ')}${visible.sql}
     ),
     history as materialized (

@@ -27,6 +27,10 @@ const COMPOSITE_INDEXES: ReadonlyArray<{ name: string; table: string; columns: r
   // lead's handoff flow at scale 1000 on SQLite reads its cases here, then their history by case
   // (0.52–0.67 → 0.30–0.36 s for the query).
   { name: 'cc_cases_team', table: 'cc_cases', columns: ['team', 'id'] },
+  // "The open cases" (at risk, the SLA board, the SLA escalation): the cases of the few states that
+  // are not terminal, found by state instead of a scan of every case ever opened (at risk's open
+  // cases at scale 1000 on SQLite: 36 → 0.2 ms).
+  { name: 'cc_cases_state', table: 'cc_cases', columns: ['state', 'state_entered_at'] },
 ];
 
 /** Indexes an earlier Concord installed, replaced by one above: dropped so writes do not keep both. */
