@@ -6,6 +6,7 @@ import type { TestProject } from 'vitest/node';
 import { bootConcord } from '../../host/boot.ts';
 import { freePort } from '../../host/directus.ts';
 import { resolveSettings } from '../../host/env.ts';
+import { CHEAP_HASHING } from './cheap-hashing.ts';
 import { startMailCatcher } from './mail-catcher.ts';
 import { startPostgres, type PostgresServer } from './postgres.ts';
 
@@ -65,6 +66,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       ADMIN_TOKEN: adminToken,
       PORT: String(port),
       LOG_LEVEL: 'error',
+      ...CHEAP_HASHING,
       // Tests sign in many users in quick succession from one address.
       RATE_LIMITER_ENABLED: 'false',
       // A busy test machine must not have Directus refuse the tests' own requests with 503.

@@ -10,6 +10,7 @@ import { freePort } from '../../host/directus.ts';
 import { resolveSettings, type ConcordSettings } from '../../host/env.ts';
 import { SCHEMA_VERSION } from '../../src/setup/installation.ts';
 import { readSnapshot } from '../../host/snapshot-file.ts';
+import { CHEAP_HASHING } from '../harness/cheap-hashing.ts';
 import { startPostgres, type PostgresServer } from '../harness/postgres.ts';
 
 /**
@@ -47,6 +48,7 @@ describe('numbers keep their precision on SQLite and PostgreSQL', () => {
         ADMIN_TOKEN: randomBytes(24).toString('hex'),
         PORT: String(await freePort()),
         LOG_LEVEL: 'error',
+        ...CHEAP_HASHING,
         PRESSURE_LIMITER_ENABLED: 'false',
         CONCORD_DEMO_NOW: DEMO_NOW,
         CONCORD_SLA_ENABLED: 'false',
