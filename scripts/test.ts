@@ -1,7 +1,7 @@
 /**
- * `npm test` after the build and the type check: every vitest project, SQLite and PostgreSQL, in three
- * streams at once. One stream alone keeps less than one core busy (most of a test is waiting on HTTP,
- * a browser or a database), so three streams share the machine's two cores. Each stream's files
+ * `npm test` after the build and the type check: every vitest project, SQLite and PostgreSQL, in two
+ * streams at once. One stream alone keeps about one core busy (most of a test is waiting on HTTP, a
+ * browser or a database), so the machine's second core runs the other stream. Each stream's files
  * still run one after another against their own servers (temporary directories, free ports), so no
  * test sees another stream's writes; the host files, each with servers of its own, go to whichever
  * stream is free first (see STREAMS).
@@ -46,19 +46,20 @@ interface VitestReport {
   }>;
 }
 
-// Three streams. Each runs its fixed run first — the integration project on SQLite (with the unit
-// tests), the integration project on PostgreSQL (one server per run, shared by its files), the
-// browser project (one server) — then takes host files from one shared queue, longest first, until
-// none is left: host files start servers of their own, so each is a vitest run of its own and
-// whichever stream is free runs it. Three on two cores because no stream keeps a core busy: a test
-// waits on HTTP, a browser or a database most of the time. Figures (2026-12-04, this machine, quiet,
-// clean clone): two streams (SQLite then PostgreSQL beside the browser) ran the whole suite in 9 min
-// 57 s using about 57 % of both cores (11 min 7 s user + 2 min 9 s system over 11 min 29 s with npm
-// ci); the SQLite and PostgreSQL runs alone took 3 min 52 s and 3 min 1 s, beside the browser 5 min
-// 0 s and 4 min 22 s.
+// Two streams. Each runs its fixed runs first — the integration project on SQLite then on
+// PostgreSQL (one server per run, shared by its files), and the browser project (one server) —
+// then takes host files from one shared queue, longest first, until none is left: host files start
+// servers of their own, so each is a vitest run of its own and whichever stream is free runs it.
+// Figures (2026-12-03): before this split, on a quiet machine, unit+integration·sqlite ≈ 390 s,
+// integration·pg ≈ 330 s, host ≈ 390 s (restarts 165–230 s of it), browser 540–780 s. Runs alone
+// on a machine loaded about 6× (load average 10–13 on 2 cores), after the cuts: browser 1479 s
+// (was about 2.6× its quiet time), host 610 s (restarts 309 s; 493 s before the cuts, same load).
+// Browser first: it is the longest run; the host files fill in behind whichever stream ends first.
 const STREAMS: Run[][] = [
-  [{ label: 'unit+integration·sqlite', args: ['--project', 'unit', '--project', 'integration'] }],
-  [{ label: 'integration·pg', args: ['--project', 'integration'], env: { CONCORD_TEST_DB: 'pg' } }],
+  [
+    { label: 'unit+integration·sqlite', args: ['--project', 'unit', '--project', 'integration'] },
+    { label: 'integration·pg', args: ['--project', 'integration'], env: { CONCORD_TEST_DB: 'pg' } },
+  ],
   [{ label: 'browser', args: ['--project', 'browser'] }],
 ];
 /** Host files, longest first; a file of test/host/ not named here runs last. */
