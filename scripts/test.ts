@@ -55,6 +55,10 @@ interface VitestReport {
 // on a machine loaded about 6× (load average 10–13 on 2 cores), after the cuts: browser 1479 s
 // (was about 2.6× its quiet time), host 610 s (restarts 309 s; 493 s before the cuts, same load).
 // Browser first: it is the longest run; the host files fill in behind whichever stream ends first.
+// Three streams (SQLite, PostgreSQL and browser each alone, host files behind) were tried on
+// 2026-12-04 on a quiet machine: 8 min 47 s against 8 min 51 s for these two, every run stretched
+// by the extra load (browser 6 min 14 s → 8 min 13 s, restarts 80 → 180 s). Two streams keep the two
+// cores busy enough; a third only adds load under timing-sensitive browser steps.
 const STREAMS: Run[][] = [
   [
     { label: 'unit+integration·sqlite', args: ['--project', 'unit', '--project', 'integration'] },
