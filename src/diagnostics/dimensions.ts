@@ -207,6 +207,8 @@ export async function csatGroups(db: Knex, period: ZonedPeriod, access: RowAcces
     from cc_survey_responses r join cc_surveys s on s.id = r.survey
     where s.kind = 'csat' and r.csat is not null and r.responded_at >= ? and r.responded_at < ?${scope}${seen.sql}`;
   const answeredBindings = [p.start, p.end, ...scopeBindings, ...seen.bindings];
+  // by_product reads only the purchases of the customers who answered (through the customer index),
+  // not every purchase ever made.
   const grouped = `with answered as materialized (${answered}),
     by_handoffs as (
       select a.response_id, a.csat, a.case_id, cast((
@@ -227,7 +229,10 @@ export async function csatGroups(db: Knex, period: ZonedPeriod, access: RowAcces
     by_product as (
       select a.response_id, a.csat, a.case_id, cast(pu.product as text) as grp
       from answered a join cc_cases c on c.id = a.case_id
-      join (select distinct customer, product from cc_purchases where product is not null) pu on pu.customer = c.customer
+      join (
+        select distinct customer, product from cc_purchases
+        where product is not null and customer in (select c2.customer from answered a2 join cc_cases c2 on c2.id = a2.case_id)
+      ) pu on pu.customer = c.customer
     ),
     grouped as materialized (
       select 'handoffs' as by_kind, grp, response_id, csat, case_id from by_handoffs

@@ -35,6 +35,9 @@ const COMPOSITE_INDEXES: ReadonlyArray<{ name: string; table: string; columns: r
   // every column those read, so a period's tasks come from the index alone instead of a scan of every
   // task (scale 1000 on SQLite: a diagnosis of this month's first days 48 → 3 ms for late tasks;
   // the evaluation's tasks of a quarter 325 → 285 ms).
+  // "The products a customer bought" (the CSAT-by-product diagnosis, a customer's page): the
+  // diagnosis of this month's first days at scale 1000 on SQLite, CSAT groups 108 → 56 ms.
+  { name: 'cc_purchases_customer', table: 'cc_purchases', columns: ['customer', 'product'] },
   { name: 'cc_tasks_due', table: 'cc_tasks', columns: ['due_at', 'department', 'project', 'meeting', 'assignee', 'done_at', 'logged_hours', 'id'] },
 ];
 
