@@ -1,7 +1,6 @@
 import type { Knex } from 'knex';
 import type { ServiceContext } from '../directus/services.ts';
 import { zoned } from '../evaluation/period.ts';
-import { count, dialectOf, rows } from '../evaluation/sql.ts';
 import { inLanes } from '../directus/read-lanes.ts';
 import type { EvaluationSettings } from '../evaluation/settings.ts';
 import { personName } from '../ui/people-names.ts';
@@ -9,7 +8,7 @@ import { callerLanguage, type Language } from '../i18n/language.ts';
 import type { InsightQuery } from '../insights/query.ts';
 import { visibleRows, type Visibility } from '../insights/visibility.ts';
 import { anomalies, type Anomaly } from './anomalies.ts';
-import { atRisk, HISTORY_DAYS, type AtRisk } from './at-risk.ts';
+import { atRisk, type AtRisk } from './at-risk.ts';
 import { bottlenecks, type Bottleneck } from './bottlenecks.ts';
 import { describeDimensionFindings, rankFindings, type DimensionStats } from './dimension-findings.ts';
 import { attendanceByMember, csatGroups, lateTasks, memberLoads, previousWindow, pulseTrend, reopensByResolver, type RowAccess } from './dimensions.ts';
@@ -76,39 +75,26 @@ export async function diagnose(ctx: Ctx, query: InsightQuery, now: Date = new Da
   const scope = query.scope;
   const caseScope: Record<string, unknown>[] =
     scope.kind === 'department' ? [{ state: { owner_department: { _eq: scope.key } } }] : scope.kind === 'team' ? [{ team: { _eq: scope.key } }] : [];
-  const handoffsBetween = (start: Date, end: Date) => ({
-    _and: [{ is_handoff: { _eq: true } }, { occurred_at: { _gte: start.toISOString() } }, { occurred_at: { _lt: end.toISOString() } }],
-  });
   const scoreScope: Record<string, unknown>[] =
     scope.kind === 'department' ? [{ scope_kind: { _eq: 'department' } }, { department: { _eq: scope.key } }] : scope.kind === 'team' ? [{ scope_kind: { _eq: 'team' } }, { team: { _eq: scope.key } }] : [];
   // A viewer who may not read a collection at all sees nothing from it, rather than no answer.
-  const visible = (collection: string, filter: Record<string, unknown>, total?: () => Promise<number>): Promise<Visibility> =>
-    visibleRows(ctx, collection, filter, total).catch((error: unknown) => ((error as { code?: unknown }).code === 'FORBIDDEN' ? { all: false as const, ids: [] } : Promise.reject(error)));
+  const visible = (collection: string, filter: Record<string, unknown>): Promise<Visibility> =>
+    visibleRows(ctx, collection, filter).catch((error: unknown) => ((error as { code?: unknown }).code === 'FORBIDDEN' ? { all: false as const, ids: [] } : Promise.reject(error)));
   const before = zoned(previousWindow(query.period), ctx.settings.timeZone);
   // The whole tables first: a viewer who reads all of one reads all of any part of it, and the
-  // history is wholly readable when its cases are (visibleRows), so most heads and leads are answered
-  // without counting a long history once per window. The parts after them, in lanes.
+  // history is read exactly where its cases are when its rules follow theirs (visibleRows). A window
+  // of the history (the handoffs of P, of the last 90 days) is restricted by the history's own
+  // answer: each query keeps only its window's rows anyway. The other parts after them, in lanes.
   const cases = await visible('cc_cases', {});
   const events = await visible('cc_case_events', {});
-  const within = (whole: Visibility, collection: string, filter: Record<string, unknown>, total?: () => Promise<number>): Promise<Visibility> =>
-    whole.all ? Promise.resolve(whole) : visible(collection, filter, total);
-  const handoffCount = (start: Date, end: Date) => async (): Promise<number> => {
-    // `is true` written out, so the partial index of the handoff rows answers it.
-    const dialect = dialectOf(db);
-    const found = await rows(db, 'select count(*) as n from cc_case_events where is_handoff is true and occurred_at >= ? and occurred_at < ?', [dialect.instant(start), dialect.instant(end)]);
-    return count(found[0]?.['n']);
-  };
-  const recentStart = new Date(now.getTime() - HISTORY_DAYS * 86_400_000);
-  const [periodEvents, recentEvents, openCases, scores, tasks, responses, participants] = await inLanes(db, [
-    () => within(events, 'cc_case_events', handoffsBetween(period.start, period.end), handoffCount(period.start, period.end)),
-    () => within(events, 'cc_case_events', handoffsBetween(recentStart, now), handoffCount(recentStart, now)),
-    () => within(cases, 'cc_cases', { _and: [{ state: { is_terminal: { _eq: false } } }, ...caseScope] }),
+  const [openCases, scores, tasks, responses, participants] = await inLanes(db, [
+    () => (cases.all ? Promise.resolve(cases) : visible('cc_cases', { _and: [{ state: { is_terminal: { _eq: false } } }, ...caseScope] })),
     () => visible('cc_evaluation_scores', { _and: [{ cycle: { status: { _eq: 'published' } } }, ...scoreScope] }),
     () => visible('cc_tasks', { _and: [{ due_at: { _gte: period.start.toISOString() } }, { due_at: { _lt: period.end.toISOString() } }] }),
     () => visible('cc_survey_responses', { _and: [{ responded_at: { _gte: before.start.toISOString() } }, { responded_at: { _lt: period.end.toISOString() } }] }),
     () => visible('cc_meeting_participants', { _and: [{ meeting: { starts_at: { _gte: period.start.toISOString() } } }, { meeting: { starts_at: { _lt: period.end.toISOString() } } }] }),
   ] as const);
-  const access: DiagnosisAccess = { cases, events, periodEvents, recentEvents, openCases, scores, tasks, responses, participants };
+  const access: DiagnosisAccess = { cases, events, periodEvents: events, recentEvents: events, openCases, scores, tasks, responses, participants };
   const stats = await diagnosisStats(db, ctx.settings, query, access, now);
   const language = await callerLanguage(db, ctx.accountability?.user);
   const names = await namesFor(db, stats);

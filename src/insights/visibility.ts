@@ -1,6 +1,7 @@
 import type { Accountability } from '@directus/types';
 import type { Knex } from 'knex';
 import type { ServiceContext } from '../directus/services.ts';
+import { count, inIds, rows as queryRows } from '../evaluation/sql.ts';
 
 /**
  * What an Insights figure may be computed from: exactly the rows the viewer can read through the
@@ -77,27 +78,30 @@ function canonical(value: unknown): string {
 }
 
 /**
- * Whether the viewer's read rules on `collection` reach every row of it through the parent its
- * many-to-one `field` points at: for each read rule R of the viewer on the parent, the same policy
- * has `{ field: R }` as a read rule on `collection` (the same policy, so a policy Directus leaves out
- * of a request, by its IP allow-list say, is left out of both), and no row lacks a parent. A viewer
- * who reads every parent then reads every row (a history row is readable when its case is, as
- * Concord's model grants it), which saves counting a long history when the parents' answer is
- * already known.
+ * How the viewer's read rules on `collection` follow the parent its many-to-one `field` points at.
+ * `covers`: for each read rule R of the viewer on the parent, the same policy has `{ field: R }` as a
+ * read rule on `collection` (the same policy, so a policy Directus leaves out of a request, by its IP
+ * allow-list say, is left out of both), and no row lacks a parent: whoever reads every parent reads
+ * every row. `exact`: moreover every read rule on `collection` is such a rule, so the viewer reads
+ * exactly the rows of the parents they read. Concord's model grants the history exactly that (a
+ * history row is readable when its case is), which saves Directus counting and reading a long
+ * history when the parents' answer is already known.
  */
-async function readsThroughParent(ctx: ServiceContext & { db: Knex }, collection: string, field: string, parent: string): Promise<boolean> {
+async function followsParent(ctx: ServiceContext & { db: Knex }, collection: string, field: string, parent: string): Promise<{ covers: boolean; exact: boolean }> {
+  const none = { covers: false, exact: false };
   const accountability = ctx.accountability;
-  if (!accountability?.user) return false;
+  if (!accountability?.user) return none;
   const [own, parents] = await Promise.all([readRules(ctx.db, accountability, collection), readRules(ctx.db, accountability, parent)]);
-  if (parents.length === 0 || parents.some((rule) => isUnrestricted(rule.filter))) return false;
-  const through = new Set(
-    own.flatMap(({ policy, filter }) =>
-      filter !== null && typeof filter === 'object' && !Array.isArray(filter) && Object.keys(filter).length === 1 && field in filter ? [`${policy} ${canonical((filter as Record<string, unknown>)[field])}`] : [],
-    ),
+  if (parents.length === 0 || parents.some((rule) => isUnrestricted(rule.filter))) return none;
+  const through = own.map(({ policy, filter }) =>
+    filter !== null && typeof filter === 'object' && !Array.isArray(filter) && Object.keys(filter).length === 1 && field in filter ? `${policy} ${canonical((filter as Record<string, unknown>)[field])}` : null,
   );
-  if (!parents.every(({ policy, filter }) => through.has(`${policy} ${canonical(filter)}`))) return false;
+  const followed = new Set(through.filter((key): key is string => key !== null));
+  const parentKeys = new Set(parents.map(({ policy, filter }) => `${policy} ${canonical(filter)}`));
+  if (![...parentKeys].every((key) => followed.has(key))) return none;
   const orphan = await ctx.db(collection).first(ctx.db.raw('1 as found')).whereNull(field);
-  return orphan === undefined;
+  if (orphan !== undefined) return none;
+  return { covers: true, exact: through.every((key) => key !== null && parentKeys.has(key)) };
 }
 
 /** The collection that the many-to-one `field` of `collection` points at (null when it points at none). */
@@ -109,7 +113,8 @@ function parentOf(ctx: ServiceContext, collection: string, field: string): strin
 /**
  * Each collection's answer for its whole table (no filter) in this request: every row of a
  * collection readable means every row of any part of it is, and a child whose rules follow its
- * parent's (PARENTS) is wholly readable when the parent is.
+ * parent's (PARENTS) is read exactly where the parent is: wholly when the parent is, otherwise the
+ * rows of the parents the viewer reads.
  */
 const wholeAnswers = new WeakMap<Accountability, Map<string, Promise<Visibility>>>();
 
@@ -137,7 +142,18 @@ export async function visibleRows(ctx: ServiceContext & { db: Knex }, collection
     const field = PARENTS[collection];
     const parent = field ? parentOf(ctx, collection, field) : null;
     const parentAnswer = parent ? known.get(parent) : undefined;
-    if (field && parent && parentAnswer && (await parentAnswer).all && (await readsThroughParent(ctx, collection, field, parent))) return { all: true };
+    const follows = field && parent && parentAnswer ? await followsParent(ctx, collection, field, parent) : { covers: false, exact: false };
+    const parents = parentAnswer ? await parentAnswer : null;
+    if (parents?.all && follows.covers) return { all: true };
+    if (field && parents && !parents.all && follows.exact) {
+      // Exactly the rows whose parent the viewer reads: the database lists them by the parent's
+      // index, where Directus would count and read them through the rules' joins.
+      const list = inIds(ctx.db, `c."${field}"`, parents.ids);
+      const rows = await queryRows(ctx.db, `select c.id as id from ${collection} c where ${list.sql} order by c.id`, [list.binding]);
+      const everyRow = await queryRows(ctx.db, `select count(*) as n from ${collection}`, []);
+      if (rows.length === count(everyRow[0]?.['n'])) return { all: true };
+      return { all: false, ids: rows.map((row) => Number(row['id'])) };
+    }
     return ask(ctx, collection, filter, total);
   })();
   known.set(collection, answer);

@@ -9,8 +9,9 @@ import { visibleRows } from '../../src/insights/visibility.ts';
  * Insights visibility without a running Directus: the viewer's rules come from real
  * `directus_permissions` rows (SQLite in memory), and Directus's counts from a stand-in ItemsService
  * that records every question asked of it. What is checked is when the history's answer may be
- * deduced from its cases' (every history rule is `{ case: R }` for each case rule R, every row has a
- * case, and the viewer reads every case) and when Directus must still be asked.
+ * deduced from its cases' (for each case rule R, `{ case: R }` is a history rule of the same policy,
+ * every row has a case, and the viewer reads every case; or the history rules are exactly those, and
+ * the viewer's history is the rows of the cases they read) and when Directus must still be asked.
  */
 
 let db: Knex;
@@ -107,12 +108,24 @@ describe('the history read through its cases', () => {
     expect(eventQuestions(asked)).toEqual([]);
   });
 
-  it('asks Directus when the viewer does not read every case', async () => {
+  it('lists, without asking Directus, the history of the cases the viewer reads when the history rules are exactly the case rules', async () => {
     await rule('cc_cases', CASES_RULE);
     await rule('cc_case_events', EVENTS_RULE);
-    const { ctx, asked } = request({ cc_cases: 1, cc_case_events: 2 });
+    await db('cc_cases').insert({ id: 3 });
+    await db('cc_case_events').insert([{ case: 3 }, { case: 2 }]);
+    const { ctx, asked } = request({ cc_cases: 2 });
+    expect(await visibleRows(ctx, 'cc_cases', {})).toEqual({ all: false, ids: [1, 2] });
+    expect(await visibleRows(ctx, 'cc_case_events', {})).toEqual({ all: false, ids: [1, 2, 3, 5] });
+    expect(eventQuestions(asked)).toEqual([]);
+  });
+
+  it('asks Directus when the viewer does not read every case and has a history rule of another kind', async () => {
+    await rule('cc_cases', CASES_RULE);
+    await rule('cc_case_events', EVENTS_RULE);
+    await rule('cc_case_events', { id: { _gt: 2 } });
+    const { ctx, asked } = request({ cc_cases: 1, cc_case_events: 3 });
     expect(await visibleRows(ctx, 'cc_cases', {})).toEqual({ all: false, ids: [1] });
-    expect(await visibleRows(ctx, 'cc_case_events', {})).toEqual({ all: false, ids: [1, 2] });
+    expect(await visibleRows(ctx, 'cc_case_events', {})).toEqual({ all: true });
     expect(eventQuestions(asked).length).toBeGreaterThan(0);
   });
 
