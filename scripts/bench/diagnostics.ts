@@ -14,6 +14,7 @@
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { adminApi } from '../../src/setup/admin-api.ts';
+import { installBundle } from '../../host/boot.ts';
 import { freePort, startDirectus } from '../../host/directus.ts';
 import { seedEvaluatedHistory } from '../../src/setup/seed-evaluations.ts';
 import { breachEntry, PLANT_KINDS } from '../../src/demo/plant.ts';
@@ -49,6 +50,8 @@ async function main(): Promise<void> {
     if (!planted?.pair) throw new Error(`nothing was planted into the scale-${scale} company`);
     const settings = company.settings;
     settings.directus['PORT'] = String(await freePort());
+    // The bundle built now, not the one the company was built with.
+    installBundle(settings.directus['EXTENSIONS_PATH'] as string);
     const server = await startDirectus(settings.directus);
     try {
       const api = adminApi(server.url, settings.adminToken as string);
