@@ -3,7 +3,7 @@ import { isSqlite } from '../directus/time.ts';
 import { addDays, daysBetween, isoDate, workingDays, zoned, type ZonedPeriod } from '../evaluation/period.ts';
 import { count, dialectOf, inIds, num, periodBindings, rows } from '../evaluation/sql.ts';
 import type { InsightScope } from '../insights/query.ts';
-import type { Visibility } from '../insights/visibility.ts';
+import { visibleColumn, type Visibility } from '../insights/visibility.ts';
 import { idsOf, idsText } from './restriction.ts';
 
 /**
@@ -54,9 +54,11 @@ export interface RowAccess {
 
 export const READ_ALL: Omit<RowAccess, 'scope'> = { tasks: { all: true }, responses: { all: true }, participants: { all: true }, events: { all: true }, cases: { all: true } };
 
+/** `and column in (ids)` for a row's `alias.id` column; a history answer by case (`via`) restricts the row's case instead. */
 function visible(db: Knex, visibility: Visibility, column: string): { sql: string; bindings: unknown[] } {
   if (visibility.all) return { sql: '', bindings: [] };
-  const list = inIds(db, column, visibility.ids);
+  if (visibility.via && !column.endsWith('.id')) throw new Error(`A visibility by ${visibility.via} needs a row's id column, not ${column}.`);
+  const list = inIds(db, visibility.via ? visibleColumn(visibility, column.slice(0, -'.id'.length)) : column, visibility.ids);
   return { sql: ` and ${list.sql}`, bindings: [list.binding] };
 }
 

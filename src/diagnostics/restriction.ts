@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { InsightScope } from '../insights/query.ts';
-import type { Visibility } from '../insights/visibility.ts';
+import { visibleColumn, type Visibility } from '../insights/visibility.ts';
 import { inIds } from '../evaluation/sql.ts';
 
 /**
@@ -28,7 +28,7 @@ export function visibleConditions(db: Knex, restriction: Restriction, event: str
   const parts: string[] = [];
   const bindings: unknown[] = [];
   if (event && !restriction.events.all) {
-    const list = inIds(db, `${event}.id`, restriction.events.ids);
+    const list = inIds(db, visibleColumn(restriction.events, event), restriction.events.ids);
     parts.push(list.sql);
     bindings.push(list.binding);
   }

@@ -3,7 +3,7 @@ import knex, { type Knex } from 'knex';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ServiceContext } from '../../src/directus/services.ts';
 import { CASE_SCOPE } from '../../src/access/model.ts';
-import { visibleRows } from '../../src/insights/visibility.ts';
+import { visibleColumn, visibleRows } from '../../src/insights/visibility.ts';
 
 /**
  * Insights visibility without a running Directus: the viewer's rules come from real
@@ -11,7 +11,7 @@ import { visibleRows } from '../../src/insights/visibility.ts';
  * that records every question asked of it. What is checked is when the history's answer may be
  * deduced from its cases' (for each case rule R, `{ case: R }` is a history rule of the same policy,
  * every row has a case, and the viewer reads every case; or the history rules are exactly those, and
- * the viewer's history is the rows of the cases they read) and when Directus must still be asked.
+ * the viewer's history is answered by the cases they read) and when Directus must still be asked.
  */
 
 let db: Knex;
@@ -108,14 +108,20 @@ describe('the history read through its cases', () => {
     expect(eventQuestions(asked)).toEqual([]);
   });
 
-  it('lists, without asking Directus, the history of the cases the viewer reads when the history rules are exactly the case rules', async () => {
+  it('answers, without asking Directus, by the cases the viewer reads when the history rules are exactly the case rules', async () => {
     await rule('cc_cases', CASES_RULE);
     await rule('cc_case_events', EVENTS_RULE);
     await db('cc_cases').insert({ id: 3 });
     await db('cc_case_events').insert([{ case: 3 }, { case: 2 }]);
     const { ctx, asked } = request({ cc_cases: 2 });
     expect(await visibleRows(ctx, 'cc_cases', {})).toEqual({ all: false, ids: [1, 2] });
-    expect(await visibleRows(ctx, 'cc_case_events', {})).toEqual({ all: false, ids: [1, 2, 3, 5] });
+    const history = await visibleRows(ctx, 'cc_case_events', {});
+    expect(history).toEqual({ all: false, ids: [1, 2], via: 'case' });
+    expect(visibleColumn(history, 'e')).toBe('e."case"');
+    // The rows it lets through are those of cases 1 and 2: what Directus would have listed.
+    const ids = (history as { ids: number[] }).ids;
+    const readable: Array<{ id: number }> = await db.raw(`select e.id as id from cc_case_events e where ${visibleColumn(history, 'e')} in (${ids.map(() => '?').join(', ')}) order by e.id`, ids);
+    expect(readable.map((r) => r.id)).toEqual([1, 2, 3, 5]);
     expect(eventQuestions(asked)).toEqual([]);
   });
 
