@@ -2,7 +2,8 @@ import { createItem, readItems } from '@directus/sdk';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { toDbTime } from '../../src/directus/time.ts';
 import { refreshAnsweredAt } from '../../src/workflows/answered-at.ts';
-import { adminClient, concord, createStaff, http, rawAdmin, testDb, type Json, type StaffUser } from '../harness/concord.ts';
+import { DEMO_PEOPLE } from '../../src/organisation/demo-organisation.ts';
+import { adminClient, concord, createStaff, http, rawAdmin, signIn, testDb, type Json, type StaffUser } from '../harness/concord.ts';
 
 /**
  * GET /concord/insights/diagnostics on the demo company: the documented shape for a department head,
@@ -76,6 +77,25 @@ describe('diagnostics endpoint', () => {
     const data = await diagnose(token, PERIOD);
     for (const id of casesNamed(data)) expect((await http('GET', `/items/cc_cases/${id}?fields=id`, { token })).status, `case ${id}`).toBe(200);
     for (const id of new Set(data.findings.flatMap((f) => f.evidence.tasks ?? []))) expect((await http('GET', `/items/cc_tasks/${id}?fields=id`, { token })).status, `task ${id}`).toBe(200);
+  });
+
+  it('rests on what Directus itself grants: every demo member of staff reads exactly the history of the cases they read', async () => {
+    // The diagnosis restricts a viewer's history by the cases they read (Visibility.via); this is
+    // the rule that lets it, checked against Directus's own answers for real users of real roles.
+    const admin = concord().adminToken;
+    const all = ((await http('GET', '/items/cc_case_events?fields=id,case&limit=-1', { token: admin })).json as Json).data as Array<{ id: number; case: number }>;
+    const caseCount = (((await http('GET', '/items/cc_cases?aggregate[count]=id', { token: admin })).json as Json).data as Array<{ count: { id: number | string } }>)[0]?.count.id;
+    let some = 0;
+    for (const person of DEMO_PEOPLE) {
+      const token = await tokenOf({ id: '', email: person.email, client: await signIn(person.email, concord().staffPassword) });
+      const cases = ((await http('GET', '/items/cc_cases?fields=id&limit=-1', { token })).json as Json).data as Array<{ id: number }>;
+      const events = ((await http('GET', '/items/cc_case_events?fields=id&limit=-1', { token })).json as Json).data as Array<{ id: number }>;
+      const readable = new Set(cases.map((c) => c.id));
+      if (cases.length > 0 && cases.length < Number(caseCount)) some += 1;
+      expect(events.map((e) => e.id).sort((a, b) => a - b), person.email).toEqual(all.filter((e) => readable.has(e.case)).map((e) => e.id).sort((a, b) => a - b));
+    }
+    // The check means something: several of them read some cases and not others.
+    expect(some).toBeGreaterThan(2);
   });
 
   it('answers a finance member, who owns no state and sits on no team, without a single case', async () => {
