@@ -46,8 +46,7 @@ export interface DiagnosisStats extends DimensionStats {
 
 /** What the viewer may read, per collection the diagnostics look at. */
 export interface DiagnosisAccess {
-  periodEvents: Visibility;
-  recentEvents: Visibility;
+  /** `cc_case_events`; each query keeps its own window of it (the handoffs of P, of the last 90 days). */
   events: Visibility;
   cases: Visibility;
   openCases: Visibility;
@@ -58,8 +57,6 @@ export interface DiagnosisAccess {
 }
 
 export const SEES_EVERYTHING: DiagnosisAccess = {
-  periodEvents: { all: true },
-  recentEvents: { all: true },
   events: { all: true },
   cases: { all: true },
   openCases: { all: true },
@@ -94,7 +91,7 @@ export async function diagnose(ctx: Ctx, query: InsightQuery, now: Date = new Da
     () => visible('cc_survey_responses', { _and: [{ responded_at: { _gte: before.start.toISOString() } }, { responded_at: { _lt: period.end.toISOString() } }] }),
     () => visible('cc_meeting_participants', { _and: [{ meeting: { starts_at: { _gte: period.start.toISOString() } } }, { meeting: { starts_at: { _lt: period.end.toISOString() } } }] }),
   ] as const);
-  const access: DiagnosisAccess = { cases, events, periodEvents: events, recentEvents: events, openCases, scores, tasks, responses, participants };
+  const access: DiagnosisAccess = { cases, events, openCases, scores, tasks, responses, participants };
   const stats = await diagnosisStats(db, ctx.settings, query, access, now);
   const language = await callerLanguage(db, ctx.accountability?.user);
   const names = await namesFor(db, stats);
@@ -119,13 +116,13 @@ export async function diagnosisStats(
 ): Promise<DiagnosisStats> {
   const period = zoned(query.period, settings.timeZone);
   const scope = query.scope;
-  const inPeriod = { scope, events: access.periodEvents, cases: access.cases };
+  const inPeriod = { scope, events: access.events, cases: access.cases };
   const rowsAccess: RowAccess = { scope, tasks: access.tasks, responses: access.responses, participants: access.participants, events: access.events, cases: access.cases };
   const [found, pingPongs, anomalous, risky, lateTasksFound, reopens, csat, loads, attendance, pulse] = await inLanes(db, [
     () => bottlenecks(db, period, inPeriod),
     () => pingPong(db, period, inPeriod),
     () => anomalies(db, query.period, scope, access.scores),
-    () => (options.atRisk === false ? Promise.resolve([]) : atRisk(db, now, { scope, events: access.recentEvents, cases: access.openCases })),
+    () => (options.atRisk === false ? Promise.resolve([]) : atRisk(db, now, { scope, events: access.events, cases: access.openCases })),
     () => lateTasks(db, period, rowsAccess, now),
     () => reopensByResolver(db, period, rowsAccess),
     () => csatGroups(db, period, rowsAccess),
