@@ -13,7 +13,11 @@ import { visibleConditions, type Restriction } from './restriction.ts';
  * gets the open cases in states it owns, a team its cases; T is the state's, over the handoffs the
  * viewer may read. #(T > h) is counted by ranking: the history and the open cases of a state sorted
  * by hours together (a history time equal to h sorts first, being not above it), so each case reads
- * how many history times are at or below its h — one sort per state, not a scan per case.
+ * how many history times are at or below its h — one sort per state, not a scan per case. Two marks
+ * ride in the same sort, so the state's own counts need no grouping pass of their own: one at s (its
+ * running count is #(T ≤ s)) and one past every time (#T). The history is read once, straight into
+ * that sort: a grouping pass and a stored copy of the 90 days cost a third of the query at scale 1000
+ * (SQLite 306 → 215 ms).
  */
 export interface AtRisk {
   case: number;
@@ -27,6 +31,9 @@ export interface AtRisk {
 export const HISTORY_DAYS = 90;
 export const MIN_COMPARABLE = 10;
 export const LISTED_FROM = 0.5;
+
+/** Hours beyond any response time: the mark whose running count is the state's #T. */
+const PAST_EVERY_TIME = '1e300';
 
 /** The open cases with their comparable counts, before the null and 0.5 rules (exposed for tests). */
 export interface AtRiskCandidate extends Omit<AtRisk, 'breach_probability'> {
@@ -67,30 +74,37 @@ export async function atRiskCandidates(db: Knex, now: Date, restriction: Restric
       where c.state = st.id and st.is_terminal is not true and st.response_sla_hours > 0 and c.state_entered_at is not null
         ${where.map((w) => `and ${w}`).join(' ')}${visible.sql}
     ),
-    history as materialized (
+    history as (
       select to_state, hours from (${history.sql}) h where to_state in (select state from open_cases where elapsed < sla)
     ),
-    per_state as (
-      select h.to_state as state, count(*) as comparable, sum(case when h.hours > st.response_sla_hours then 1 else 0 end) as over_sla
-      from history h join cc_workflow_states st on st.id = h.to_state
-      group by h.to_state
-    ),
     points as (
-      select to_state as state, hours, 1 as is_history, null as case_id from history
+      select to_state as state, hours, 1 as is_history, 0 as mark, null as case_id from history
       union all
-      select state, elapsed, 0, case_id from open_cases where elapsed < sla
+      select state, elapsed, 0, 0, case_id from open_cases where elapsed < sla
+      union all
+      select distinct state, sla, 0, 1, cast(null as integer) from open_cases where elapsed < sla
+      union all
+      select distinct state, ${PAST_EVERY_TIME}, 0, 2, cast(null as integer) from open_cases where elapsed < sla
     ),
-    ranked as (
-      select case_id, is_history,
-        sum(is_history) over (partition by state order by hours, is_history desc rows between unbounded preceding and current row) as at_or_below
-      from points
+    ranked as materialized (
+      select state, mark, case_id, at_or_below from (
+        select state, is_history, mark, case_id,
+          sum(is_history) over (partition by state order by hours, is_history desc rows between unbounded preceding and current row) as at_or_below
+        from points
+      ) r
+      where is_history = 0
+    ),
+    per_state as (
+      select total.state as state, total.at_or_below as comparable, total.at_or_below - within.at_or_below as over_sla
+      from ranked total join ranked within on within.state = total.state and within.mark = 1
+      where total.mark = 2
     )
     select o.case_id, o.state, o.entered_at, o.department, o.sla, o.elapsed,
       coalesce(ps.comparable, 0) as comparable,
       coalesce(ps.over_sla, 0) as over_sla,
       coalesce(ps.comparable, 0) - r.at_or_below as over_elapsed
     from open_cases o
-    join ranked r on r.case_id = o.case_id and r.is_history = 0
+    join ranked r on r.case_id = o.case_id and r.mark = 0
     left join per_state ps on ps.state = o.state
     where o.elapsed < o.sla`,
     [nowAt, ...bindings, ...visible.bindings, ...history.bindings],

@@ -214,6 +214,14 @@ describe('at risk', () => {
     expect(candidates.find((c) => c.case === 2)).toMatchObject({ comparable: 0, over_elapsed: 0, over_sla: 0, breach_probability: null });
   });
 
+  it('does not count a past time equal to the SLA as over it', async () => {
+    // h = 5, s = 8: the two 8 h answers are above 5 h but not over 8 h → 7 of 10.
+    await history([5, 5, 6, 8, 8, 9, 10, 11, 12, 20, 30, 40]);
+    await addCase(1, { state: STATE.escalated, entered: '2026-10-20T07:00:00+08:00' });
+    const [candidate] = await atRiskCandidates(db, NOW, COMPANY);
+    expect(candidate).toMatchObject({ case: 1, comparable: 12, over_elapsed: 10, over_sla: 7, breach_probability: 0.7 });
+  });
+
   it('is null with fewer than 10 comparable handoffs, and then not listed', async () => {
     await history([9, 10, 11, 12, 20, 30, 40, 50, 60]);
     await addCase(1, { state: STATE.escalated, entered: '2026-10-20T07:00:00+08:00' });
