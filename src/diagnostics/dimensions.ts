@@ -138,6 +138,8 @@ export async function reopensByResolver(db: Knex, period: ZonedPeriod, access: R
   // The case's team and the resolution's department and state are read by id, a look-up each per
   // reopen: as joins, PostgreSQL misjudges how few reopens there are and hashes the whole history
   // (and every case) for them. Every history row has its case (`case` is required and a foreign key).
+  // The reopening transitions are named as a set, so the period's reopens come from the transitions
+  // index (src/directus/database-extras.ts), not from a scan of the whole history.
   const body = `select y.case_id as case_id, y.department as department, y.state as state
     from (
       select x.case_id as case_id, x.team as team,
@@ -153,8 +155,8 @@ export async function reopensByResolver(db: Knex, period: ZonedPeriod, access: R
             limit 1
           ) as resolution
         from cc_case_events e
-        join cc_workflow_transitions tr on tr.id = e.transition
-        where tr.is_reopen is true and e.is_override is not true and e.occurred_at >= ? and e.occurred_at < ?${seenReopen.sql}
+        where e.transition in (select id from cc_workflow_transitions where is_reopen is true)
+          and e.is_override is not true and e.occurred_at >= ? and e.occurred_at < ?${seenReopen.sql}
       ) x
     ) y
     where 1 = 1${scoped}`;

@@ -23,6 +23,11 @@ const COMPOSITE_INDEXES: ReadonlyArray<{ name: string; table: string; columns: r
     columns: ['occurred_at', 'to_state', 'from_state', 'case', 'answered_at', 'is_override', 'is_handoff', 'actor_department', 'id'],
     where: 'is_handoff is true',
   },
+  // "The resolutions and reopens of a period" (execution, the reopen diagnosis): a query names the
+  // few resolving or reopening transitions as `e.transition in (select id …)` and reads each one's
+  // rows of the period from the index alone, not from a scan of the whole history (the reopen
+  // diagnosis of this month's first days at scale 1000 on SQLite: 70 → 6 ms).
+  { name: 'cc_case_events_transitions', table: 'cc_case_events', columns: ['transition', 'occurred_at', 'is_override', 'case', 'actor_department'] },
   // "The cases of a team" (every team scope), narrow enough to read where a case row is wide: a team
   // lead's handoff flow at scale 1000 on SQLite reads its cases here, then their history by case
   // (0.52–0.67 → 0.30–0.36 s for the query).
