@@ -103,6 +103,13 @@ describe('execution: reopens by resolving department and state', () => {
     expect(await reopensByResolver(db, P, { ...COMPANY, scope: { kind: 'department', key: 'tech' } })).toEqual([{ department: 'tech', state: STATE.resolved, reopens: 1, cases: [1] }]);
     // Case 2 is counted but never named to a viewer who cannot read it.
     expect((await reopensByResolver(db, P, { ...COMPANY, cases: { all: false, ids: [1] } }))[0]).toEqual({ department: 'service', state: STATE.resolved, reopens: 2, cases: [1] });
+    // History the viewer may not read is neither a reopen nor a resolution to charge one to: without
+    // the tech resolution of case 1 and the reopens of case 2, both reopens of case 1 go to service.
+    const hidden = await db('cc_case_events').pluck('id').where((q) => q.where({ case: 1, actor_department: 'tech' }).orWhere({ case: 2, transition: REOPEN }));
+    const readable = await db('cc_case_events').pluck('id').whereNotIn('id', hidden);
+    expect(await reopensByResolver(db, P, { ...COMPANY, scope: { kind: 'department', key: 'service' }, events: { all: false, ids: readable } })).toEqual([
+      { department: 'service', state: STATE.resolved, reopens: 2, cases: [1] },
+    ]);
   });
 });
 
