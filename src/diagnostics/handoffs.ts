@@ -11,7 +11,8 @@ import { visibleConditions, type Restriction } from './restriction.ts';
  * Scope as the communication dimension: a department the handoffs it received, a team those on its
  * cases. `scoped: false` leaves the scope out (at-risk history is per state, not per scope);
  * `timed: false` leaves `hours` null, for callers that only need who handed what to whom (ping-pong):
- * reading the answer is the costly part. `team` is only read (from the case) when the scope or the
+ * reading the answer is the costly part; `timed: 'span'` gives the response time as `span` instead
+ * (the dialect's exact whole units, for sorting) and leaves `hours` null. `team` is only read (from the case) when the scope or the
  * caller (`team: true`) needs it: every history row has its case (`case` is required and a foreign
  * key), so leaving the join out changes no row, and saves a look-up per handoff.
  */
@@ -19,7 +20,7 @@ export function timedHandoffs(
   db: Knex,
   restriction: Restriction,
   window: { start: unknown; end: unknown },
-  options: { scoped?: boolean; timed?: boolean; team?: boolean } = {},
+  options: { scoped?: boolean; timed?: boolean | 'span'; team?: boolean } = {},
 ): { sql: string; bindings: unknown[] } {
   const dialect = dialectOf(db);
   const where: string[] = [];
@@ -37,7 +38,8 @@ export function timedHandoffs(
   return {
     sql: `select e.id as event_id, e."case" as case_id, ${team ? 'c.team' : 'null'} as team, e.actor_department as from_dept, ts.owner_department as to_dept, e.to_state as to_state,
         ts.response_sla_hours as sla, e.occurred_at as occurred_at,
-        ${options.timed === false ? 'null' : dialect.hours(storedAnsweredAt('e'), 'e.occurred_at')} as hours
+        ${options.timed === false || options.timed === 'span' ? 'null' : dialect.hours(storedAnsweredAt('e'), 'e.occurred_at')} as hours,
+        ${options.timed === 'span' ? dialect.span(storedAnsweredAt('e'), 'e.occurred_at') : 'null'} as span
       from cc_case_events e
       join cc_workflow_states ts on ts.id = e.to_state
       ${team ? 'join cc_cases c on c.id = e."case"' : ''}

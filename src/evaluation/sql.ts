@@ -11,6 +11,14 @@ import type { ZonedPeriod } from './period.ts';
 export interface Dialect {
   /** Hours from the timestamp expression `earlier` to `later`, as a float. */
   hours(later: string, earlier: string): string;
+  /**
+   * The time from the timestamp expression `earlier` to `later` as a whole number of the unit the
+   * database keeps instants in (milliseconds on SQLite, microseconds on PostgreSQL): exact, ordered
+   * as the hours are, and cheap to sort (PostgreSQL sorts its numeric hours a third as fast).
+   */
+  span(later: string, earlier: string): string;
+  /** A number of hours as a span, rounded to a whole unit. */
+  hoursSpan(hours: string): string;
   /** Days from the date expression `earlier` to `later`. */
   days(later: string, earlier: string): string;
   least(a: string, b: string): string;
@@ -29,6 +37,8 @@ export function dialectOf(db: Knex): Dialect {
   if (isSqlite(db)) {
     return {
       hours: (later, earlier) => `(((${later}) - (${earlier})) / 3600000.0)`,
+      span: (later, earlier) => `((${later}) - (${earlier}))`,
+      hoursSpan: (hours) => `cast(round((${hours}) * 3600000.0) as integer)`,
       days: (later, earlier) => `(((${later}) - (${earlier})) / 86400000.0)`,
       least: (a, b) => `min(${a}, ${b})`,
       integerPart: (value) => `cast(${value} as integer)`,
@@ -40,6 +50,8 @@ export function dialectOf(db: Knex): Dialect {
   }
   return {
     hours: (later, earlier) => `(extract(epoch from ((${later}) - (${earlier}))) / 3600.0)`,
+    span: (later, earlier) => `cast(extract(epoch from ((${later}) - (${earlier}))) * 1000000 as bigint)`,
+    hoursSpan: (hours) => `cast(round(cast(${hours} as numeric) * 3600000000) as bigint)`,
     days: (later, earlier) => `((${later}) - (${earlier}))`,
     least: (a, b) => `least(${a}, ${b})`,
     integerPart: (value) => `trunc(${value})`,
