@@ -365,13 +365,16 @@ export async function attendanceByMember(db: Knex, period: ZonedPeriod, access: 
   const scope = access.scope.kind === 'department' ? ' and u.cc_department = ?' : access.scope.kind === 'team' ? ' and m.team = ?' : '';
   const scopeBindings = access.scope.kind === 'company' ? [] : [access.scope.key];
   const seen = visible(db, access.participants, 'mp.id');
+  // The period's meetings first, then their invitations through the participants' meeting index
+  // (`cross join` keeps that order on SQLite, which otherwise read every invitation ever sent: at
+  // scale 1000, this month's first days 12 → 5 ms, a quarter 67 → 60 ms).
   const found = await rows(
     db,
     `select mp."user" as member, count(*) as invitations, sum(case when mp.attended is true then 1 else 0 end) as attended
-    from cc_meeting_participants mp
-    join cc_meetings m on m.id = mp.meeting
+    from cc_meetings m
+    cross join cc_meeting_participants mp
     left join directus_users u on u.id = mp."user"
-    where mp."user" is not null and m.starts_at >= ? and m.starts_at < ?${scope}${seen.sql}
+    where mp.meeting = m.id and mp."user" is not null and m.starts_at >= ? and m.starts_at < ?${scope}${seen.sql}
     group by mp."user"
     having count(*) - sum(case when mp.attended is true then 1 else 0 end) >= ${MIN_MISSED}
       and 2 * sum(case when mp.attended is true then 1 else 0 end) < count(*)`,
