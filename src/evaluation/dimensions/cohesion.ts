@@ -165,7 +165,9 @@ function crossDepartmentClosures({ db, period }: MetricContext) {
 /**
  * Invitations and attendances of meetings starting in P. Grouped per invitee and meeting team first
  * (a company's all-hands invites thousands), so the department look-up and the crediting handle one
- * row per person and team, not one per invitation.
+ * row per person and team, not one per invitation. The period's meetings are read first and their
+ * invitations by meeting (`cross join` keeps that order on SQLite, which otherwise read every
+ * invitation: scale 1000, 62 → 57 ms).
  */
 function attendance({ db, period }: MetricContext) {
   const p = periodBindings(db, period);
@@ -174,9 +176,9 @@ function attendance({ db, period }: MetricContext) {
     `with grouped as materialized (
       select mp."user" as user_id, m.team as team, count(*) as invitations,
         sum(case when mp.attended is true then 1 else 0 end) as attendances
-      from cc_meeting_participants mp
-      join cc_meetings m on m.id = mp.meeting
-      where m.starts_at >= ? and m.starts_at < ?
+      from cc_meetings m
+      cross join cc_meeting_participants mp
+      where mp.meeting = m.id and m.starts_at >= ? and m.starts_at < ?
       group by mp."user", m.team
     ),
     invited as materialized (
