@@ -1,9 +1,10 @@
 /**
- * `npm run bench -- panels [--scale 100] [--requests 20] [--only handoff,sla] [--profile [--top 3]] [--fresh]`:
+ * `npm run bench -- panels [--scale 100] [--requests 20] [--only handoff,sla] [--profile [--top 3]] [--fresh] [--period to-date]`:
  * how fast every endpoint an Insights panel calls answers on a company of the given size (built once
  * into .data/bench-scale-N, with its complete months and quarters evaluated and published), asked by
  * an executive (every row readable: the database aggregates directly), a department head and a team
- * lead (their rows only: Directus decides which). After one unmeasured request per endpoint and
+ * lead (their rows only: Directus decides which), each for what their seeded dashboard asks when it
+ * opens (the picker's default period, see ENDPOINTS). After one unmeasured request per endpoint and
  * viewer, prints median and 95th percentile per endpoint and viewer, one run; DB_CLIENT=pg builds and
  * measures the company on PostgreSQL. `--only` keeps the endpoints whose name contains one of the
  * words, in any case. `--profile` instead asks each once with Directus logging its SQL and prints, per endpoint
@@ -23,6 +24,9 @@ import { ROLE_IDS } from '../../src/access/model.ts';
 import { companyOf } from './company.ts';
 import { cpuMs, loggedStatements, login } from './measure.ts';
 import { VENDOR_NAMES } from './database.ts';
+import { cycleKindOf, initialSelection, type DashboardPeriod, type ResolvedScope, type ScopePreference } from '../../src/ui/insights/dashboard-filter.ts';
+import { historyOf, periodParams, scopeParams } from '../../src/ui/insights/scope.ts';
+import type { Viewer as InsightViewer } from '../../src/insights/viewer.ts';
 
 const { values } = parseArgs({
   options: {
@@ -33,34 +37,58 @@ const { values } = parseArgs({
     top: { type: 'string', default: '3' },
     fresh: { type: 'boolean', default: false },
     dump: { type: 'string' },
+    period: { type: 'string', default: 'dashboard' },
   },
 });
 const SCALE = Number(values.scale);
 const REQUESTS = Number(values.requests);
 
-// The score endpoints read "all I may see" without a scope; the others call that the company.
-const ENDPOINTS: Array<[name: string, path: (scope: string) => string]> = [
+/**
+ * What a seeded dashboard asks for when it opens (src/insights/dashboards.ts, every panel following
+ * the dashboard's picker): the picker's default selection (`initialSelection`: the month of the latest
+ * published evaluation, else the last full month), turned into each panel's request as the panel
+ * does it (extensions/panels/src/<panel>/panel.vue). `--period to-date` asks instead for the months up
+ * to today (one for the SLA board and diagnostics, three for the handoff flow, six for budget and
+ * CSAT), the periods of the figures before 2026-12-04 evening: early in a month that is a few days'
+ * data, far less than the full month a dashboard shows.
+ */
+type Viewer = { scope: ResolvedScope; period: DashboardPeriod };
+const TO_DATE = values.period === 'to-date';
+const query = (params: Record<string, string | number>) => new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)])).toString();
+/** The radar and the trend set every department beside each other in the company view. */
+const scoreScope = (v: Viewer) => (v.scope.kind === 'company' ? { scope_kind: 'department' } : scopeParams(v.scope));
+/** The score endpoints read "all I may see" without a scope (`--period to-date` asks them so). */
+const ownScope = (v: Viewer) => (v.scope.kind === 'company' ? {} : scopeParams(v.scope));
+const ranged = (months: number, v: Viewer, params: { starts_on: string; ends_on: string }) => query({ ...(TO_DATE ? lastMonths(months) : params), ...scopeParams(v.scope) });
+const ENDPOINTS: Array<[name: string, path: (viewer: Viewer) => string]> = [
   // Every dashboard asks who is looking once, for its scope picker (src/ui/insights/scope.ts).
   ['viewer (me)', () => '/concord/insights/me'],
   ['team composition', () => '/concord/teams/composition'],
-  ['scorecards (radar)', (scope) => `/concord/evaluation/scorecards?period_kind=monthly${scope.replace('&scope_kind=company', '')}`],
-  ['trend', (scope) => `/concord/insights/trend?period_kind=monthly${scope.replace('&scope_kind=company', '')}`],
-  // The periods the seeded dashboards' panels ask for (src/insights/dashboards.ts).
-  ['handoff flow', (scope) => `/concord/insights/handoffs?${lastMonths(3)}${scope}`],
-  ['SLA board', (scope) => `/concord/insights/sla?${lastMonths(1)}${scope}`],
-  ['budget vs actual', (scope) => `/concord/insights/budget?${lastMonths(6)}${scope}`],
-  ['CSAT trend', (scope) => `/concord/insights/satisfaction?${lastMonths(6)}${scope}`],
-  ['improvement actions', (scope) => `/concord/insights/actions?${scope.slice(1)}`],
-  ['diagnostics', (scope) => `/concord/insights/diagnostics?${lastMonths(1)}${scope}`],
+  ['scorecards (radar)', (v) => `/concord/evaluation/scorecards?${query(TO_DATE ? { period_kind: 'monthly', ...ownScope(v) } : { period_kind: cycleKindOf(v.period), until: v.period.ends_on, ...scoreScope(v) })}`],
+  ['trend', (v) => `/concord/insights/trend?${query(TO_DATE ? { period_kind: 'monthly', ...ownScope(v) } : { period_kind: cycleKindOf(v.period), until: v.period.ends_on, cycles: 6, ...scoreScope(v), ...(v.scope.kind === 'company' ? { dimension: 'overall' } : {}) })}`],
+  ['handoff flow', (v) => `/concord/insights/handoffs?${ranged(3, v, periodParams(v.period))}`],
+  ['SLA board', (v) => `/concord/insights/sla?${ranged(1, v, periodParams(v.period))}`],
+  ['budget vs actual', (v) => `/concord/insights/budget?${ranged(6, v, periodParams(v.period))}`],
+  ['CSAT trend', (v) => `/concord/insights/satisfaction?${ranged(6, v, historyOf(v.period))}`],
+  ['improvement actions', (v) => `/concord/insights/actions?${query(scopeParams(v.scope))}`],
+  ['diagnostics', (v) => `/concord/insights/diagnostics?${ranged(1, v, periodParams(v.period))}`],
 ];
 const CHOSEN = values.only ? ENDPOINTS.filter(([name]) => values.only!.split(',').some((word) => name.toLowerCase().includes(word.trim().toLowerCase()))) : ENDPOINTS;
 
-/** The last `months` calendar months up to today, as a panel asks for them. */
-function lastMonths(months: number): string {
+/** The last `months` calendar months up to today (`--period to-date`). */
+function lastMonths(months: number): { starts_on: string; ends_on: string } {
   const now = new Date();
   const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - (months - 1), 1)).toISOString().slice(0, 10);
   const end = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1)).toISOString().slice(0, 10);
-  return `starts_on=${start}&ends_on=${end}`;
+  return { starts_on: start, ends_on: end };
+}
+
+/** The viewer's dashboard selection, as the picker makes it on opening: their scope, the default period. */
+async function selectionFor(url: string, token: string, preference: ScopePreference, scope: ResolvedScope): Promise<Viewer> {
+  const response = await fetch(`${url}/concord/insights/me`, { headers: { authorization: `Bearer ${token}` } });
+  if (!response.ok) throw new Error(`/concord/insights/me: ${response.status} ${await response.text()}`);
+  const viewer = ((await response.json()) as { data: InsightViewer }).data;
+  return { scope, period: initialSelection(viewer, preference, new Date(), '').period };
 }
 
 async function main(): Promise<void> {
@@ -81,11 +109,17 @@ async function main(): Promise<void> {
     if (existing.length === 0) await api.post('/users', { email, password: 'bench-password', first_name: 'Bench', last_name: 'Executive', role: ROLE_IDS.executive });
     const [team] = await api.get<Array<{ id: number; lead: { email: string } }>>('/items/cc_teams', { filter: { status: { _eq: 'active' } }, fields: 'id,lead.email', sort: 'id', limit: 1 });
     const [head] = await api.get<Array<{ head: { email: string } }>>('/items/cc_departments', { filter: { code: { _eq: 'service' } }, fields: 'head.email' });
-    const viewers: Array<[string, string, string]> = [
-      ['executive', await login(server.url, email, 'bench-password'), '&scope_kind=company'],
-      ['service head', await login(server.url, head!.head.email, settings.staffPassword), '&scope_kind=department&scope=service'],
-      ['team lead', await login(server.url, team!.lead.email, settings.staffPassword), `&scope_kind=team&scope=${team!.id}`],
+    const tokens = {
+      executive: await login(server.url, email, 'bench-password'),
+      head: await login(server.url, head!.head.email, settings.staffPassword),
+      lead: await login(server.url, team!.lead.email, settings.staffPassword),
+    };
+    const viewers: Array<[string, string, Viewer]> = [
+      ['executive', tokens.executive, await selectionFor(server.url, tokens.executive, 'company', { kind: 'company', label: '' })],
+      ['service head', tokens.head, await selectionFor(server.url, tokens.head, 'my_department', { kind: 'department', key: 'service', label: '' })],
+      ['team lead', tokens.lead, await selectionFor(server.url, tokens.lead, 'my_team', { kind: 'team', key: team!.id, label: '' })],
     ];
+    const periods = [...new Set(viewers.map(([, , v]) => `${v.period.starts_on} – ${v.period.ends_on}`))].join(', ');
     if (values.profile) {
       await profile(server, viewers);
       return;
@@ -95,10 +129,11 @@ async function main(): Promise<void> {
       return;
     }
     console.log(`Insights panel endpoints, scale ${SCALE}, ${VENDOR_NAMES[company.vendor]}, ${REQUESTS} sequential requests each after one unmeasured, ${new Date().toISOString()}`);
+    console.log(TO_DATE ? '  periods: the months up to today (--period to-date)' : `  period: the dashboards' default selection, ${periods} (the picker's default: the latest published month, else the last full month)`);
     console.log(`  ${'endpoint'.padEnd(22)} ${'viewer'.padEnd(14)} median (ms)   p95 (ms)   Directus CPU per request (ms)`);
     for (const [name, path] of CHOSEN) {
-      for (const [viewer, token, scope] of viewers) {
-        const url = `${server.url}${path(scope)}`;
+      for (const [viewer, token, selection] of viewers) {
+        const url = `${server.url}${path(selection)}`;
         await ask(url, token, `${name} as ${viewer}`);
         const times: number[] = [];
         const cpuBefore = cpuMs(server.process.pid);
@@ -125,11 +160,11 @@ async function ask(url: string, token: string, what: string): Promise<number> {
 }
 
 /** Each endpoint's answer per viewer, pretty-printed into `dir`. */
-async function dump(server: { url: string }, viewers: Array<[string, string, string]>, dir: string): Promise<void> {
+async function dump(server: { url: string }, viewers: Array<[string, string, Viewer]>, dir: string): Promise<void> {
   mkdirSync(dir, { recursive: true });
   for (const [name, path] of CHOSEN) {
-    for (const [viewer, token, scope] of viewers) {
-      const response = await fetch(`${server.url}${path(scope)}`, { headers: { authorization: `Bearer ${token}` } });
+    for (const [viewer, token, selection] of viewers) {
+      const response = await fetch(`${server.url}${path(selection)}`, { headers: { authorization: `Bearer ${token}` } });
       const text = await response.text();
       const file = join(dir, `${name.replace(/[^a-z0-9]+/gi, '-')}.${viewer.replace(/[^a-z0-9]+/gi, '-')}.json`);
       writeFileSync(file, `${response.status}\n${JSON.stringify(JSON.parse(text), null, 1)}\n`);
@@ -139,11 +174,11 @@ async function dump(server: { url: string }, viewers: Array<[string, string, str
 }
 
 /** Each endpoint once per viewer (after one unlogged request), with the SQL Directus logged meanwhile. */
-async function profile(server: { url: string; output(): string }, viewers: Array<[string, string, string]>): Promise<void> {
+async function profile(server: { url: string; output(): string }, viewers: Array<[string, string, Viewer]>): Promise<void> {
   console.log(`Insights panel endpoints, scale ${SCALE}, SQL per request (Directus's trace log; logging slows every statement a little)`);
   for (const [name, path] of CHOSEN) {
-    for (const [viewer, token, scope] of viewers) {
-      const url = `${server.url}${path(scope)}`;
+    for (const [viewer, token, selection] of viewers) {
+      const url = `${server.url}${path(selection)}`;
       await ask(url, token, `${name} as ${viewer}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
       const from = server.output().length;
