@@ -41,11 +41,6 @@ const COMPOSITE_INDEXES: ReadonlyArray<{ name: string; table: string; columns: r
   // "The products a customer bought" (the CSAT-by-product diagnosis, a customer's page): the
   // diagnosis of this month's first days at scale 1000 on SQLite, CSAT groups 108 → 56 ms.
   { name: 'cc_purchases_customer', table: 'cc_purchases', columns: ['customer', 'product'] },
-  // "The responses of a period" (satisfaction and pulse, the CSAT and pulse diagnoses, the CSAT
-  // trend, Directus's own count of a period's responses), with every column those read: a period's
-  // responses come from the index alone, not from a scan of every response (scale 1000 on SQLite, this
-  // month's first days: the diagnosis's CSAT responses 11 → 4 ms).
-  { name: 'cc_survey_responses_answered', table: 'cc_survey_responses', columns: ['responded_at', 'survey', 'csat', 'nps', 'pulse', 'department'] },
   // "The tasks due in a period" (execution and utilisation, the late-task and load diagnoses), with
   // every column those read, so a period's tasks come from the index alone instead of a scan of every
   // task (scale 1000 on SQLite: a diagnosis of this month's first days 48 → 3 ms for late tasks;
@@ -53,8 +48,15 @@ const COMPOSITE_INDEXES: ReadonlyArray<{ name: string; table: string; columns: r
   { name: 'cc_tasks_due', table: 'cc_tasks', columns: ['due_at', 'department', 'project', 'meeting', 'assignee', 'done_at', 'logged_hours', 'id'] },
 ];
 
-/** Indexes an earlier Concord installed, replaced by one above: dropped so writes do not keep both. */
-const REPLACED_INDEXES: readonly string[] = ['cc_case_events_case_time', 'cc_case_events_case_history'];
+/**
+ * Indexes an earlier Concord installed, replaced by one above or found to cost more than they save:
+ * dropped, so writes do not keep them and no query is planned through them.
+ */
+// cc_survey_responses_answered (responded_at, survey, csat, nps, pulse, department) was tried on
+// 2026-12-04: a few days' responses came faster (the diagnosis's CSAT 11 → 4 ms at scale 1000), but
+// SQLite then read half a year of them through it too, and the CSAT trend went 99 → 164 ms for an
+// executive and 145 → 418 ms for a team lead (Directus's own count among them).
+const REPLACED_INDEXES: readonly string[] = ['cc_case_events_case_time', 'cc_case_events_case_history', 'cc_survey_responses_answered'];
 
 export async function installDatabaseExtras(db: Knex): Promise<void> {
   await installFreezeTriggers(db);
