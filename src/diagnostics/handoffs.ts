@@ -6,15 +6,16 @@ import { visibleConditions, type Restriction } from './restriction.ts';
 /**
  * The handoffs of a window `[start, end)` as metrics.md §1 times them, for the diagnostics: a CTE body
  * with one row per handoff — case_id, team, from_dept (the row's `actor_department`), to_dept (the
- * `owner_department` of its `to_state`), to_state, sla (`response_sla_hours`), occurred_at and hours
- * (the response time to the stored `answered_at`, which equals `handoffAnsweredAt`, or to `end`). Override rows are ignored.
- * Scope as the communication dimension: a department the handoffs it received, a team those on its
- * cases. `scoped: false` leaves the scope out (at-risk history is per state, not per scope);
- * `timed: false` leaves `hours` null, for callers that only need who handed what to whom (ping-pong):
- * reading the answer is the costly part; `timed: 'span'` gives the response time as `span` instead
- * (the dialect's exact whole units, for sorting) and leaves `hours` null. `team` is only read (from the case) when the scope or the
- * caller (`team: true`) needs it: every history row has its case (`case` is required and a foreign
- * key), so leaving the join out changes no row, and saves a look-up per handoff.
+ * `owner_department` of its `to_state`), to_state, sla (`response_sla_hours`), occurred_at, hours
+ * (the response time to the stored `answered_at`, which equals `handoffAnsweredAt`, or to `end`) and
+ * span. Override rows are ignored. Scope as the communication dimension: a department the handoffs it
+ * received, a team those on its cases. `scoped: false` leaves the scope out (at-risk history is per
+ * state, not per scope); `timed: false` leaves `hours` null, for callers that only need who handed
+ * what to whom (ping-pong): reading the answer is the costly part; `timed: 'span'` gives the response
+ * time as `span` instead (the dialect's exact whole units, for sorting) and leaves `hours` null.
+ * `team` is only read (from the case) when the scope or the caller (`team: true`) needs it: every
+ * history row has its case (`case` is required and a foreign key), so leaving the join out changes
+ * no row, and saves a look-up per handoff.
  */
 export function timedHandoffs(
   db: Knex,
