@@ -25,7 +25,7 @@ import { companyOf } from './company.ts';
 import { cpuMs, loggedStatements, login } from './measure.ts';
 import { VENDOR_NAMES } from './database.ts';
 import { cycleKindOf, initialSelection, type DashboardPeriod, type ResolvedScope, type ScopePreference } from '../../src/ui/insights/dashboard-filter.ts';
-import { historyOf, periodParams, scopeParams } from '../../src/ui/insights/scope.ts';
+import { historyOf, periodParams, recentMonths, scopeParams } from '../../src/ui/insights/scope.ts';
 import type { Viewer as InsightViewer } from '../../src/insights/viewer.ts';
 
 const { values } = parseArgs({
@@ -48,8 +48,8 @@ const REQUESTS = Number(values.requests);
  * the dashboard's picker): the picker's default selection (`initialSelection`: the month of the latest
  * published evaluation, else the last full month), turned into each panel's request as the panel
  * does it (extensions/panels/src/<panel>/panel.vue). `--period to-date` asks instead for the months up
- * to today (one for the SLA board and diagnostics, three for the handoff flow, six for budget and
- * CSAT), the periods of the figures before 2026-12-04 evening: early in a month that is a few days'
+ * to today (`recentMonths`: one for the SLA board and diagnostics, three for the handoff flow, six
+ * for budget and CSAT), the periods of the figures before 2026-12-04 evening: early in a month that is a few days'
  * data, far less than the full month a dashboard shows.
  */
 type Viewer = { scope: ResolvedScope; period: DashboardPeriod };
@@ -59,7 +59,7 @@ const query = (params: Record<string, string | number>) => new URLSearchParams(O
 const scoreScope = (v: Viewer) => (v.scope.kind === 'company' ? { scope_kind: 'department' } : scopeParams(v.scope));
 /** The score endpoints read "all I may see" without a scope (`--period to-date` asks them so). */
 const ownScope = (v: Viewer) => (v.scope.kind === 'company' ? {} : scopeParams(v.scope));
-const ranged = (months: number, v: Viewer, params: { starts_on: string; ends_on: string }) => query({ ...(TO_DATE ? lastMonths(months) : params), ...scopeParams(v.scope) });
+const ranged = (months: number, v: Viewer, params: { starts_on: string; ends_on: string }) => query({ ...(TO_DATE ? recentMonths(new Date(), months) : params), ...scopeParams(v.scope) });
 const ENDPOINTS: Array<[name: string, path: (viewer: Viewer) => string]> = [
   // Every dashboard asks who is looking once, for its scope picker (src/ui/insights/scope.ts).
   ['viewer (me)', () => '/concord/insights/me'],
@@ -74,14 +74,6 @@ const ENDPOINTS: Array<[name: string, path: (viewer: Viewer) => string]> = [
   ['diagnostics', (v) => `/concord/insights/diagnostics?${ranged(1, v, periodParams(v.period))}`],
 ];
 const CHOSEN = values.only ? ENDPOINTS.filter(([name]) => values.only!.split(',').some((word) => name.toLowerCase().includes(word.trim().toLowerCase()))) : ENDPOINTS;
-
-/** The last `months` calendar months up to today (`--period to-date`). */
-function lastMonths(months: number): { starts_on: string; ends_on: string } {
-  const now = new Date();
-  const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - (months - 1), 1)).toISOString().slice(0, 10);
-  const end = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1)).toISOString().slice(0, 10);
-  return { starts_on: start, ends_on: end };
-}
 
 /** The viewer's dashboard selection, as the picker makes it on opening: their scope, the default period. */
 async function selectionFor(url: string, token: string, preference: ScopePreference, scope: ResolvedScope): Promise<Viewer> {
