@@ -32,9 +32,11 @@ const CHUNK = 5000;
 /**
  * Recomputes `answered_at` on the history of the given cases (every case when `cases` is omitted:
  * one SQL pass over the table, the migration's back-fill and the bulk generators'). Run it in the
- * transaction that wrote the history, after the write.
+ * transaction that wrote the history, after the write. `added: true` says the write only added rows
+ * (a transition): no row stopped being a handoff, and a new row has no answer yet, so no row needs
+ * its answer cleared.
  */
-export async function refreshAnsweredAt(db: Knex, cases?: ReadonlyArray<number | string>): Promise<void> {
+export async function refreshAnsweredAt(db: Knex, cases?: ReadonlyArray<number | string>, options: { added?: boolean } = {}): Promise<void> {
   if (cases === undefined) {
     await db.raw(`update cc_case_events set answered_at = ${ANSWER} where ${HANDOFF}`);
     await db.raw(`update cc_case_events set answered_at = null where answered_at is not null and not (${HANDOFF})`);
@@ -45,6 +47,7 @@ export async function refreshAnsweredAt(db: Knex, cases?: ReadonlyArray<number |
     const chunk = ids.slice(i, i + CHUNK);
     const list = chunk.map(() => '?').join(', ');
     await db.raw(`update cc_case_events set answered_at = ${ANSWER} where "case" in (${list}) and ${HANDOFF}`, chunk);
+    if (options.added) continue;
     await db.raw(`update cc_case_events set answered_at = null where "case" in (${list}) and answered_at is not null and not (${HANDOFF})`, chunk);
   }
 }

@@ -13,7 +13,7 @@ import {
   TransitionConflictError,
   TransitionLeavesScopeError,
 } from '../errors.ts';
-import { userCapabilities, userDepartment } from '../organisation/authority-store.ts';
+import { userAuthority, userCapabilities } from '../organisation/authority-store.ts';
 import { markdownText as md, notifyUsersInTheirLanguage, type NotificationContent } from '../notifications.ts';
 import type { Language, Localized } from '../i18n/language.ts';
 import { loadDepartmentLabels } from '../organisation/composition-store.ts';
@@ -117,8 +117,7 @@ export async function transitionCase(ctx: WorkflowContext, request: TransitionRe
     if (!(await holdState(trx, target.id, row.workflow))) throw illegal(row, from, request.to, definition);
 
     const actor = ctx.accountability?.user ?? null;
-    const department = actor ? await userDepartment(trx, actor) : null;
-    const capabilities = actor ? await userCapabilities(trx, actor) : new Set<string>();
+    const { department, capabilities } = actor ? await userAuthority(trx, actor) : { department: null, capabilities: new Set<string>() };
     const fields = request.fields ?? {};
     const refusals = refusalsFor(transition, capabilities, { ...row, ...fields });
     throwFirst(row.id, refusals, department);
@@ -148,8 +147,9 @@ export async function transitionCase(ctx: WorkflowContext, request: TransitionRe
         is_override: false,
       })
       .returning('id');
-    // This row may answer an earlier handoff of the case (and a handoff is unanswered when written).
-    await refreshAnsweredAt(trx, [row.id]);
+    // This row may answer an earlier handoff of the case (and a handoff is unanswered when written);
+    // it only adds a row, so no earlier row stopped being a handoff.
+    await refreshAnsweredAt(trx, [row.id], { added: true });
     if (request.requireScopeAfter) await assertStillInScope(ctx, trx, row.id, target);
     const notified = handoff ? await notifyHandoff(ctx, trx, row, target, transition) : [];
     // A resolution asks the customer how it went; the invitation is e-mailed after commit.
