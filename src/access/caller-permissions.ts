@@ -65,27 +65,35 @@ export async function callerPolicies(db: Knex, accountability: Accountability): 
 
 /**
  * The caller's permissions for `actions`, dynamic variables resolved. Admins hold every right and
- * are never asked about. Within one request they are resolved once, for every action at once (a
- * write's checks and the read of its result share them; Directus hands every service and hook of
- * a request the same accountability object); nothing outlives it for long.
+ * are never asked about. Within one request they are read once, for every action at once (a write's
+ * checks and the read of its result share them; Directus hands every service and hook of a request
+ * the same accountability object), and each rule is resolved the first time an action asks for it
+ * (a read needs its read rules, not the caller's create and delete rules); nothing outlives the
+ * request for long.
  */
 export async function callerPermissions(sources: PermissionSources, accountability: Accountability, actions: readonly Action[]): Promise<CallerPermission[]> {
   const entry = recentEntry(sources, accountability);
-  if (!entry.resolved) {
-    const resolved = entry.rows.then(async ({ policies, rows }) => {
-      const context = await dynamicContext(sources, accountability, policies, rows);
-      return rows.map((permission) => ({
+  const { policies, rows } = await entry.rows;
+  const wanted = rows.filter((permission) => actions.includes(permission.action));
+  if (wanted.some((permission) => !entry.resolved.has(permission))) {
+    if (!entry.context) {
+      const context = dynamicContext(sources, accountability, policies, rows);
+      entry.context = context;
+      context.catch(() => {
+        if (recent.get(accountability) === entry) recent.delete(accountability);
+      });
+    }
+    const context = await entry.context;
+    for (const permission of wanted) {
+      if (entry.resolved.has(permission)) continue;
+      entry.resolved.set(permission, {
         ...permission,
         permissions: parseFilter(permission.permissions, accountability, context),
         validation: parseFilter(permission.validation, accountability, context),
-      }));
-    });
-    entry.resolved = resolved;
-    resolved.catch(() => {
-      if (recent.get(accountability) === entry) recent.delete(accountability);
-    });
+      });
+    }
   }
-  return (await entry.resolved).filter((permission) => actions.includes(permission.action));
+  return wanted.map((permission) => entry.resolved.get(permission) as CallerPermission);
 }
 
 /**
@@ -103,14 +111,17 @@ const REUSE_MS = 2_000;
 interface Recent {
   at: number;
   rows: Promise<{ policies: string[]; rows: CallerPermission[] }>;
-  resolved?: Promise<CallerPermission[]>;
+  /** The values of the dynamic variables the caller's rules name, read once. */
+  context?: Promise<Record<string, unknown>>;
+  /** Each stored rule, resolved, once an action asked for it. */
+  resolved: Map<CallerPermission, CallerPermission>;
 }
 const recent = new WeakMap<Accountability, Recent>();
 
 function recentEntry(sources: PermissionSources, accountability: Accountability): Recent {
   const cached = recent.get(accountability);
   if (cached && Date.now() - cached.at < REUSE_MS) return cached;
-  const entry: Recent = { at: Date.now(), rows: permissionRows(sources, accountability, ALL_ACTIONS) };
+  const entry: Recent = { at: Date.now(), rows: permissionRows(sources, accountability, ALL_ACTIONS), resolved: new Map() };
   recent.set(accountability, entry);
   entry.rows.catch(() => {
     if (recent.get(accountability) === entry) recent.delete(accountability);
@@ -151,7 +162,7 @@ async function permissionRows(sources: PermissionSources, accountability: Accoun
 }
 
 /** The values behind `$CURRENT_USER.x.y` and its kin, read as Directus reads them (as the system). */
-async function dynamicContext(sources: PermissionSources, accountability: Accountability, policies: string[], permissions: readonly CallerPermission[]) {
+async function dynamicContext(sources: PermissionSources, accountability: Accountability, policies: string[], permissions: readonly CallerPermission[]): Promise<Record<string, unknown>> {
   const wanted = new Map<DynamicRoot, Set<string>>(DYNAMIC_ROOTS.map((root) => [root, new Set<string>()]));
   const visit = (value: unknown): void => {
     if (typeof value === 'string') {
