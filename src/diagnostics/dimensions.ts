@@ -217,7 +217,10 @@ export async function csatGroups(db: Knex, period: ZonedPeriod, access: RowAcces
   const seen = visible(db, access.responses, 'r.id');
   const seenHandoff = visible(db, access.events, 'h.id');
   const seenPath = visible(db, access.events, 'e.id');
-  const answered = `select r.id as response_id, r.csat as csat, s."case" as case_id, r.responded_at as responded_at
+  // The case's customer by key, per response: a join made PostgreSQL hash every case ever opened
+  // (twice: for the purchases and for the responses), 10 ms of 26 at scale 100.
+  const answered = `select r.id as response_id, r.csat as csat, s."case" as case_id, r.responded_at as responded_at,
+      (select c.customer from cc_cases c where c.id = s."case") as customer
     from cc_survey_responses r join cc_surveys s on s.id = r.survey
     where s.kind = 'csat' and r.csat is not null and r.responded_at >= ? and r.responded_at < ?${scope}${seen.sql}`;
   const answeredBindings = [p.start, p.end, ...scopeBindings, ...seen.bindings];
@@ -242,11 +245,10 @@ export async function csatGroups(db: Knex, period: ZonedPeriod, access: RowAcces
     ),
     by_product as (
       select a.response_id, a.csat, a.case_id, cast(pu.product as text) as grp
-      from answered a join cc_cases c on c.id = a.case_id
-      join (
+      from answered a join (
         select distinct customer, product from cc_purchases
-        where product is not null and customer in (select c2.customer from answered a2 join cc_cases c2 on c2.id = a2.case_id)
-      ) pu on pu.customer = c.customer
+        where product is not null and customer in (select customer from answered)
+      ) pu on pu.customer = a.customer
     ),
     grouped as materialized (
       select 'handoffs' as by_kind, grp, response_id, csat, case_id from by_handoffs
