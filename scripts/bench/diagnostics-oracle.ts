@@ -34,7 +34,7 @@ export interface Truth {
   drops: Array<{ period_kind: string; dimension: string; drop: number; deviation: number }>;
   /** Open cases in the department's states → breach probability (null when fewer than 10 comparable). */
   atRisk: Map<number, number | null>;
-  /** `${project}|${assignee}` → the late tasks. */
+  /** `${project}|${assignee}` → the late tasks of the groups listed (at least 2 late, at least half of those due). */
   lateTasks: Map<string, number[]>;
   loads: Map<string, { logged: number; tasks: number }>;
   capacity: number;
@@ -158,14 +158,18 @@ export async function recompute(db: Knex, month: { starts_on: string; ends_on: s
   // Late tasks of the department due in P: done after due, or not done and due before min(now, end).
   const tasks = (await db('cc_tasks').select('id', 'project', 'assignee', 'department', 'due_at', 'done_at', 'logged_hours')).filter((t) => t.due_at !== null && ms(t.due_at) >= start && ms(t.due_at) < end);
   const lateTasks = new Map<string, number[]>();
+  const dueTasks = new Map<string, number>();
   const cutoff = Math.min(now, end);
   for (const t of tasks) {
     if (t.department !== department) continue;
     const late = t.done_at !== null ? ms(t.done_at) > ms(t.due_at) : ms(t.due_at) < cutoff;
-    if (!late) continue;
     const key = `${t.project ?? ''}|${t.assignee ?? ''}`;
+    dueTasks.set(key, (dueTasks.get(key) ?? 0) + 1);
+    if (!late) continue;
     lateTasks.set(key, [...(lateTasks.get(key) ?? []), Number(t.id)]);
   }
+  // Listed: at least 2 late, and at least half of the group's tasks due.
+  for (const [key, ids] of lateTasks) if (ids.length < 2 || 2 * ids.length < (dueTasks.get(key) ?? 0)) lateTasks.delete(key);
 
   // Loads: the department's active users, hours logged on their tasks due in P.
   const members = new Set((await db('directus_users').select('id').where({ status: 'active', cc_department: department })).map((u) => String(u.id)));

@@ -14,7 +14,9 @@ import { idsOf, idsText } from './restriction.ts';
  *
  * - execution — late tasks by (project, assignee): tasks due in P (scope as §2) that are late — done
  *   after `due_at`, or not done and due before min(now, end of P); `late_hours` = Σ (done_at or now)
- *   − due_at. Reopens by (resolving department, resolved state): reopens in P (§2; override rows
+ *   − due_at. A group is listed when at least MIN_LATE of its tasks are late and they are at least
+ *   half of its tasks due (one late task, or a few among many, is the ordinary slip of a busy month,
+ *   not a pattern to act on). Reopens by (resolving department, resolved state): reopens in P (§2; override rows
  *   ignored) grouped by the department and the `to_state` of the latest resolution before them.
  * - satisfaction — the CSAT (1–5) of responses in P (§3 scope) whose survey names a case, grouped by
  *   the case's handoff count (0, 1, 2, 3+; non-override handoffs up to the response), by product (the
@@ -35,6 +37,7 @@ import { idsOf, idsText } from './restriction.ts';
 export const MIN_RESPONSES = 3;
 export const MIN_GAP = 0.5;
 export const MIN_MISSED = 2;
+export const MIN_LATE = 2;
 export const PULSE_DROP = 10;
 
 /** Rows the viewer may read for the dimension diagnostics. */
@@ -99,14 +102,14 @@ export async function lateTasks(db: Knex, period: ZonedPeriod, access: RowAccess
     left join cc_meetings m on m.id = t.meeting
     where t.due_at >= ? and t.due_at < ? ${scope.map((s) => `and ${s}`).join(' ')}${seen.sql}`;
   const bindings = [cutoff, nowAt, p.start, p.end, ...scopeBindings, ...seen.bindings];
-  // One pass over the tasks due: the (project, assignee) groups with a late task, each with its late
-  // tasks' ids in one text column.
+  // One pass over the tasks due: the (project, assignee) groups listed (at least MIN_LATE late, and
+  // at least half of the group's tasks), each with its late tasks' ids in one text column.
   const groups = await rows(
     db,
     `with due as materialized (${body})
     select project, assignee, count(*) as due, sum(late) as late, sum(case when late = 1 then over_hours else 0 end) as late_hours,
       ${idsText('case when late = 1 then task_id end', 'task_id')} as task_ids
-    from due group by project, assignee having sum(late) > 0`,
+    from due group by project, assignee having sum(late) >= ${MIN_LATE} and 2 * sum(late) >= count(*)`,
     bindings,
   );
   return groups

@@ -55,31 +55,43 @@ describe('execution: late tasks by project and assignee', () => {
   const NOW = new Date('2026-10-20T12:00:00+08:00');
 
   beforeEach(async () => {
-    await db('cc_projects').insert({ id: 1, name: 'Alpha', team: 1 });
+    await db('cc_projects').insert([
+      { id: 1, name: 'Alpha', team: 1 },
+      { id: 2, name: 'Beta', team: 1 },
+    ]);
     await db('cc_tasks').insert([
       // u1: done 5 h late; not done, due 2 h before now; on time; due after now (not late yet).
       { id: 1, project: 1, assignee: 'u1', department: 'service', due_at: at('2026-10-05T09:00:00+08:00'), done_at: at('2026-10-05T14:00:00+08:00') },
       { id: 2, project: 1, assignee: 'u1', department: 'service', due_at: at('2026-10-20T10:00:00+08:00'), done_at: null },
       { id: 3, project: 1, assignee: 'u1', department: 'service', due_at: at('2026-10-06T09:00:00+08:00'), done_at: at('2026-10-06T08:00:00+08:00') },
       { id: 4, project: 1, assignee: 'u1', department: 'service', due_at: at('2026-10-25T09:00:00+08:00'), done_at: null },
-      // u3 in tech: one late; a late task due in September is outside P.
+      // u3 in tech: two late of two; a late task due in September is outside P.
       { id: 5, project: null, assignee: 'u3', department: 'tech', due_at: at('2026-10-07T09:00:00+08:00'), done_at: null },
       { id: 6, project: 1, assignee: 'u3', department: 'tech', due_at: at('2026-09-07T09:00:00+08:00'), done_at: null },
+      { id: 7, project: null, assignee: 'u3', department: 'tech', due_at: at('2026-10-08T09:00:00+08:00'), done_at: at('2026-10-08T10:00:00+08:00') },
+      // u2: two late of five, fewer than half: an ordinary month, not listed.
+      { id: 8, project: 1, assignee: 'u2', department: 'service', due_at: at('2026-10-09T09:00:00+08:00'), done_at: at('2026-10-09T11:00:00+08:00') },
+      { id: 9, project: 1, assignee: 'u2', department: 'service', due_at: at('2026-10-10T09:00:00+08:00'), done_at: at('2026-10-10T11:00:00+08:00') },
+      ...[10, 11, 12].map((id) => ({ id, project: 1, assignee: 'u2', department: 'service', due_at: at(`2026-10-${id + 1}T09:00:00+08:00`), done_at: at(`2026-10-${id + 1}T08:00:00+08:00`) })),
+      // u1 in a second project: one late of one, below MIN_LATE.
+      { id: 13, project: 2, assignee: 'u1', department: 'service', due_at: at('2026-10-12T09:00:00+08:00'), done_at: at('2026-10-12T10:00:00+08:00') },
     ]);
   });
 
-  it('counts late tasks (done after due, or open past due by now) per project and assignee, with their late hours and ids', async () => {
+  it('lists a project and assignee with at least MIN_LATE late tasks (done after due, or open past due by now) making at least half of those due, with their late hours and ids', async () => {
     const found = await lateTasks(db, P, COMPANY, NOW);
     expect(found).toEqual([
+      { project: null, assignee: 'u3', due: 2, late: 2, late_hours: 13 * 24 + 3 + 1, tasks: [5, 7] },
       { project: 1, assignee: 'u1', due: 4, late: 2, late_hours: 7, tasks: [1, 2] },
-      { project: null, assignee: 'u3', due: 1, late: 1, late_hours: 13 * 24 + 3, tasks: [5] },
     ]);
   });
 
   it('keeps to the scope and to the tasks the viewer may read', async () => {
     expect((await lateTasks(db, P, { ...COMPANY, scope: { kind: 'department', key: 'tech' } }, NOW)).map((t) => t.assignee)).toEqual(['u3']);
     expect(await lateTasks(db, P, { ...COMPANY, tasks: { all: false, ids: [3, 4] } }, NOW)).toEqual([]);
-    expect((await lateTasks(db, P, { ...COMPANY, tasks: { all: false, ids: [2] } }, NOW))[0]).toMatchObject({ due: 1, late: 1, tasks: [2] });
+    expect(await lateTasks(db, P, { ...COMPANY, tasks: { all: false, ids: [2] } }, NOW)).toEqual([]);
+    // Counted over the tasks the viewer may read: two of u2's, both late, are a pattern to them.
+    expect(await lateTasks(db, P, { ...COMPANY, tasks: { all: false, ids: [8, 9] } }, NOW)).toEqual([{ project: 1, assignee: 'u2', due: 2, late: 2, late_hours: 4, tasks: [8, 9] }]);
   });
 });
 
