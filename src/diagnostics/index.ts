@@ -74,9 +74,11 @@ export async function diagnose(ctx: Ctx, query: InsightQuery, now: Date = new Da
     scope.kind === 'department' ? [{ state: { owner_department: { _eq: scope.key } } }] : scope.kind === 'team' ? [{ team: { _eq: scope.key } }] : [];
   const scoreScope: Record<string, unknown>[] =
     scope.kind === 'department' ? [{ scope_kind: { _eq: 'department' } }, { department: { _eq: scope.key } }] : scope.kind === 'team' ? [{ scope_kind: { _eq: 'team' } }, { team: { _eq: scope.key } }] : [];
-  // A viewer who may not read a collection at all sees nothing from it, rather than no answer.
+  // A viewer who may not read a collection at all sees nothing from it, rather than no answer. The
+  // windows below are not cut to the scope (the queries do that), so a restricted viewer reads a
+  // part of them: their ids are read at once.
   const visible = (collection: string, filter: Record<string, unknown>): Promise<Visibility> =>
-    visibleRows(ctx, collection, filter).catch((error: unknown) => ((error as { code?: unknown }).code === 'FORBIDDEN' ? { all: false as const, ids: [] } : Promise.reject(error)));
+    visibleRows(ctx, collection, filter, undefined, { idsFirst: Object.keys(filter).length > 0 }).catch((error: unknown) => ((error as { code?: unknown }).code === 'FORBIDDEN' ? { all: false as const, ids: [] } : Promise.reject(error)));
   const before = zoned(previousWindow(query.period), ctx.settings.timeZone);
   // The whole tables first: a viewer who reads all of one reads all of any part of it, and the
   // history is read exactly where its cases are when its rules follow theirs (visibleRows). A window
