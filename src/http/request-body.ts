@@ -23,8 +23,20 @@ export const BODY_LIMIT = 64 * 1024;
 export const SURVEY_BODY_LIMIT = 16 * 1024;
 /** A refusal reads off at most this much of a body it will not use, so the answer arrives on a usable connection. */
 const DRAIN_LIMIT = 256 * 1024;
-/** A body that has not arrived by then is not waited for. */
+/** A body that has not arrived by then is not waited for (CONCORD_BODY_TIMEOUT_SECONDS changes it). */
 const BODY_TIMEOUT_MS = 20_000;
+
+/**
+ * How long a /concord body may take to arrive, from CONCORD_BODY_TIMEOUT_SECONDS (1 to 300; 20 when
+ * unset). Shorter frees a stalled connection sooner; a slow mobile link needs it long enough.
+ */
+export function bodyTimeoutMs(env: Record<string, unknown>): number {
+  const raw = env['CONCORD_BODY_TIMEOUT_SECONDS'];
+  if (raw === undefined || raw === null || raw === '') return BODY_TIMEOUT_MS;
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds < 1 || seconds > 300) throw new RangeError(`CONCORD_BODY_TIMEOUT_SECONDS must be a number of seconds from 1 to 300, not "${String(raw)}".`);
+  return seconds * 1000;
+}
 
 export type BodyOutcome =
   | { kind: 'read'; bytes: Buffer }
@@ -38,8 +50,10 @@ const RECEIVING = Symbol.for('concord.request-body.receiving');
 const DEFERRED = Symbol.for('concord.request-body.deferred');
 /** Set once Concord has stopped reading a body (too slow, or more than it reads off): it is not waited for again. */
 const GIVEN_UP = Symbol.for('concord.request-body.given-up');
+/** How long this request's body is waited for (set by `deferBody`). */
+const TIMEOUT = Symbol.for('concord.request-body.timeout');
 
-type Tracked = Deferred & { [RECEIVING]?: Promise<BodyOutcome>; [DEFERRED]?: true; [GIVEN_UP]?: true };
+type Tracked = Deferred & { [RECEIVING]?: Promise<BodyOutcome>; [DEFERRED]?: true; [GIVEN_UP]?: true; [TIMEOUT]?: number };
 
 /** Whether the request carries a body at all (a declared length above 0, or chunks). */
 export function hasBody(req: IncomingMessage): boolean {
@@ -58,10 +72,11 @@ function declaredLength(req: IncomingMessage): number | null {
  * skips requests marked as read), and any answer given before the body has fully arrived closes
  * the connection instead of having Node read and discard the rest of it.
  */
-export function deferBody(req: IncomingMessage, res: ServerResponse): void {
+export function deferBody(req: IncomingMessage, res: ServerResponse, timeoutMs: number = BODY_TIMEOUT_MS): void {
   const tracked = req as Tracked;
   tracked._body = true;
   tracked[DEFERRED] = true;
+  tracked[TIMEOUT] = timeoutMs;
   if (!hasBody(req)) return;
   const writeHead = res.writeHead;
   res.writeHead = function (this: ServerResponse, ...args: Parameters<ServerResponse['writeHead']>) {
@@ -107,7 +122,7 @@ function consume(req: IncomingMessage, take: (chunk: Buffer) => boolean): Promis
     const onClose = () => {
       if (!req.readableEnded) settle('cut_off');
     };
-    const timer = setTimeout(() => settle('too_slow'), BODY_TIMEOUT_MS);
+    const timer = setTimeout(() => settle('too_slow'), (req as Tracked)[TIMEOUT] ?? BODY_TIMEOUT_MS);
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('aborted', onCutOff);

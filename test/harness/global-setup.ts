@@ -80,6 +80,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
       EMAIL_SMTP_IGNORE_TLS: 'true',
       // Escalation runs are triggered by the tests through the admin endpoint, not the clock.
       CONCORD_SLA_ENABLED: 'false',
+      // The stalled-body tests wait this out once per run (20 s by default).
+      CONCORD_BODY_TIMEOUT_SECONDS: '3',
       // The demo generated as of a fixed instant (e.g. CONCORD_TEST_DEMO_NOW=2026-12-02T09:00:00+08:00) instead of now.
       ...(process.env['CONCORD_TEST_DEMO_NOW'] ? { CONCORD_DEMO_NOW: process.env['CONCORD_TEST_DEMO_NOW'] } : {}),
     },

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { deferBody, readBody, settleBody } from '../../src/http/request-body.ts';
+import { bodyTimeoutMs, deferBody, readBody, settleBody } from '../../src/http/request-body.ts';
 
 /**
  * The body reader against a real Node HTTP server with Directus's own 'finish' bookkeeping (it
@@ -17,10 +17,10 @@ afterEach(async () => {
 
 type Seen = { status: number; socketAtFinish: boolean; refusal: string | null; body: unknown };
 
-async function serve(limit: number): Promise<{ port: number; seen: Seen[] }> {
+async function serve(limit: number, timeoutMs?: number): Promise<{ port: number; seen: Seen[] }> {
   const seen: Seen[] = [];
   server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    deferBody(req, res);
+    deferBody(req, res, timeoutMs);
     const entry: Seen = { status: 0, socketAtFinish: false, refusal: null, body: undefined };
     seen.push(entry);
     // As Directus's server does: the first of 'finish' and 'close' reads req.socket.
@@ -91,5 +91,24 @@ describe('request bodies', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(seen.map((s) => s.refusal)).toEqual(['BODY_TOO_LARGE', 'BODY_TOO_LARGE', 'BODY_TOO_LARGE', 'UNREADABLE_BODY', 'UNREADABLE_BODY', 'UNREADABLE_BODY', 'UNSUPPORTED_BODY', 'UNSUPPORTED_BODY']);
     expect(seen.map((s) => s.socketAtFinish)).toEqual(seen.map(() => true));
+  });
+
+  it('gives up on a body that stops arriving after the configured time, and answers on the live socket', async () => {
+    const { port, seen } = await serve(16 * 1024, 300);
+    const started = Date.now();
+    const answer = await send(port, post('application/json', 2000), Buffer.from('{"members":'), 'wait');
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(answer).toMatch(/^HTTP\/1\.1 400/);
+    expect(seen.map((s) => [s.refusal, s.socketAtFinish])).toEqual([['UNREADABLE_BODY', true]]);
+  });
+});
+
+describe('CONCORD_BODY_TIMEOUT_SECONDS', () => {
+  it('defaults to 20 s, takes whole or fractional seconds from 1 to 300, and refuses anything else', () => {
+    expect(bodyTimeoutMs({})).toBe(20_000);
+    expect(bodyTimeoutMs({ CONCORD_BODY_TIMEOUT_SECONDS: '' })).toBe(20_000);
+    expect(bodyTimeoutMs({ CONCORD_BODY_TIMEOUT_SECONDS: '3' })).toBe(3_000);
+    expect(bodyTimeoutMs({ CONCORD_BODY_TIMEOUT_SECONDS: 1.5 })).toBe(1_500);
+    for (const bad of ['0', '-5', '301', 'soon', 'Infinity']) expect(() => bodyTimeoutMs({ CONCORD_BODY_TIMEOUT_SECONDS: bad })).toThrow(/CONCORD_BODY_TIMEOUT_SECONDS must be a number of seconds from 1 to 300/);
   });
 });
