@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- panels [--scale 100] [--requests 20] [--only handoff,sla] [--profile [--top 3]] [--fresh] [--period to-date]`:
+ * `npm run bench -- panels [--scale 100] [--requests 20] [--only handoff,sla] [--profile [--top 3]] [--cpu PREFIX] [--fresh] [--period to-date]`:
  * how fast every endpoint an Insights panel calls answers on a company of the given size (built once
  * into .data/bench-scale-N, with its complete months and quarters evaluated and published), asked by
  * an executive (every row readable: the database aggregates directly), a department head and a team
@@ -10,7 +10,9 @@
  * words, in any case. `--profile` instead asks each once with Directus logging its SQL and prints, per endpoint
  * and viewer, the request's time, its SQL statements, their summed time and the slowest `--top` of them.
  * `--dump DIR` instead writes each endpoint's answer per viewer to DIR/<endpoint>.<viewer>.json (to compare
- * the answers before and after a change: `diff -r`).
+ * the answers before and after a change: `diff -r`). `--cpu PREFIX` samples the Directus process's CPU
+ * (its inspector, see profile.ts) over each endpoint's timed requests per viewer, prints the top
+ * functions and writes PREFIX-<endpoint>-<viewer>.cpuprofile; the sampling slows the requests a little.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -23,6 +25,7 @@ import { seedEvaluatedHistory } from '../../src/setup/seed-evaluations.ts';
 import { ROLE_IDS } from '../../src/access/model.ts';
 import { companyOf } from './company.ts';
 import { cpuMs, loggedStatements, login } from './measure.ts';
+import { connectProfiler, inspectOptions, type Profiler } from './profile.ts';
 import { VENDOR_NAMES } from './database.ts';
 import { cycleKindOf, initialSelection, type DashboardPeriod, type ResolvedScope, type ScopePreference } from '../../src/ui/insights/dashboard-filter.ts';
 import { historyOf, periodParams, recentMonths, scopeParams } from '../../src/ui/insights/scope.ts';
@@ -38,6 +41,7 @@ const { values } = parseArgs({
     fresh: { type: 'boolean', default: false },
     dump: { type: 'string' },
     period: { type: 'string', default: 'dashboard' },
+    cpu: { type: 'string' },
   },
 });
 const SCALE = Number(values.scale);
@@ -88,6 +92,8 @@ async function main(): Promise<void> {
   const settings = company.settings;
   settings.directus['PORT'] = String(await freePort());
   if (values.profile) Object.assign(settings.directus, { LOG_LEVEL: 'trace', LOG_STYLE: 'raw' });
+  const inspectPort = values.cpu ? await freePort() : null;
+  if (inspectPort) settings.directus['NODE_OPTIONS'] = inspectOptions(inspectPort);
   // The company keeps the bundle it was built with; measure the one built now (npm run build).
   installBundle(settings.directus['EXTENSIONS_PATH'] as string);
   const server = await startDirectus(settings.directus);
@@ -123,19 +129,24 @@ async function main(): Promise<void> {
     console.log(`Insights panel endpoints, scale ${SCALE}, ${VENDOR_NAMES[company.vendor]}, ${REQUESTS} sequential requests each after one unmeasured, ${new Date().toISOString()}`);
     console.log(TO_DATE ? '  periods: the months up to today (--period to-date)' : `  period: the dashboards' default selection, ${periods} (the picker's default: the latest published month, else the last full month)`);
     console.log(`  ${'endpoint'.padEnd(22)} ${'viewer'.padEnd(14)} median (ms)   p95 (ms)   Directus CPU per request (ms)`);
+    const profiler: Profiler | null = inspectPort && values.cpu ? await connectProfiler(inspectPort, values.cpu) : null;
     for (const [name, path] of CHOSEN) {
       for (const [viewer, token, selection] of viewers) {
         const url = `${server.url}${path(selection)}`;
         await ask(url, token, `${name} as ${viewer}`);
         const times: number[] = [];
         const cpuBefore = cpuMs(server.process.pid);
-        for (let i = 0; i < REQUESTS; i += 1) times.push(await ask(url, token, `${name} as ${viewer}`));
+        const timed = async () => {
+          for (let i = 0; i < REQUESTS; i += 1) times.push(await ask(url, token, `${name} as ${viewer}`));
+        };
+        await (profiler ? profiler.during(`${name}-${viewer}`.replace(/[^a-z0-9]+/gi, '-'), timed) : timed());
         const cpu = (cpuMs(server.process.pid) - cpuBefore) / REQUESTS;
         times.sort((a, b) => a - b);
         const at = (q: number) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)] as number;
         console.log(`  ${name.padEnd(22)} ${viewer.padEnd(14)} ${at(0.5).toFixed(0).padStart(11)}   ${at(0.95).toFixed(0).padStart(8)}   ${Number.isNaN(cpu) ? '' : cpu.toFixed(0).padStart(8)}`);
       }
     }
+    profiler?.close();
   } finally {
     await server.stop();
     await company.close();
