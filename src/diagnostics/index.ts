@@ -74,11 +74,11 @@ export async function diagnose(ctx: Ctx, query: InsightQuery, now: Date = new Da
     scope.kind === 'department' ? [{ state: { owner_department: { _eq: scope.key } } }] : scope.kind === 'team' ? [{ team: { _eq: scope.key } }] : [];
   const scoreScope: Record<string, unknown>[] =
     scope.kind === 'department' ? [{ scope_kind: { _eq: 'department' } }, { department: { _eq: scope.key } }] : scope.kind === 'team' ? [{ scope_kind: { _eq: 'team' } }, { team: { _eq: scope.key } }] : [];
-  // A viewer who may not read a collection at all sees nothing from it, rather than no answer. The
-  // windows below are not cut to the scope (the queries do that), so a restricted viewer reads a
-  // part of them: their ids are read at once.
-  const visible = (collection: string, filter: Record<string, unknown>): Promise<Visibility> =>
-    visibleRows(ctx, collection, filter, undefined, { idsFirst: Object.keys(filter).length > 0 }).catch((error: unknown) => ((error as { code?: unknown }).code === 'FORBIDDEN' ? { all: false as const, ids: [] } : Promise.reject(error)));
+  // A viewer who may not read a collection at all sees nothing from it, rather than no answer.
+  // `window`: a period's rows not cut to the scope (the queries do that), of which a restricted
+  // viewer reads a part: their ids are read at once (visibleRows' `idsFirst`).
+  const visible = (collection: string, filter: Record<string, unknown>, window = false): Promise<Visibility> =>
+    visibleRows(ctx, collection, filter, undefined, { idsFirst: window }).catch((error: unknown) => ((error as { code?: unknown }).code === 'FORBIDDEN' ? { all: false as const, ids: [] } : Promise.reject(error)));
   const before = zoned(previousWindow(query.period), ctx.settings.timeZone);
   // The whole tables first: a viewer who reads all of one reads all of any part of it, and the
   // history is read exactly where its cases are when its rules follow theirs (visibleRows). A window
@@ -89,9 +89,9 @@ export async function diagnose(ctx: Ctx, query: InsightQuery, now: Date = new Da
   const [openCases, scores, tasks, responses, participants] = await inLanes(db, [
     () => (cases.all ? Promise.resolve(cases) : visible('cc_cases', { _and: [{ state: { is_terminal: { _eq: false } } }, ...caseScope] })),
     () => visible('cc_evaluation_scores', { _and: [{ cycle: { status: { _eq: 'published' } } }, ...scoreScope] }),
-    () => visible('cc_tasks', { _and: [{ due_at: { _gte: period.start.toISOString() } }, { due_at: { _lt: period.end.toISOString() } }] }),
-    () => visible('cc_survey_responses', { _and: [{ responded_at: { _gte: before.start.toISOString() } }, { responded_at: { _lt: period.end.toISOString() } }] }),
-    () => visible('cc_meeting_participants', { _and: [{ meeting: { starts_at: { _gte: period.start.toISOString() } } }, { meeting: { starts_at: { _lt: period.end.toISOString() } } }] }),
+    () => visible('cc_tasks', { _and: [{ due_at: { _gte: period.start.toISOString() } }, { due_at: { _lt: period.end.toISOString() } }] }, true),
+    () => visible('cc_survey_responses', { _and: [{ responded_at: { _gte: before.start.toISOString() } }, { responded_at: { _lt: period.end.toISOString() } }] }, true),
+    () => visible('cc_meeting_participants', { _and: [{ meeting: { starts_at: { _gte: period.start.toISOString() } } }, { meeting: { starts_at: { _lt: period.end.toISOString() } } }] }, true),
   ] as const);
   const access: DiagnosisAccess = { cases, events, openCases, scores, tasks, responses, participants };
   const stats = await diagnosisStats(db, ctx.settings, query, access, now);
