@@ -5,11 +5,7 @@ import type { Knex } from 'knex';
  * applies to the next request on every instance; there is no cache to go stale.
  */
 export async function userCapabilities(db: Knex, userId: string): Promise<Set<string>> {
-  const rows: Array<{ capability: string }> = await db('cc_authorities as a')
-    .join('directus_users as u', 'u.cc_department', 'a.department')
-    .where('u.id', userId)
-    .distinct('a.capability');
-  return new Set(rows.map((row) => row.capability));
+  return (await userAuthority(db, userId)).capabilities;
 }
 
 /**
