@@ -11,6 +11,7 @@ import { freePort } from '../../host/directus.ts';
 import { resolveSettings, type ConcordSettings } from '../../host/env.ts';
 import { DATA_DIR } from '../../host/paths.ts';
 import { installDatabaseExtras } from '../../src/directus/database-extras.ts';
+import { SCHEMA_VERSION } from '../../src/setup/installation.ts';
 import { seedDemoHistory } from '../../src/setup/seed-demo-history.ts';
 import type { PlantKind, Planted } from '../../src/demo/plant.ts';
 import { benchVendor, companyDatabases, type BenchVendor } from './database.ts';
@@ -81,12 +82,19 @@ export async function companyOf(scale: number, fresh = false, plant: readonly Pl
 }
 
 /**
- * A kept company gets the indexes and triggers today's Concord installs at every start, as a booted
- * Concord would give it: a benchmark of a company built by an older Concord measures today's.
+ * A kept company gets the schema, indexes and triggers today's Concord installs at every start, as a
+ * booted Concord would give it: a benchmark of a company built by an older Concord measures today's.
+ * A company whose schema is older than this checkout's is started once, which migrates it.
  */
 async function withCurrentExtras(settings: ConcordSettings): Promise<void> {
   const db = connectDatabase(settings.directus);
   try {
+    const row = (await db('cc_installation').first('schema_version')) as { schema_version?: unknown } | undefined;
+    if (Number(row?.schema_version ?? 0) < SCHEMA_VERSION) {
+      console.log(`  migrating the kept company (schema ${String(row?.schema_version ?? '?')} → ${SCHEMA_VERSION}) by starting it once`);
+      const { server } = await bootConcord({ ...settings, directus: { ...settings.directus, PORT: String(await freePort()) } }, { demoHistory: false });
+      await server.stop();
+    }
     await installDatabaseExtras(db);
   } finally {
     await db.destroy();

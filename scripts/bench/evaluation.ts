@@ -58,8 +58,8 @@ async function main(): Promise<void> {
     const company = await companyOf(scale, values.fresh);
     const db = connectDatabase(company.settings.directus);
     try {
-      if (!(await db.schema.hasColumn('cc_case_events', 'answered_at'))) {
-        throw new Error(`The scale-${scale} company was built by a Concord older than schema 4 (no cc_case_events.answered_at): run again with --fresh.`);
+      if (!(await db.schema.hasColumn('cc_cases', 'first_closed_at'))) {
+        throw new Error(`The scale-${scale} company was last started by a Concord older than schema 6 (no cc_cases.first_closed_at): start it once (npm run bench -- panels --scale ${scale} --only diagnos --requests 1), or run again with --fresh.`);
       }
       const events = await countOf(db, 'cc_case_events');
       const floor = await median(() => db.raw('select c.team, count(*) as n, max(e.occurred_at) as last from cc_case_events e join cc_cases c on c.id = e."case" group by c.team'));

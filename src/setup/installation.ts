@@ -28,8 +28,10 @@ export interface InstanceSettings {
  * 2: team names unique.
  * 3: money as decimal(14,2), other numbers 8-byte on PostgreSQL too (host/migrations.ts).
  * 4: cc_case_events.answered_at, each handoff's answer time (src/workflows/answered-at.ts).
+ * 5: Concord's relational fields named in the user's language in Studio.
+ * 6: cc_cases.first_closed_at and closing_departments, each case's first closure (src/workflows/case-closure.ts).
  */
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 const TABLE = 'cc_installation';
 const STORAGE_MARKER_FILE = '.concord-storage';

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Snapshot } from './schema-snapshot.ts';
 import { refreshAnsweredAt } from '../workflows/answered-at.ts';
+import { refreshClosures } from '../workflows/case-closure.ts';
 
 /**
  * Explicit, ordered changes to Concord's own tables between schema versions (the version a database
@@ -43,6 +44,16 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 5,
     title: 'English means English: departments, states, workflows and cycles named in the user’s language in Studio',
     up: (db, snapshot) => localiseRelationalFields(db, snapshot),
+  },
+  {
+    version: 6,
+    title: "each case's first closure stored with the case (cc_cases.first_closed_at, closing_departments), back-filled from the history",
+    up: async () => [],
+    afterSchema: async (db) => {
+      await refreshClosures(db);
+      const row = await db('cc_cases').whereNotNull('first_closed_at').count({ n: '*' }).first();
+      return [`cc_cases.first_closed_at: ${Number(row?.['n'] ?? 0)} closed cases`];
+    },
   },
 ];
 

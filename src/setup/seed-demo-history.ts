@@ -4,7 +4,7 @@ import { plantProblems, type PlantKind, type Planted } from '../demo/plant.ts';
 import { readDemoWorld } from './demo-world.ts';
 import { progressBar, writePlan } from './demo-writer.ts';
 import { refreshDueTimes } from '../workflows/sla-due.ts';
-import { refreshAnsweredAt } from '../workflows/answered-at.ts';
+import { refreshHistoryFacts } from '../workflows/history-facts.ts';
 
 export const DEMO_SEED = 20261126;
 
@@ -33,7 +33,7 @@ export async function seedDemoHistory(
   const planted = plantProblems(plan, world, options.plant ?? [], options.scale);
   const rows = await writePlan(db, plan, options.progress ? progressBar(`Seeding scale ${options.scale}`) : undefined);
   await refreshDueTimes(db);
-  // One pass over the history written: each handoff's answer time (src/workflows/answered-at.ts).
-  await refreshAnsweredAt(db);
+  // One pass over the history written: each handoff's answer time and each case's first closure (src/workflows/history-facts.ts).
+  await refreshHistoryFacts(db);
   return { seconds: (Date.now() - started) / 1000, rows, planted };
 }

@@ -37,7 +37,7 @@ export interface FieldSpec {
    * date-created, user-created, date-updated, user-updated, role-created, role-updated), or the
    * collection's manual sort field (`meta.sort_field`), which Directus keeps through
    * `POST /utils/sort/:collection` and Concord places at the end on create. A column Concord
-   * computes itself (`COMPUTED_STAMPS`: a handoff's `answered_at`) counts as a stamp.
+   * computes itself (`COMPUTED_STAMPS`: a handoff's `answered_at`, a case's first closure) counts as a stamp.
    */
   setByServer: 'stamp' | 'sort' | null;
   /** A field Directus itself defines (on its own collections); only rules.ts speaks for those. */
@@ -64,8 +64,8 @@ export interface FieldSources {
 
 const MANAGED_SPECIALS = ['o2m', 'm2m', 'm2a', 'files', 'translations', 'alias', 'no-data', 'group'];
 const STAMP_SPECIALS = ['date-created', 'date-updated', 'user-created', 'user-updated', 'role-created', 'role-updated'];
-/** Columns Concord computes as it writes history, refused from people as stamps are (src/workflows/answered-at.ts). */
-const COMPUTED_STAMPS = new Set(['cc_case_events.answered_at']);
+/** Columns Concord computes as it writes history, refused from people as stamps are (src/workflows/history-facts.ts). */
+const COMPUTED_STAMPS = new Set(['cc_case_events.answered_at', 'cc_cases.first_closed_at', 'cc_cases.closing_departments']);
 const INTEGER_RANGE = { integer: [-2147483648, 2147483647], bigInteger: [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER] } as const;
 /** Directus creates a float field as `real` on PostgreSQL (Concord widens its own to double; an admin's stays real). */
 const FLOAT_LIMIT = 3.4e38;

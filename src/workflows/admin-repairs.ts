@@ -1,6 +1,6 @@
 import type { Accountability } from '@directus/types';
 import { refreshDueTimes } from './sla-due.ts';
-import { refreshAnsweredAt } from './answered-at.ts';
+import { refreshHistoryFacts } from './history-facts.ts';
 import type { Knex } from 'knex';
 import { toDbTime } from '../directus/time.ts';
 import { AdminOnlyError, InvalidPayloadError, NotFoundError } from '../errors.ts';
@@ -67,7 +67,7 @@ export async function overrideCaseState(
       })
       .returning('id');
     const eventId = Number(typeof event === 'object' && event !== null ? (event as { id: number }).id : event);
-    await refreshAnsweredAt(trx, [row.id]);
+    await refreshHistoryFacts(trx, [row.id]);
     await trx('cc_overrides').insert({
       kind: 'state_override',
       case: row.id,
@@ -114,7 +114,7 @@ export async function repairCaseEvent(
       await trx('cc_case_events').where('id', request.eventId).delete();
     }
     // A corrected time, department or handoff flag, or a removed row, may change who answered which handoff when.
-    await refreshAnsweredAt(trx, [before.case as number]);
+    await refreshHistoryFacts(trx, [before.case as number]);
     await trx('cc_overrides').insert({
       kind: request.action === 'update' ? 'history_update' : 'history_delete',
       case: before.case,

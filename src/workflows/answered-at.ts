@@ -12,8 +12,8 @@ import type { Knex } from 'knex';
  *
  * Every path that writes history keeps it right by recomputing the column for the cases it touched
  * (a later row may answer an earlier handoff; a repaired time, department or handoff flag may change
- * who answered when): `transitionCase`, the opening row, the state audit, admin repairs, the demo and
- * bench generator, the migration that adds it, and a change of a state's owning department.
+ * who answered when), through `refreshHistoryFacts` (history-facts.ts), and a change of a state's
+ * owning department through `refreshAnsweredAtForStates`.
  */
 
 /** The answer time of the handoff row of `cc_case_events` being updated (correlated on the table's own name). */

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { toDbTime } from '../directus/time.ts';
-import { refreshAnsweredAt } from './answered-at.ts';
+import { refreshHistoryFacts } from './history-facts.ts';
 import { HistoryAppendOnlyError, IllegalTransitionError, InvalidPayloadError, ManagedFieldError, MixedTransitionPayloadError } from '../errors.ts';
 import { userDepartment } from '../organisation/authority-store.ts';
 import { relationKey } from '../directus/relation-key.ts';
@@ -59,7 +59,7 @@ export async function recordCaseOpened(db: Knex, caseId: number, actor: string |
       is_handoff: false,
       is_override: false,
     });
-    await refreshAnsweredAt(trx, [caseId]);
+    await refreshHistoryFacts(trx, [caseId]);
   });
 }
 

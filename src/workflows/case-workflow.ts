@@ -34,7 +34,8 @@ import { loadWorkflowDefinition } from './workflow-store.ts';
 import { holdState } from './state-moves.ts';
 import { openResolutionSurvey } from '../surveys/invitations.ts';
 import { refreshDueTimes } from './sla-due.ts';
-import { refreshAnsweredAt } from './answered-at.ts';
+import { refreshHistoryFacts } from './history-facts.ts';
+import { addedRowMayClose } from './case-closure.ts';
 
 /**
  * Moving a case through its workflow. Every path — the transitions endpoint, Directus's own item
@@ -52,6 +53,8 @@ export interface CaseRow {
   reopened_count: number;
   description: string | null;
   resolution_note: string | null;
+  /** The case's first closure, as the database holds it (src/workflows/case-closure.ts). */
+  first_closed_at?: unknown;
 }
 
 export type TransitionFields = Partial<Record<(typeof TRANSITION_FIELDS)[number], string | null>>;
@@ -148,8 +151,9 @@ export async function transitionCase(ctx: WorkflowContext, request: TransitionRe
       })
       .returning('id');
     // This row may answer an earlier handoff of the case (and a handoff is unanswered when written);
-    // it only adds a row, so no earlier row stopped being a handoff.
-    await refreshAnsweredAt(trx, [row.id], { added: true });
+    // it only adds a row, so no earlier row stopped being a handoff, and only a closing row (or one
+    // before a stored first closure) can change the case's closure.
+    await refreshHistoryFacts(trx, [row.id], { added: true, closes: addedRowMayClose(target.is_terminal, row.first_closed_at, now) });
     if (request.requireScopeAfter) await assertStillInScope(ctx, trx, row.id, target);
     const notified = handoff ? await notifyHandoff(ctx, trx, row, target, transition) : [];
     // A resolution asks the customer how it went; the invitation is e-mailed after commit.

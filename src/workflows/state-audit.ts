@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { toDbTime } from '../directus/time.ts';
-import { refreshAnsweredAt } from './answered-at.ts';
+import { refreshHistoryFacts } from './history-facts.ts';
 
 /**
  * Directus runs no hooks for writes made with events turned off (a Flow's "Update Data" operation
@@ -85,7 +85,7 @@ async function recordMissingOpenings(db: Knex): Promise<void> {
         is_handoff: false,
         is_override: false,
       });
-      await refreshAnsweredAt(trx, [orphan.id]);
+      await refreshHistoryFacts(trx, [orphan.id]);
     });
   }
 }

@@ -39,7 +39,7 @@ export interface WorkflowDefinition {
 export const TRANSITION_FIELDS = ['description', 'resolution_note'] as const;
 
 /** Fields only the workflow writes. */
-export const MANAGED_CASE_FIELDS = ['state_entered_at', 'resolved_at', 'closed_at', 'reopened_count', 'opened_at', 'response_due_at', 'resolution_due_at'] as const;
+export const MANAGED_CASE_FIELDS = ['state_entered_at', 'resolved_at', 'closed_at', 'reopened_count', 'opened_at', 'response_due_at', 'resolution_due_at', 'first_closed_at', 'closing_departments'] as const;
 
 export type Refusal =
   | { code: 'MISSING_CAPABILITY'; capability: string }

@@ -1,7 +1,7 @@
 import { createItem, readItems } from '@directus/sdk';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { toDbTime } from '../../src/directus/time.ts';
-import { refreshAnsweredAt } from '../../src/workflows/answered-at.ts';
+import { refreshHistoryFacts } from '../../src/workflows/history-facts.ts';
 import { DEMO_PEOPLE } from '../../src/organisation/demo-organisation.ts';
 import { adminClient, concord, createStaff, http, rawAdmin, signIn, testDb, type Json, type StaffUser } from '../harness/concord.ts';
 
@@ -201,7 +201,7 @@ describe('the early warning', () => {
         { case: id, to_state: escalated.id, actor_department: 'tech', occurred_at: toDbTime(db, new Date(past + i * hour + (sla + 10) * hour)), is_handoff: false, is_override: false },
       ]);
       // Written past Concord's writers, so done as each of them does: the handoffs' answer times.
-      await refreshAnsweredAt(db, [id]);
+      await refreshHistoryFacts(db, [id]);
       await db('cc_cases').where('id', id).update({ state: closed.id });
     }
     // Now: a case with tech for an hour less than the SLA.

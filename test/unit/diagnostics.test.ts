@@ -8,7 +8,7 @@ import { describeFindings } from '../../src/diagnostics/findings.ts';
 import { pingPong } from '../../src/diagnostics/ping-pong.ts';
 import { EVERYTHING, type Restriction } from '../../src/diagnostics/restriction.ts';
 import { cyclePeriod, zoned } from '../../src/evaluation/period.ts';
-import { refreshAnsweredAt } from '../../src/workflows/answered-at.ts';
+import { refreshHistoryFacts } from '../../src/workflows/history-facts.ts';
 import { at, day, disposeMetricsDatabase, insertWorkflow, metricsDatabase, STATE } from './evaluation-fixture.ts';
 
 /**
@@ -42,8 +42,8 @@ async function addCase(id: number, options: { team?: number; state?: number; ent
 
 async function event(caseId: number, when: string, department: string | null, toState: number, extra: { handoff?: boolean; override?: boolean } = {}): Promise<void> {
   await db('cc_case_events').insert({ case: caseId, to_state: toState, actor_department: department, occurred_at: at(when), is_handoff: extra.handoff ?? false, is_override: extra.override ?? false });
-  // As every writer of history does (src/workflows/answered-at.ts).
-  await refreshAnsweredAt(db, [caseId]);
+  // As every writer of history does (src/workflows/history-facts.ts).
+  await refreshHistoryFacts(db, [caseId]);
 }
 
 /** A handoff from `from` into `toState` at `when`, answered by the receiver `after` hours later. */

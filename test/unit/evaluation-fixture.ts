@@ -65,6 +65,8 @@ export async function metricsDatabase(): Promise<Knex> {
     t.integer('state');
     t.integer('customer');
     stamp(t, 'state_entered_at');
+    stamp(t, 'first_closed_at');
+    t.json('closing_departments');
   });
   await db.schema.createTable('cc_case_events', (t) => {
     t.increments('id');

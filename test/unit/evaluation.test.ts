@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { evaluatePeriod, overallResult, type ScoreRow } from '../../src/evaluation/evaluate.ts';
-import { refreshAnsweredAt } from '../../src/workflows/answered-at.ts';
+import { refreshHistoryFacts } from '../../src/workflows/history-facts.ts';
 import { cyclePeriod } from '../../src/evaluation/period.ts';
 import { DEFAULT_TARGETS, type EvaluationSettings, type Weights } from '../../src/evaluation/settings.ts';
 import { at, day, disposeMetricsDatabase, insertWorkflow, STATE, hours, metricsDatabase } from './evaluation-fixture.ts';
@@ -66,8 +66,8 @@ async function event(caseId: number, when: string, department: string | null, to
     is_handoff: extra.handoff ?? false,
     is_override: extra.override ?? false,
   });
-  // As every writer of history does (src/workflows/answered-at.ts).
-  await refreshAnsweredAt(db, [caseId]);
+  // As every writer of history does (src/workflows/history-facts.ts).
+  await refreshHistoryFacts(db, [caseId]);
 }
 
 async function evaluate(weights: Weights = EQUAL): Promise<ScoreRow[]> {
@@ -147,7 +147,7 @@ describe('communication', () => {
         rows.push({ case: caseId, to_state: STATE.escalated, transition: TRANSITION.other, actor_department: 'tech', occurred_at: at(new Date(handed + hours(delay)).toISOString()), is_handoff: false, is_override: false });
       }
       await db('cc_case_events').insert(rows);
-      await refreshAnsweredAt(db);
+      await refreshHistoryFacts(db);
       const sorted = [...delays].sort((a, b) => a - b);
       const n = sorted.length;
       const expected = ((sorted[Math.floor((n + 1) / 2) - 1] as number) + (sorted[Math.floor((n + 2) / 2) - 1] as number)) / 2;

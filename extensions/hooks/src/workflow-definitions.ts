@@ -1,6 +1,7 @@
 import { defineHook } from '@directus/extensions-sdk';
 import { guardStateCreate, guardStateDelete, guardStateUpdate, guardTransitionWrite } from '../../../src/workflows/workflow-guards.ts';
 import { refreshAnsweredAtForStates } from '../../../src/workflows/answered-at.ts';
+import { refreshClosuresForStates } from '../../../src/workflows/case-closure.ts';
 
 type Payload = Record<string, unknown>;
 type Keys = Array<number | string>;
@@ -15,9 +16,11 @@ export default defineHook(({ filter, action }, { getSchema }) => {
     await guardStateUpdate(database, meta['keys'] as Keys, payload);
     return payload;
   });
-  // The state's owning department answers its handoffs: their stored answer times follow a change.
+  // The state's owning department answers its handoffs, and a terminal state closes the cases that
+  // enter it: the stored answer times and first closures follow a change.
   action('cc_workflow_states.items.update', async ({ keys, payload }, { database }) => {
     if ((payload as Payload)['owner_department'] !== undefined) await refreshAnsweredAtForStates(database, keys as Keys);
+    if ((payload as Payload)['is_terminal'] !== undefined) await refreshClosuresForStates(database, keys as Keys);
   });
   filter<Keys>('cc_workflow_states.items.delete', async (keys, _meta, { database }) => {
     await guardStateDelete(database, keys);
