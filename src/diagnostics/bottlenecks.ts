@@ -30,15 +30,18 @@ export async function bottlenecks(db: Knex, period: ZonedPeriod, restriction: Re
   const handoffs = timedHandoffs(db, restriction, p);
   // One pass over the timed handoffs (timing them is the costly part): per group its statistics and
   // its cases, those furthest over the SLA first, as one text column (one row per group, however
-  // many cases). ⌈0.9 n⌉ in integer arithmetic: (9n + 9) / 10 truncated.
+  // many cases). ⌈0.9 n⌉ in integer arithmetic: (9n + 9) / 10 truncated. The rank and the group's
+  // count share one window, so the handoffs are sorted once for both (a count over the partition
+  // alone was a second sort: scale 1000 on SQLite, 248 → 232 ms).
   const found = await rows(
     db,
     `with handoffs as materialized (${handoffs.sql}),
     ranked as (
       select from_dept, to_dept, to_state, sla, hours,
-        row_number() over (partition by from_dept, to_dept, to_state order by hours) as rn,
-        count(*) over (partition by from_dept, to_dept, to_state) as n
+        row_number() over w as rn,
+        count(*) over (w rows between unbounded preceding and unbounded following) as n
       from handoffs
+      window w as (partition by from_dept, to_dept, to_state order by hours)
     ),
     per_case as (
       select from_dept, to_dept, to_state, case_id, sum(case when sla > 0 and hours > sla then hours - sla else 0 end) as excess
