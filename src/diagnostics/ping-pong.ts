@@ -23,7 +23,8 @@ export async function pingPong(db: Knex, period: ZonedPeriod, restriction: Restr
   // One pass: every visible handoff in P (who handed what to whom is all ping-pong needs: no
   // response times); the scope picks the cases from those same rows (a department the cases with a
   // handoff it received, a team its cases), and the pairs are counted over all their handoffs in P.
-  // The bounced cases come back with their handoffs in order, for the path.
+  // The bounced cases come back with their handoffs in order, for the path. The company scope is
+  // every case, so it takes the rows as they are.
   const all = timedHandoffs(db, restriction, p, { scoped: false, timed: false, team: restriction.scope.kind === 'team' });
   const scope = restriction.scope;
   const inScope = scope.kind === 'department' ? 'where to_dept = ?' : scope.kind === 'team' ? 'where team = ?' : '';
@@ -31,7 +32,7 @@ export async function pingPong(db: Knex, period: ZonedPeriod, restriction: Restr
     db,
     `with handoffs as materialized (${all.sql}),
     scoped as materialized (
-      select * from handoffs where case_id in (select case_id from handoffs ${inScope})
+      ${scope.kind === 'company' ? 'select * from handoffs' : `select * from handoffs where case_id in (select case_id from handoffs ${inScope})`}
     ),
     pairs as (
       select case_id, from_dept, to_dept, count(*) as n from scoped group by case_id, from_dept, to_dept
