@@ -4,7 +4,7 @@ import { refreshHistoryFacts } from './history-facts.ts';
 import { HistoryAppendOnlyError, IllegalTransitionError, InvalidPayloadError, ManagedFieldError, MixedTransitionPayloadError } from '../errors.ts';
 import { userDepartment } from '../organisation/authority-store.ts';
 import { relationKey } from '../directus/relation-key.ts';
-import { stateRef, transitionCase, type TransitionFields, type WorkflowContext } from './case-workflow.ts';
+import { stateRef, transitionCase, type CaseRow, type TransitionFields, type WorkflowContext } from './case-workflow.ts';
 import { claimCase } from './state-audit.ts';
 import { MANAGED_CASE_FIELDS, TRANSITION_FIELDS } from './transition-rules.ts';
 import { holdState } from './state-moves.ts';
@@ -81,14 +81,15 @@ export async function guardCaseUpdate(ctx: WorkflowContext, keys: ReadonlyArray<
   for (const field of TRANSITION_FIELDS) if (payload[field] !== undefined) fields[field] = payload[field] as string | null;
   // The guard reads the states it judges in the transaction that writes the transitions.
   const moved = await ctx.db.transaction(async (trx) => {
-    const current: Array<{ id: number; state: number | null }> = await trx('cc_cases').select('id', 'state').whereIn('id', keys.map(Number));
-    const moving = current.filter((row) => String(row.state) !== String(target)).map((row) => row.id);
+    // Every column: a transition may require any case field, and reads the row from here.
+    const current: CaseRow[] = await trx('cc_cases').select('*').whereIn('id', keys.map(Number));
+    const moving = current.filter((row) => String(row.state) !== String(target));
     // Saving a whole record re-sends its unchanged state: then this is an ordinary update.
     if (moving.length === 0) return false;
     const extra = Object.keys(rest).filter((field) => !(TRANSITION_FIELDS as readonly string[]).includes(field) && field !== 'date_updated');
     if (extra.length > 0) throw new MixedTransitionPayloadError({ fields: extra });
-    for (const caseId of moving) {
-      await transitionCase({ ...ctx, db: trx }, { caseId, to: /^\d+$/.test(String(target)) ? Number(target) : target, fields, requireScopeAfter: true });
+    for (const row of moving) {
+      await transitionCase({ ...ctx, db: trx }, { caseId: Number(row.id), to: /^\d+$/.test(String(target)) ? Number(target) : target, fields, requireScopeAfter: true, loaded: { ...row, id: Number(row.id) } });
     }
     return true;
   });

@@ -77,6 +77,8 @@ export interface TransitionRequest {
   requireScopeAfter?: boolean;
   /** Answer NOT_FOUND for a case the caller cannot see, as reading it does (the endpoint); item writes keep Directus's FORBIDDEN. */
   hiddenIsMissing?: boolean;
+  /** The case's row as this transaction has just read it (every column), so it is not read again. */
+  loaded?: CaseRow;
 }
 
 export interface TransitionResult {
@@ -105,7 +107,7 @@ export async function transitionCase(ctx: WorkflowContext, request: TransitionRe
     if (request.hiddenIsMissing) await assertCaseVisible(ctx, trx, request.caseId);
     // A generic item write records its own activity once the hook hands Directus the empty change.
     await assertMayUpdateCase(ctx, trx, request.caseId, { track: !request.requireScopeAfter });
-    const row = await loadCase(trx, request.caseId);
+    const row = request.loaded?.id === request.caseId ? request.loaded : await loadCase(trx, request.caseId);
     const definition = await loadWorkflowDefinition(trx, row.workflow);
     const from = definition.states.find((s) => s.id === row.state);
     if (request.from !== undefined && request.from !== null) {
