@@ -6,8 +6,6 @@ import { isSqlite } from './time.ts';
  * What a schema snapshot cannot carry, installed on every start right after the snapshot is applied
  * (a SQLite table rebuild drops both): the triggers that freeze published evaluations, and the
  * composite indexes the metric queries look history up by. Installing twice changes nothing.
- */
-/**
  * `include`: columns an index carries for reading only, so a query reads them from the index: a
  * PostgreSQL INCLUDE (any type, json too, which has no btree order), trailing key columns on SQLite.
  */

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { inIdChunks } from '../directus/id-chunks.ts';
 
 /**
  * `cc_case_events.answered_at`: when a handoff was answered, stored with the history so the
@@ -26,9 +27,6 @@ const ANSWER = `(
 
 const HANDOFF = 'cc_case_events.is_handoff is true and cc_case_events.is_override is not true';
 
-/** How many case ids one statement names (well under SQLite's 32,766 bound parameters). */
-const CHUNK = 5000;
-
 /**
  * Recomputes `answered_at` on the history of the given cases (every case when `cases` is omitted:
  * one SQL pass over the table, the migration's back-fill and the bulk generators'). Run it in the
@@ -42,14 +40,11 @@ export async function refreshAnsweredAt(db: Knex, cases?: ReadonlyArray<number |
     await db.raw(`update cc_case_events set answered_at = null where answered_at is not null and not (${HANDOFF})`);
     return;
   }
-  const ids = [...new Set(cases.map(Number))].filter((id) => Number.isSafeInteger(id));
-  for (let i = 0; i < ids.length; i += CHUNK) {
-    const chunk = ids.slice(i, i + CHUNK);
-    const list = chunk.map(() => '?').join(', ');
+  await inIdChunks(cases, async (chunk, list) => {
     await db.raw(`update cc_case_events set answered_at = ${ANSWER} where "case" in (${list}) and ${HANDOFF}`, chunk);
-    if (options.added) continue;
+    if (options.added) return;
     await db.raw(`update cc_case_events set answered_at = null where "case" in (${list}) and answered_at is not null and not (${HANDOFF})`, chunk);
-  }
+  });
 }
 
 /**
@@ -57,12 +52,9 @@ export async function refreshAnsweredAt(db: Knex, cases?: ReadonlyArray<number |
  * decides who answers).
  */
 export async function refreshAnsweredAtForStates(db: Knex, states: ReadonlyArray<number | string>): Promise<void> {
-  const ids = [...new Set(states.map(Number))].filter((id) => Number.isSafeInteger(id));
-  for (let i = 0; i < ids.length; i += CHUNK) {
-    const chunk = ids.slice(i, i + CHUNK);
-    const list = chunk.map(() => '?').join(', ');
+  await inIdChunks(states, async (chunk, list) => {
     await db.raw(`update cc_case_events set answered_at = ${ANSWER} where to_state in (${list}) and ${HANDOFF}`, chunk);
-  }
+  });
 }
 
 /**

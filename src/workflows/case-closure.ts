@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { inIdChunks } from '../directus/id-chunks.ts';
 import { fromDbTime, isSqlite } from '../directus/time.ts';
 
 /**
@@ -34,38 +35,31 @@ function departmentsOf(db: Knex): string {
     : `(select coalesce(json_agg(a.department order by a.department), '[]'::json) from (${ACTORS}) a)`;
 }
 
-/** How many case ids one statement names (well under SQLite's 32,766 bound parameters). */
-const CHUNK = 5000;
+/**
+ * Both columns of the cases `where` picks (every case without it): the first closure, then the
+ * departments against it. A case that is not closed and holds no departments is not written again.
+ */
+async function refreshWhere(db: Knex, where: string | null, bindings: unknown[] = []): Promise<void> {
+  await db.raw(`update cc_cases set first_closed_at = ${FIRST_CLOSED}${where === null ? '' : ` where ${where}`}`, bindings);
+  await db.raw(
+    `update cc_cases set closing_departments = case when first_closed_at is null then null else ${departmentsOf(db)} end
+      where ${where === null ? '' : `(${where}) and `}(first_closed_at is not null or closing_departments is not null)`,
+    bindings,
+  );
+}
 
 /**
  * Recomputes the closure of the given cases (every case when `cases` is omitted: the migration's
  * back-fill and the bulk generators'). Run it in the transaction that wrote the history, after the write.
  */
 export async function refreshClosures(db: Knex, cases?: ReadonlyArray<number | string>): Promise<void> {
-  const departments = `closing_departments = case when first_closed_at is null then null else ${departmentsOf(db)} end`;
-  if (cases === undefined) {
-    await db.raw(`update cc_cases set first_closed_at = ${FIRST_CLOSED}`);
-    await db.raw(`update cc_cases set ${departments} where first_closed_at is not null or closing_departments is not null`);
-    return;
-  }
-  const ids = [...new Set(cases.map(Number))].filter((id) => Number.isSafeInteger(id));
-  for (let i = 0; i < ids.length; i += CHUNK) {
-    const chunk = ids.slice(i, i + CHUNK);
-    const list = chunk.map(() => '?').join(', ');
-    await db.raw(`update cc_cases set first_closed_at = ${FIRST_CLOSED} where id in (${list})`, chunk);
-    await db.raw(`update cc_cases set ${departments} where id in (${list})`, chunk);
-  }
+  if (cases === undefined) return refreshWhere(db, null);
+  await inIdChunks(cases, (chunk, list) => refreshWhere(db, `id in (${list})`, chunk));
 }
 
 /** Recomputes the closure of the cases with history into the given states (a state that became, or stopped being, terminal). */
 export async function refreshClosuresForStates(db: Knex, states: ReadonlyArray<number | string>): Promise<void> {
-  const ids = [...new Set(states.map(Number))].filter((id) => Number.isSafeInteger(id));
-  for (let i = 0; i < ids.length; i += CHUNK) {
-    const chunk = ids.slice(i, i + CHUNK);
-    const entered = `id in (select e."case" from cc_case_events e where e.to_state in (${chunk.map(() => '?').join(', ')}))`;
-    await db.raw(`update cc_cases set first_closed_at = ${FIRST_CLOSED} where ${entered}`, chunk);
-    await db.raw(`update cc_cases set closing_departments = case when first_closed_at is null then null else ${departmentsOf(db)} end where ${entered}`, chunk);
-  }
+  await inIdChunks(states, (chunk, list) => refreshWhere(db, `id in (select e."case" from cc_case_events e where e.to_state in (${list}))`, chunk));
 }
 
 /**

@@ -115,8 +115,9 @@ function pulse({ db, period }: MetricContext) {
  */
 function crossDepartmentClosures({ db, period }: MetricContext) {
   const p = periodBindings(db, period);
-  const departments = isSqlite(db) ? 'json_each(c.closing_departments) j' : 'lateral json_array_elements_text(c.closing_departments::json) j(value)';
-  const crossing = `case when json_array_length(${isSqlite(db) ? 'c.closing_departments' : 'c.closing_departments::json'}) >= 2 then 1 else 0 end`;
+  const list = isSqlite(db) ? 'c.closing_departments' : 'c.closing_departments::json';
+  const departments = isSqlite(db) ? `json_each(${list}) j` : `lateral json_array_elements_text(${list}) j(value)`;
+  const crossing = `case when json_array_length(${list}) >= 2 then 1 else 0 end`;
   return rows(
     db,
     `select 'department' as scope_kind, j.value as scope, count(*) as closed_cases, sum(${crossing}) as cross_department_cases
