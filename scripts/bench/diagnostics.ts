@@ -74,7 +74,7 @@ async function main(): Promise<void> {
         for (let i = 0; i < REQUESTS; i += 1) {
           const t = performance.now();
           const c = cpuMs(serverPid);
-          const response = await fetch(`${server.url}/concord/insights/diagnostics?${query}${scope}`, { headers: { authorization: `Bearer ${token}` } });
+          const response = await fetch(`${server.url}/concord/insights/diagnostics?${query}${scope}`, { headers: { authorization: `Bearer ${token}`, 'cache-control': 'no-cache' } });
           if (!response.ok) throw new Error(`diagnostics ${scope}: ${response.status} ${await response.text()}`);
           data = ((await response.json()) as { data: Diagnosis }).data;
           times.push(performance.now() - t);

@@ -5,7 +5,9 @@
  * an executive (every row readable: the database aggregates directly), a department head and a team
  * lead (their rows only: Directus decides which), each for what their seeded dashboard asks when it
  * opens (the picker's default period, see ENDPOINTS). After one unmeasured request per endpoint and
- * viewer, prints median and 95th percentile per endpoint and viewer, one run; DB_CLIENT=pg builds and
+ * viewer, prints median and 95th percentile per endpoint and viewer of answers computed for each request
+ * (`Cache-Control: no-cache`) and of the same requests as panels send them (the diagnosis is then
+ * answered from what was kept, src/insights/kept-answers.ts), one run; DB_CLIENT=pg builds and
  * measures the company on PostgreSQL. `--only` keeps the endpoints whose name contains one of the
  * words, in any case. `--profile` instead asks each once with Directus logging its SQL and prints, per endpoint
  * and viewer, the request's time, its SQL statements, their summed time and the slowest `--top` of them.
@@ -128,22 +130,27 @@ async function main(): Promise<void> {
     }
     console.log(`Insights panel endpoints, scale ${SCALE}, ${VENDOR_NAMES[company.vendor]}, ${REQUESTS} sequential requests each after one unmeasured, ${new Date().toISOString()}`);
     console.log(TO_DATE ? '  periods: the months up to today (--period to-date)' : `  period: the dashboards' default selection, ${periods} (the picker's default: the latest published month, else the last full month)`);
-    console.log(`  ${'endpoint'.padEnd(22)} ${'viewer'.padEnd(14)} median (ms)   p95 (ms)   Directus CPU per request (ms)`);
+    console.log(`  ${'endpoint'.padEnd(22)} ${'viewer'.padEnd(14)} median (ms)   p95 (ms)   Directus CPU per request (ms)   kept: median (ms)   p95 (ms)`);
     const profiler: Profiler | null = inspectPort && values.cpu ? await connectProfiler(inspectPort, values.cpu) : null;
     for (const [name, path] of CHOSEN) {
       for (const [viewer, token, selection] of viewers) {
         const url = `${server.url}${path(selection)}`;
         await ask(url, token, `${name} as ${viewer}`);
-        const times: number[] = [];
+        // Computed: each request says `Cache-Control: no-cache`, so an endpoint that keeps answers
+        // (the diagnosis, src/insights/kept-answers.ts) computes every one; then the same requests
+        // as a panel sends them, answered from what was kept while the company does not change.
+        const computed: number[] = [];
+        const kept: number[] = [];
         const cpuBefore = cpuMs(server.process.pid);
         const timed = async () => {
-          for (let i = 0; i < REQUESTS; i += 1) times.push(await ask(url, token, `${name} as ${viewer}`));
+          for (let i = 0; i < REQUESTS; i += 1) computed.push(await ask(url, token, `${name} as ${viewer}`, { 'cache-control': 'no-cache' }));
         };
         await (profiler ? profiler.during(`${name}-${viewer}`.replace(/[^a-z0-9]+/gi, '-'), timed) : timed());
         const cpu = (cpuMs(server.process.pid) - cpuBefore) / REQUESTS;
-        times.sort((a, b) => a - b);
-        const at = (q: number) => times[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)] as number;
-        console.log(`  ${name.padEnd(22)} ${viewer.padEnd(14)} ${at(0.5).toFixed(0).padStart(11)}   ${at(0.95).toFixed(0).padStart(8)}   ${Number.isNaN(cpu) ? '' : cpu.toFixed(0).padStart(8)}`);
+        if (!profiler) for (let i = 0; i < REQUESTS; i += 1) kept.push(await ask(url, token, `${name} as ${viewer}`));
+        const at = (times: number[], q: number) => [...times].sort((a, b) => a - b)[Math.min(times.length - 1, Math.ceil(q * times.length) - 1)] as number;
+        const keptColumns = kept.length === 0 ? '' : `   ${at(kept, 0.5).toFixed(0).padStart(17)}   ${at(kept, 0.95).toFixed(0).padStart(8)}`;
+        console.log(`  ${name.padEnd(22)} ${viewer.padEnd(14)} ${at(computed, 0.5).toFixed(0).padStart(11)}   ${at(computed, 0.95).toFixed(0).padStart(8)}   ${Number.isNaN(cpu) ? ''.padStart(29) : cpu.toFixed(0).padStart(29)}${keptColumns}`);
       }
     }
     profiler?.close();
@@ -154,9 +161,9 @@ async function main(): Promise<void> {
 }
 
 /** One request, read to the end; its time in milliseconds. */
-async function ask(url: string, token: string, what: string): Promise<number> {
+async function ask(url: string, token: string, what: string, headers: Record<string, string> = {}): Promise<number> {
   const started = performance.now();
-  const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
+  const response = await fetch(url, { headers: { authorization: `Bearer ${token}`, ...headers } });
   if (!response.ok) throw new Error(`${what}: ${response.status} ${await response.text()}`);
   await response.arrayBuffer();
   return performance.now() - started;
@@ -167,7 +174,7 @@ async function dump(server: { url: string }, viewers: Array<[string, string, Vie
   mkdirSync(dir, { recursive: true });
   for (const [name, path] of CHOSEN) {
     for (const [viewer, token, selection] of viewers) {
-      const response = await fetch(`${server.url}${path(selection)}`, { headers: { authorization: `Bearer ${token}` } });
+      const response = await fetch(`${server.url}${path(selection)}`, { headers: { authorization: `Bearer ${token}`, 'cache-control': 'no-cache' } });
       const text = await response.text();
       const file = join(dir, `${name.replace(/[^a-z0-9]+/gi, '-')}.${viewer.replace(/[^a-z0-9]+/gi, '-')}.json`);
       writeFileSync(file, `${response.status}\n${JSON.stringify(JSON.parse(text), null, 1)}\n`);
@@ -185,7 +192,7 @@ async function profile(server: { url: string; output(): string }, viewers: Array
       await ask(url, token, `${name} as ${viewer}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
       const from = server.output().length;
-      const ms = await ask(url, token, `${name} as ${viewer}`);
+      const ms = await ask(url, token, `${name} as ${viewer}`, { 'cache-control': 'no-cache' });
       await new Promise((resolve) => setTimeout(resolve, 50));
       const statements = loggedStatements(server.output().slice(from));
       const total = statements.reduce((sum, s) => sum + s.ms, 0);

@@ -146,13 +146,14 @@ export interface HttpResult {
  * A raw HTTP call to the server under test, for what the SDK does not express (imports, odd payloads).
  * `json` is a JSON body as written, for values JSON.stringify cannot produce (`1e309`).
  */
-export async function http(method: string, path: string, options: { token?: string | null; body?: unknown; json?: string; form?: FormData } = {}): Promise<HttpResult> {
+export async function http(method: string, path: string, options: { token?: string | null; body?: unknown; json?: string; form?: FormData; headers?: Record<string, string> } = {}): Promise<HttpResult> {
   const text = options.json ?? (options.body !== undefined ? JSON.stringify(options.body) : undefined);
   const response = await fetch(concord().url + path, {
     method,
     headers: {
       ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
       ...(text === undefined ? {} : { 'content-type': 'application/json' }),
+      ...options.headers,
     },
     ...(text !== undefined ? { body: text } : options.form ? { body: options.form } : {}),
   });

@@ -111,6 +111,48 @@ describe('diagnostics endpoint', () => {
     expect(await code('starts_on=2026-12-01&ends_on=2026-01-01')).toBe('INVALID_PERIOD');
     expect((await http('GET', '/concord/insights/diagnostics', {})).status).toBe(403);
   });
+
+  it('keeps an answer while nothing is written, and answers anew after any write, through Directus or straight to the database', async () => {
+    const token = await tokenOf(head);
+    const path = `/concord/insights/diagnostics?${PERIOD}&scope_kind=department&scope=service`;
+    const ask = async (fresh = false) => {
+      const result = await http('GET', path, { token, ...(fresh ? { headers: { 'cache-control': 'no-cache' } } : {}) });
+      expect(result.status).toBe(200);
+      return { status: result.headers.get('cache-status'), data: (result.json as Json).data as Diagnosis };
+    };
+    // Kept: the same answer, said so. Retried, as a schedule of the server may write in between.
+    const first = await ask();
+    let again = await ask();
+    for (let attempt = 0; attempt < 3 && again.status !== 'Concord; hit'; attempt += 1) again = await ask();
+    expect(again.status).toBe('Concord; hit');
+    expect(again.data).toEqual(first.data);
+    // Computed anew on request; only what moves with the clock may differ (an open case's hours in its state).
+    const computed = await ask(true);
+    expect(computed.status).toBe('Concord; fwd=request; stored');
+    const unclocked = (d: Diagnosis) => ({ ...d, at_risk: d.at_risk.map((a) => a.case), findings: d.findings.map((f) => [f.kind, f.evidence]) });
+    expect(unclocked(computed.data)).toEqual(unclocked(first.data));
+
+    // A state's response SLA decides its bottleneck's share within it: halve it, by Studio's API, then by SQL.
+    const bottleneck = first.data.bottlenecks.find((b) => Number(b['handoffs']) >= 5 && b['within_sla_share'] !== null && Number(b['within_sla_share']) > 0);
+    expect(bottleneck).toBeDefined();
+    const stateId = Number(bottleneck!['to_state']);
+    const [{ response_sla_hours: sla }] = await testDb()('cc_workflow_states').select('response_sla_hours').where('id', stateId);
+    const shareOf = (d: Diagnosis) => d.bottlenecks.find((b) => b['to_state'] === stateId && b['from_department'] === bottleneck!['from_department'])?.['within_sla_share'];
+    try {
+      await rawAdmin('PATCH', `/items/cc_workflow_states/${stateId}`, { response_sla_hours: Number(sla) / 100 });
+      const afterApi = await ask();
+      expect(afterApi.status).toBe('Concord; fwd=miss; stored');
+      expect(shareOf(afterApi.data)).not.toBe(shareOf(first.data));
+      expect(unclocked(afterApi.data)).toEqual(unclocked((await ask(true)).data));
+
+      await testDb()('cc_workflow_states').where('id', stateId).update({ response_sla_hours: sla });
+      const afterSql = await ask();
+      expect(afterSql.status).toBe('Concord; fwd=miss; stored');
+      expect(shareOf(afterSql.data)).toBe(shareOf(first.data));
+    } finally {
+      await testDb()('cc_workflow_states').where('id', stateId).update({ response_sla_hours: sla });
+    }
+  });
 });
 
 interface Action {

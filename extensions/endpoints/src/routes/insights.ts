@@ -1,6 +1,7 @@
 import { ForbiddenError } from '@directus/errors';
 import { diagnose } from '../../../../src/diagnostics/index.ts';
 import { evaluationSettings } from '../../../../src/evaluation/settings.ts';
+import { asksFresh, insightAnswerCache, keptAnswer } from '../../../../src/insights/kept-answers.ts';
 import { improvementActions } from '../../../../src/insights/actions.ts';
 import { budgetVsActual } from '../../../../src/insights/budget.ts';
 import { handoffFlow } from '../../../../src/insights/handoff-flow.ts';
@@ -40,7 +41,17 @@ export function registerInsightRoutes({ router, services, getSchema, database, e
   router.get('/insights/satisfaction', scoped(satisfactionTrend));
   router.get('/insights/actions', scoped(improvementActions));
   // Diagnostics carry `access` like the other figures: a scope the viewer may not read is said so.
-  router.get('/insights/diagnostics', scoped((ctx, q) => diagnose(ctx, q)));
+  // They are kept between requests while the database does not change (src/insights/kept-answers.ts).
+  const kept = insightAnswerCache(env);
+  router.get('/insights/diagnostics', wrap(async (req, res) => {
+    const ctx = await contextOf(req);
+    const q = query(req);
+    const answer = await keptAnswer(kept, database, { route: 'diagnostics', accountability: ctx.accountability, question: q, fresh: asksFresh(req.headers) }, async () => {
+      const [data, access] = await Promise.all([diagnose(ctx, q), accessOf(ctx, q.scope)]);
+      return { data, access };
+    });
+    res.set('Cache-Status', answer.cacheStatus).type('application/json').send(answer.json);
+  }));
   router.get('/insights/trend', wrap(async (req, res) => {
     const ctx = await contextOf(req);
     const q = parseTrendQuery(req.query as Record<string, unknown>);
