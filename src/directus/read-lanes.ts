@@ -9,15 +9,24 @@ import { isSqlite } from './time.ts';
  */
 export async function inLanes<T extends readonly unknown[]>(db: Knex, tasks: { readonly [K in keyof T]: () => Promise<T[K]> }): Promise<T> {
   const list = tasks as ReadonlyArray<() => Promise<unknown>>;
-  const results: unknown[] = new Array(list.length);
+  const lanes = Array.from({ length: isSqlite(db) ? 1 : 2 }, () => db);
+  return (await acrossLanes(lanes, list.map((task) => () => task()))) as unknown as T;
+}
+
+/**
+ * Tasks run by `lanes` (each a connection, or anything a task runs on), each lane taking the next
+ * task in order as it finishes its last; results in the order of `tasks`, the first failure rejects.
+ */
+export async function acrossLanes<L, T>(lanes: readonly L[], tasks: ReadonlyArray<(lane: L) => Promise<T>>): Promise<T[]> {
+  const results: T[] = new Array(tasks.length);
   let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < list.length) {
+  const run = async (lane: L): Promise<void> => {
+    while (next < tasks.length) {
       const at = next;
       next += 1;
-      results[at] = await (list[at] as () => Promise<unknown>)();
+      results[at] = await (tasks[at] as (lane: L) => Promise<T>)(lane);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(isSqlite(db) ? 1 : 2, list.length) }, lane));
-  return results as unknown as T;
+  await Promise.all(lanes.slice(0, Math.max(1, Math.min(lanes.length, tasks.length))).map(run));
+  return results;
 }

@@ -13,6 +13,12 @@ export interface MetricContext {
   db: Knex;
   period: ZonedPeriod;
   settings: EvaluationSettings;
+  /**
+   * Shared by the contexts of one evaluation that read one snapshot on several connections
+   * (evaluate.ts): a read two dimensions need is made once for all of them. Without it, the context
+   * itself is that key.
+   */
+  shared?: object;
 }
 
 export type RawValue = number | null | string[] | Record<string, number>;

@@ -1,4 +1,4 @@
-import type { Knex } from 'knex';
+import knex, { type Knex } from 'knex';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { evaluatePeriod, overallResult, type ScoreRow } from '../../src/evaluation/evaluate.ts';
 import { refreshHistoryFacts } from '../../src/workflows/history-facts.ts';
@@ -410,5 +410,36 @@ describe('overall', () => {
     const tech = (await evaluate(weights)).filter((s) => s.department === 'tech');
     // communication 100 (weight 3), satisfaction 0 (weight 1); utilisation 0 (one member, no hours, weight 1).
     expect(scoreOf(tech, 'department:tech', 'overall').score).toBeCloseTo((3 * 100 + 0 + 0) / 5, 10);
+  });
+});
+
+describe('one snapshot on two connections', () => {
+  it('scores a period on PostgreSQL on two connections reading one snapshot exactly as on one (SQLite has one either way)', async () => {
+    for (let id = 1; id <= 6; id += 1) {
+      await addCase(id, { team: id % 2 === 0 ? 1 : null });
+      await event(id, `2026-10-0${id}T09:00:00+08:00`, 'service', STATE.received);
+      await event(id, `2026-10-0${id}T10:00:00+08:00`, 'service', STATE.escalated, { handoff: true });
+      await event(id, `2026-10-0${id}T${10 + id}:30:00+08:00`, 'tech', STATE.resolved, { transition: TRANSITION.resolve, handoff: true });
+      if (id % 3 === 0) await event(id, `2026-10-1${id}T09:00:00+08:00`, 'service', STATE.closed);
+    }
+    await db('cc_tasks').insert([
+      { department: 'service', due_at: at('2026-10-05T18:00:00+08:00'), done_at: at('2026-10-05T12:00:00+08:00'), logged_hours: 6 },
+      { department: 'tech', due_at: at('2026-10-06T18:00:00+08:00'), done_at: null, logged_hours: 2 },
+    ]);
+    const request = { period: OCTOBER, settings: SETTINGS, weights: EQUAL };
+    // The fixture's pool lends one connection; a pool of four lets the evaluation take a second
+    // (an in-memory SQLite database is its one connection: there it is the fixture's own).
+    const onPostgres = db.client.config.client === 'pg';
+    const wide = onPostgres ? knex({ ...db.client.config, pool: { min: 0, max: 4 } }) : db;
+    try {
+      const lanes = await evaluatePeriod(wide, request);
+      const single = await db.transaction((trx) => evaluatePeriod(trx, request));
+      expect(lanes).toEqual(single);
+      expect(scoreOf(lanes.scores, 'department:tech', 'execution').raw['resolutions']).toBe(6);
+      const pool = (wide.client as { pool: { numFree(): number; numUsed(): number } }).pool;
+      if (onPostgres) expect(pool.numFree() + pool.numUsed()).toBe(2);
+    } finally {
+      if (onPostgres) await wide.destroy();
+    }
   });
 });

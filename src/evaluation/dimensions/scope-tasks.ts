@@ -8,13 +8,14 @@ import { creditedToScopes, periodBindings, rows, type AggregateRow } from '../sq
  * (`done_at` set and ≤ `due_at`) and logged_hours (their sum).
  */
 export function scopeTasksDue(ctx: MetricContext): Promise<AggregateRow[]> {
-  // Execution and utilisation both read it: once per evaluation.
-  let pending = memo.get(ctx);
-  if (!pending) memo.set(ctx, (pending = queryScopeTasksDue(ctx)));
+  // Execution and utilisation both read it: once per evaluation, on whichever connection asks first.
+  const key = ctx.shared ?? ctx;
+  let pending = memo.get(key);
+  if (!pending) memo.set(key, (pending = queryScopeTasksDue(ctx)));
   return pending;
 }
 
-const memo = new WeakMap<MetricContext, Promise<AggregateRow[]>>();
+const memo = new WeakMap<object, Promise<AggregateRow[]>>();
 
 function queryScopeTasksDue({ db, period }: MetricContext): Promise<AggregateRow[]> {
   const p = periodBindings(db, period);
