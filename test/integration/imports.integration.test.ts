@@ -98,4 +98,31 @@ describe('imports into Concord collections', () => {
     expect((await fetch(`${url}/server/ping`)).status).toBe(200);
     expect(await testDb()('cc_budgets').where('note', `${TAG} cut`)).toEqual([]);
   });
+
+  it('give up on an upload that stops arriving, with a code, while other writes go on', async () => {
+    const { url, adminToken } = concord();
+    const target = new URL(`${url}/utils/import/cc_budgets`);
+    const answered = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = request({
+        host: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: 'POST',
+        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'multipart/form-data; boundary=slow', 'content-length': '100000' },
+      });
+      req.on('response', (response) => {
+        let body = '';
+        response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.write(`--slow\r\nContent-Disposition: form-data; name="file"; filename="budgets.csv"\r\nContent-Type: text/csv\r\n\r\ndepartment,amount,period_start,period_end,note\nfinance,1,2026-01-01,2026-01-31,${TAG} slow\n`);
+    });
+    // While the upload stalls, nothing holds the database: another import goes through.
+    const other = await importFile('cc_budgets', `department,amount,period_start,period_end,note\nfinance,2,2026-02-01,2026-02-28,${TAG} meanwhile\n`, 'text/csv', 'other.csv');
+    expect(other.status, other.text).toBe(200);
+    const { status, body } = await answered;
+    expect([status, (JSON.parse(body) as { errors: Array<{ extensions: { code: string } }> }).errors[0]?.extensions.code]).toEqual([400, 'UNREADABLE_BODY']);
+    expect(await testDb()('cc_budgets').where('note', `${TAG} slow`)).toEqual([]);
+  });
 });
