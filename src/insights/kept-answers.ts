@@ -24,7 +24,7 @@ export function diagnosisCacheSeconds(env: Record<string, unknown>): number {
 }
 
 export function insightAnswerCache(env: Record<string, unknown>): AnswerCache {
-  // A diagnosis at scale 1000 is some tens of kilobytes of JSON; 64 MiB holds hundreds.
+  // An executive's diagnosis of a large company is the largest answer; 64 MiB holds many.
   return new AnswerCache({ ttlMs: diagnosisCacheSeconds(env) * 1000, maxEntries: 500, maxBytes: 64 * 1024 * 1024 });
 }
 

@@ -1,6 +1,7 @@
 import { ForbiddenError } from '@directus/errors';
 import { diagnose } from '../../../../src/diagnostics/index.ts';
 import { evaluationSettings } from '../../../../src/evaluation/settings.ts';
+import type { AnswerCache } from '../../../../src/http/answer-cache.ts';
 import { asksFresh, insightAnswerCache, keptAnswer } from '../../../../src/insights/kept-answers.ts';
 import { improvementActions } from '../../../../src/insights/actions.ts';
 import { budgetVsActual } from '../../../../src/insights/budget.ts';
@@ -22,14 +23,20 @@ export function registerInsightRoutes({ router, services, getSchema, database, e
   const query = (req: ConcordRequest) => parseInsightQuery(req.query as Record<string, unknown>, settings.timeZone);
   /**
    * A figure with `access`: `none` when the scope is not one the viewer may read (a panel then says
-   * "you may not see this", not "nothing happened"), `full` otherwise.
+   * "you may not see this", not "nothing happened"), `full` otherwise. With `keep`, the answer is
+   * kept between requests while the database does not change (src/insights/kept-answers.ts).
    */
-  const scoped = <T>(compute: (ctx: Awaited<ReturnType<typeof contextOf>>, q: ReturnType<typeof query>) => Promise<T>) =>
+  const scoped = <T>(compute: (ctx: Awaited<ReturnType<typeof contextOf>>, q: ReturnType<typeof query>) => Promise<T>, keep?: { cache: AnswerCache; route: string }) =>
     wrap(async (req, res) => {
       const ctx = await contextOf(req);
       const q = query(req);
-      const [data, access] = await Promise.all([compute(ctx, q), accessOf(ctx, q.scope)]);
-      res.json({ data, access });
+      const answerOf = async () => {
+        const [data, access] = await Promise.all([compute(ctx, q), accessOf(ctx, q.scope)]);
+        return { data, access };
+      };
+      if (!keep) return void res.json(await answerOf());
+      const answer = await keptAnswer(keep.cache, database, { route: keep.route, accountability: ctx.accountability, question: q, fresh: asksFresh(req.headers) }, answerOf);
+      res.set('Cache-Status', answer.cacheStatus).type('application/json').send(answer.json);
     });
 
   router.get('/insights/me', wrap(async (req, res) => {
@@ -41,17 +48,7 @@ export function registerInsightRoutes({ router, services, getSchema, database, e
   router.get('/insights/satisfaction', scoped(satisfactionTrend));
   router.get('/insights/actions', scoped(improvementActions));
   // Diagnostics carry `access` like the other figures: a scope the viewer may not read is said so.
-  // They are kept between requests while the database does not change (src/insights/kept-answers.ts).
-  const kept = insightAnswerCache(env);
-  router.get('/insights/diagnostics', wrap(async (req, res) => {
-    const ctx = await contextOf(req);
-    const q = query(req);
-    const answer = await keptAnswer(kept, database, { route: 'diagnostics', accountability: ctx.accountability, question: q, fresh: asksFresh(req.headers) }, async () => {
-      const [data, access] = await Promise.all([diagnose(ctx, q), accessOf(ctx, q.scope)]);
-      return { data, access };
-    });
-    res.set('Cache-Status', answer.cacheStatus).type('application/json').send(answer.json);
-  }));
+  router.get('/insights/diagnostics', scoped((ctx, q) => diagnose(ctx, q), { cache: insightAnswerCache(env), route: 'diagnostics' }));
   router.get('/insights/trend', wrap(async (req, res) => {
     const ctx = await contextOf(req);
     const q = parseTrendQuery(req.query as Record<string, unknown>);
