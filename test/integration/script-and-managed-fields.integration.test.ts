@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { concord, createStaff, http, rawAdmin, testDb, tokenOf, type HttpResult, type StaffUser } from '../harness/concord.ts';
 
 /**
@@ -42,6 +42,7 @@ interface Action {
   score_after: number | null;
   status: string;
   owner: string | null;
+  description: string | null;
 }
 
 let publisher: StaffUser;
@@ -162,6 +163,11 @@ describe("an improvement action's scores, cycle, scope and dimension are the ser
     expect(action).toBeDefined();
     const cycles = await rawAdmin<Cycle[]>('GET', `/items/cc_evaluation_cycles?filter[id][_neq]=${action.cycle}&limit=1`);
     other = cycles[0]!;
+  });
+
+  // The demo's action as it was: other files read the first cycle's actions as publishing proposed them.
+  afterAll(async () => {
+    await rawAdmin('PATCH', `/items/cc_improvement_actions/${action.id}`, { status: action.status, description: action.description });
   });
 
   it('refuses the review’s write (scores 100 / -1, another cycle and department) on every path, admins included', async () => {
