@@ -81,7 +81,6 @@ export const UPLOAD_REFUSALS = {
   stalled: { 'zh-CN': '文件迟迟没有传完', 'en-US': 'the file stopped arriving' },
   noFile: { 'zh-CN': '迟迟没有收到要导入的文件', 'en-US': 'the file to import did not arrive in time' },
 };
-const { cutOff: CUT_OFF, stalled: STALLED } = UPLOAD_REFUSALS;
 
 /** The whole upload: held in memory up to `limit` bytes, written to a temporary file beyond; refused when cut off or idle for `idleMs`. */
 function receive(upload: Readable, limit: number, options: { idleMs: number; signal: AbortSignal }): Promise<Received> {
@@ -91,7 +90,7 @@ function receive(upload: Readable, limit: number, options: { idleMs: number; sig
     let spill: { path: string; folder: string; out: WriteStream } | null = null;
     let settled = false;
     let idle: NodeJS.Timeout | undefined;
-    const fail = (reason: typeof CUT_OFF) => {
+    const fail = (reason: (typeof UPLOAD_REFUSALS)['cutOff']) => {
       if (settled) return;
       settled = true;
       clearTimeout(idle);
@@ -104,9 +103,9 @@ function receive(upload: Readable, limit: number, options: { idleMs: number; sig
     };
     const awake = () => {
       clearTimeout(idle);
-      idle = setTimeout(() => fail(STALLED), options.idleMs);
+      idle = setTimeout(() => fail(UPLOAD_REFUSALS.stalled), options.idleMs);
     };
-    const aborted = () => fail(CUT_OFF);
+    const aborted = () => fail(UPLOAD_REFUSALS.cutOff);
     if (options.signal.aborted) return aborted();
     options.signal.addEventListener('abort', aborted, { once: true });
     awake();
@@ -127,15 +126,15 @@ function receive(upload: Readable, limit: number, options: { idleMs: number; sig
           const path = join(folder, 'upload');
           const out = createWriteStream(path);
           out.on('drain', () => upload.resume());
-          out.on('error', () => fail(CUT_OFF));
+          out.on('error', () => fail(UPLOAD_REFUSALS.cutOff));
           spill = { path, folder, out };
           for (const held of chunks.splice(0)) out.write(held);
           upload.resume();
         },
-        () => fail(CUT_OFF),
+        () => fail(UPLOAD_REFUSALS.cutOff),
       );
     });
-    upload.once('error', () => fail(CUT_OFF));
+    upload.once('error', () => fail(UPLOAD_REFUSALS.cutOff));
     upload.once('end', () => {
       if (settled) return;
       clearTimeout(idle);
@@ -152,9 +151,8 @@ function receive(upload: Readable, limit: number, options: { idleMs: number; sig
 }
 
 /**
- * What Directus's import is handed for an upload. Nothing is read until Directus reads it, which it
- * does only once the caller may create and update in the collection and an import slot is free
- * (IMPORT_MAX_CONCURRENCY): a caller it refuses never has a byte held in memory. A type other than
+ * What Directus's import is handed for a received upload: JSON whose last row arrives with its end.
+ * Nothing is read until Directus reads (a refused caller's file is never parsed). A type other than
  * CSV and JSON goes through unchanged, for Directus to refuse.
  */
 export function asJsonImport(file: UploadedFile, memoryLimit: number): UploadedFile {

@@ -1,4 +1,4 @@
-import { request } from 'node:http';
+import { request, type ClientRequest } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
 import { concord, http, testDb, type HttpResult } from '../harness/concord.ts';
 
@@ -20,6 +20,21 @@ async function importFile(collection: string, content: string, type: string, nam
   const response = await fetch(`${url}/utils/import/${collection}`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}` }, body: form, signal: AbortSignal.timeout(10_000) });
   const text = await response.text();
   return { status: response.status, headers: response.headers, text, json: text ? JSON.parse(text) : undefined };
+}
+
+/** An import of `csv` into cc_budgets as the admin that declares 100,000 bytes and sends only the file's start. */
+function partialUpload(csv: string): ClientRequest {
+  const { url, adminToken } = concord();
+  const target = new URL(`${url}/utils/import/cc_budgets`);
+  const req = request({
+    host: target.hostname,
+    port: target.port,
+    path: target.pathname,
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'multipart/form-data; boundary=part', 'content-length': '100000' },
+  });
+  req.write(`--part\r\nContent-Disposition: form-data; name="file"; filename="budgets.csv"\r\nContent-Type: text/csv\r\n\r\n${csv}`);
+  return req;
 }
 
 afterAll(async () => {
@@ -75,19 +90,10 @@ describe('imports into Concord collections', () => {
   });
 
   it('leave the server answering when uploads are cut off half-way', async () => {
-    const { url, adminToken } = concord();
-    const target = new URL(`${url}/utils/import/cc_budgets`);
     for (let i = 0; i < 8; i += 1) {
       await new Promise<void>((resolve) => {
-        const req = request({
-          host: target.hostname,
-          port: target.port,
-          path: target.pathname,
-          method: 'POST',
-          headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'multipart/form-data; boundary=cut', 'content-length': '100000' },
-        });
+        const req = partialUpload(`id,note\n1,${TAG} cut\n`);
         req.on('error', () => resolve());
-        req.write(`--cut\r\nContent-Disposition: form-data; name="file"; filename="budgets.csv"\r\nContent-Type: text/csv\r\n\r\nid,note\n1,${TAG} cut\n`);
         setTimeout(() => {
           req.destroy();
           resolve();
@@ -95,28 +101,19 @@ describe('imports into Concord collections', () => {
       });
     }
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect((await fetch(`${url}/server/ping`)).status).toBe(200);
+    expect((await fetch(`${concord().url}/server/ping`)).status).toBe(200);
     expect(await testDb()('cc_budgets').where('note', `${TAG} cut`)).toEqual([]);
   });
 
   it('give up on an upload that stops arriving, with a code, while other writes go on', async () => {
-    const { url, adminToken } = concord();
-    const target = new URL(`${url}/utils/import/cc_budgets`);
     const answered = new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const req = request({
-        host: target.hostname,
-        port: target.port,
-        path: target.pathname,
-        method: 'POST',
-        headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'multipart/form-data; boundary=slow', 'content-length': '100000' },
-      });
+      const req = partialUpload(`department,amount,period_start,period_end,note\nfinance,1,2026-01-01,2026-01-31,${TAG} slow\n`);
       req.on('response', (response) => {
         let body = '';
         response.on('data', (chunk: Buffer) => (body += chunk.toString()));
         response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
       });
       req.on('error', reject);
-      req.write(`--slow\r\nContent-Disposition: form-data; name="file"; filename="budgets.csv"\r\nContent-Type: text/csv\r\n\r\ndepartment,amount,period_start,period_end,note\nfinance,1,2026-01-01,2026-01-31,${TAG} slow\n`);
     });
     // While the upload stalls, nothing holds the database: another import goes through.
     const other = await importFile('cc_budgets', `department,amount,period_start,period_end,note\nfinance,2,2026-02-01,2026-02-28,${TAG} meanwhile\n`, 'text/csv', 'other.csv');
