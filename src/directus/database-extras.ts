@@ -9,7 +9,7 @@ import { isSqlite } from './time.ts';
  * `include`: columns an index carries for reading only, so a query reads them from the index: a
  * PostgreSQL INCLUDE (any type, json too, which has no btree order), trailing key columns on SQLite.
  */
-const COMPOSITE_INDEXES: ReadonlyArray<{ name: string; table: string; columns: readonly string[]; include?: readonly string[]; where?: string }> = [
+const COMPOSITE_INDEXES: ReadonlyArray<{ name: string; table: string; columns: readonly string[]; include?: readonly string[]; where?: string; only?: 'pg' }> = [
   // "The rows of this case before or after t" (handoff answers, latest resolution, closures, a case's
   // handoffs). The columns after occurred_at let cohesion's closure probes and the CSAT diagnosis's
   // handoff counts and paths answer from the index alone, without a table read per row (cohesion at
@@ -42,6 +42,11 @@ const COMPOSITE_INDEXES: ReadonlyArray<{ name: string; table: string; columns: r
   // Without the departments in it, each of a quarter's 15,000 closed cases at scale 100 was a read
   // of a wide case row (SQLite: 38 → 16 ms for the query).
   { name: 'cc_cases_closures', table: 'cc_cases', columns: ['first_closed_at', 'team'], include: ['closing_departments'] },
+  // "A case's team, opening and workflow by its id" (execution's resolutions within SLA): PostgreSQL
+  // joins a period's resolutions to the cases by hashing them, and reads them for it from this
+  // narrow index instead of the wide table (scale 100: the query 20 → 17 ms). SQLite looks each case
+  // up by its rowid and would never read it, so it is not built there (`only`).
+  { name: 'cc_cases_outcomes', table: 'cc_cases', columns: ['id'], include: ['team', 'opened_at', 'workflow'], only: 'pg' },
   // "The open cases" (at risk, the SLA board, the SLA escalation): the cases of the few states that
   // are not terminal, found by state instead of a scan of every case ever opened (at risk's open
   // cases at scale 1000 on SQLite: 36 → 0.2 ms).
@@ -70,6 +75,7 @@ export async function installDatabaseExtras(db: Knex): Promise<void> {
   await installFreezeTriggers(db);
   for (const name of REPLACED_INDEXES) await db.raw('drop index if exists ??', [name]);
   for (const index of COMPOSITE_INDEXES) {
+    if (index.only === 'pg' && isSqlite(db)) continue;
     const where = index.where ? ` where ${index.where}` : '';
     const included = index.include ?? [];
     const keys = isSqlite(db) ? [...index.columns, ...included] : index.columns;

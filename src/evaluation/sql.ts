@@ -49,7 +49,10 @@ export function dialectOf(db: Knex): Dialect {
     };
   }
   return {
-    hours: (later, earlier) => `(extract(epoch from ((${later}) - (${earlier}))) / 3600.0)`,
+    // date_part, not extract: since PostgreSQL 14 extract answers numeric, which grouping, sorting and
+    // comparing a period's handoffs paid for (communication at scale 100: 29 → 21 ms). A double keeps
+    // the microseconds of any span shorter than 280 years, as SQLite's does its milliseconds.
+    hours: (later, earlier) => `(date_part('epoch', (${later}) - (${earlier})) / 3600.0)`,
     span: (later, earlier) => `cast(extract(epoch from ((${later}) - (${earlier}))) * 1000000 as bigint)`,
     hoursSpan: (hours) => `cast(round(cast(${hours} as numeric) * 3600000000) as bigint)`,
     days: (later, earlier) => `((${later}) - (${earlier}))`,

@@ -90,6 +90,9 @@ export const execution: DimensionModule = {
  * Resolutions (with their SLA outcome) and reopens in P per scope, in one grouped query over one pass
  * of P's history. The pass tests each row's transition against the few resolving and reopening ones
  * as a set and joins only the rows that pass (a join per row of P cost a quarter more at scale 1000).
+ * It reads only columns the transitions index holds, so PostgreSQL answers from the index alone, and a
+ * reopen looks its case's team up by key, where PostgreSQL hashed every case for the few reopens
+ * (scale 100: 30 → 21 ms for the query).
  */
 function caseOutcomes({ db, period }: MetricContext) {
   const sql = dialectOf(db);
@@ -97,7 +100,7 @@ function caseOutcomes({ db, period }: MetricContext) {
   return rows(
     db,
     `with moves as materialized (
-      select e.id as id, e."case" as case_id, e.actor_department as department, e.occurred_at as occurred_at,
+      select e."case" as case_id, e.actor_department as department, e.occurred_at as occurred_at,
         tr.is_resolution as is_resolution, tr.is_reopen as is_reopen
       from cc_case_events e
       join cc_workflow_transitions tr on tr.id = e.transition
@@ -115,7 +118,7 @@ function caseOutcomes({ db, period }: MetricContext) {
       group by m.department, c.team
     ),
     reopened as materialized (
-      select c.team as team,
+      select (select c.team from cc_cases c where c.id = m.case_id) as team,
         (
           select r.actor_department from cc_case_events r
           join cc_workflow_transitions rt on rt.id = r.transition
@@ -124,7 +127,6 @@ function caseOutcomes({ db, period }: MetricContext) {
           limit 1
         ) as charged
       from moves m
-      join cc_cases c on c.id = m.case_id
       where m.is_reopen is true
     ),
     outcomes as materialized (

@@ -47,24 +47,27 @@ export const satisfaction: DimensionModule = {
   empty: () => satisfactionResult(EMPTY),
   async evaluate({ db, period }: MetricContext) {
     const p = periodBindings(db, period);
+    // The answers are counted per department, team and pair of scores first: a handful of groups,
+    // so the crediting to scopes below copies groups, not each answer (scale 100: SQLite 8 → 5 ms, PostgreSQL 7 → 5).
     const found = await rows(
       db,
       `with answered as materialized (
-        select r.department as department, s.team as team, r.csat as csat, r.nps as nps
+        select r.department as department, s.team as team, r.csat as csat, r.nps as nps, count(*) as n
         from cc_survey_responses r
         join cc_surveys s on s.id = r.survey
         where s.kind = 'csat' and r.csat is not null and r.responded_at >= ? and r.responded_at < ?
+        group by r.department, s.team, r.csat, r.nps
       ),
       scoped as (
-        ${creditedToScopes('answered', 'department', 'team', ['csat', 'nps'])}
+        ${creditedToScopes('answered', 'department', 'team', ['csat', 'nps', 'n'])}
       )
       select scope_kind, scope,
-        count(*) as responses,
-        sum(case when csat >= 4 then 1 else 0 end) as satisfied,
-        sum(csat) as csat_sum,
-        sum(case when nps is not null then 1 else 0 end) as nps_responses,
-        sum(case when nps >= 9 then 1 else 0 end) as promoters,
-        sum(case when nps <= 6 then 1 else 0 end) as detractors
+        sum(n) as responses,
+        sum(case when csat >= 4 then n else 0 end) as satisfied,
+        sum(csat * n) as csat_sum,
+        sum(case when nps is not null then n else 0 end) as nps_responses,
+        sum(case when nps >= 9 then n else 0 end) as promoters,
+        sum(case when nps <= 6 then n else 0 end) as detractors
       from scoped
       group by scope_kind, scope`,
       [p.start, p.end],
