@@ -92,12 +92,13 @@ export const communication: DimensionModule = {
       ),
       ${medianCtes(
         ['scope_kind', 'scope'],
-        (buckets) => creditedToScopes(
-          `(select receiver, team, hours, ${sql.integerPart('hours')} as bucket from timed where ${sql.integerPart('hours')} in (select bucket from ${buckets})) t`,
-          'receiver',
-          'team',
-          ['bucket', 'hours'],
-        ),
+        // The handoffs of the middle buckets are found in one pass over the timed handoffs, then
+        // credited to their receiver and their team (two passes, one per side, cost SQLite 3 of 33 ms).
+        (buckets) => `select case when side.n = 1 then 'department' else 'team' end as scope_kind,
+            case when side.n = 1 then t.receiver else cast(t.team as text) end as scope, t.bucket, t.hours
+          from (select receiver, team, hours, ${sql.integerPart('hours')} as bucket from timed where ${sql.integerPart('hours')} in (select bucket from ${buckets})) t
+          cross join (select 1 as n union all select 2) side
+          where (side.n = 1 and t.receiver is not null) or (side.n = 2 and t.team is not null)`,
       )},
       totals as (
         select scope_kind, scope, sum(n) as handoffs, sum(with_sla) as handoffs_with_sla, sum(within_sla) as within_sla
