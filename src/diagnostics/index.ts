@@ -120,18 +120,18 @@ export async function diagnosisStats(
   const scope = query.scope;
   const inPeriod = { scope, events: access.events, cases: access.cases };
   const rowsAccess: RowAccess = { scope, tasks: access.tasks, responses: access.responses, participants: access.participants, events: access.events, cases: access.cases };
-  // Longest first (their usual cost at a month), so PostgreSQL's two lanes end close together.
+  // Longest first (their usual cost at a month), so the two lanes end close together.
   const [csat, found, risky, lateTasksFound, pingPongs, loads, reopens, anomalous, pulse, attendance] = await inLanes(db, [
-    () => csatGroups(db, period, rowsAccess),
-    () => bottlenecks(db, period, inPeriod),
-    () => (options.atRisk === false ? Promise.resolve([]) : atRisk(db, now, { scope, events: access.events, cases: access.openCases })),
-    () => lateTasks(db, period, rowsAccess, now),
-    () => pingPong(db, period, inPeriod),
-    () => memberLoads(db, period, rowsAccess, settings),
-    () => reopensByResolver(db, period, rowsAccess),
-    () => anomalies(db, query.period, scope, access.scores),
-    () => pulseTrend(db, period, rowsAccess, settings.timeZone),
-    () => attendanceByMember(db, period, rowsAccess),
+    (lane) => csatGroups(lane, period, rowsAccess),
+    (lane) => bottlenecks(lane, period, inPeriod),
+    (lane) => (options.atRisk === false ? Promise.resolve([]) : atRisk(lane, now, { scope, events: access.events, cases: access.openCases })),
+    (lane) => lateTasks(lane, period, rowsAccess, now),
+    (lane) => pingPong(lane, period, inPeriod),
+    (lane) => memberLoads(lane, period, rowsAccess, settings),
+    (lane) => reopensByResolver(lane, period, rowsAccess),
+    (lane) => anomalies(lane, query.period, scope, access.scores),
+    (lane) => pulseTrend(lane, period, rowsAccess, settings.timeZone),
+    (lane) => attendanceByMember(lane, period, rowsAccess),
   ] as const);
   return {
     period: { starts_on: query.period.starts_on, ends_on: query.period.ends_on },

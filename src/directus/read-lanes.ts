@@ -2,15 +2,51 @@ import type { Knex } from 'knex';
 import { isSqlite } from './time.ts';
 
 /**
- * Independent read queries of one answer, run in lanes: one lane on SQLite, which serves a single
- * connection anyway; two on PostgreSQL, whose server runs each connection in a process of its own,
- * so a second core works on the next query while the first one runs. Two, not more: the pool stays
- * free for other requests. Results come back in the order of `tasks`; the first failure rejects.
+ * Independent read queries of one answer, run in lanes, so a second core works on the next query
+ * while the first one runs. Two lanes, not more: the machine this was measured on has two cores, and
+ * the pool stays free for other requests.
+ *
+ * - PostgreSQL runs each connection in a process of its own: both lanes draw on Directus's pool.
+ * - SQLite gets one connection from Directus (knex's pool of one), which executes one statement at a
+ *   time. The second lane is a read-only connection of Concord's own to the same file (`sqliteReader`).
+ * - Inside a transaction there is one lane: another connection would not see what the transaction
+ *   wrote.
  */
-export async function inLanes<T extends readonly unknown[]>(db: Knex, tasks: { readonly [K in keyof T]: () => Promise<T[K]> }): Promise<T> {
-  const list = tasks as ReadonlyArray<() => Promise<unknown>>;
-  const lanes = Array.from({ length: isSqlite(db) ? 1 : 2 }, () => db);
-  return (await acrossLanes(lanes, list.map((task) => () => task()))) as unknown as T;
+export function readLanes(db: Knex): Knex[] {
+  if (db.isTransaction) return [db];
+  if (!isSqlite(db)) return [db, db];
+  const reader = sqliteReader(db);
+  return reader ? [db, reader] : [db];
+}
+
+/**
+ * `tasks` in the lanes of `readLanes(db)`, each given the connection of the lane it runs in; results
+ * in the order of `tasks`, the first failure rejects. A task that asks Directus's services instead of
+ * its lane's connection may run in either lane.
+ */
+export async function inLanes<T extends readonly unknown[]>(db: Knex, tasks: { readonly [K in keyof T]: (lane: Knex) => Promise<T[K]> }): Promise<T> {
+  const list = tasks as ReadonlyArray<(lane: Knex) => Promise<unknown>>;
+  return (await acrossLanes(await openLanes(db), list)) as unknown as T;
+}
+
+/**
+ * `readLanes`, ready: on SQLite, Directus's connection made to wait for the second lane's reads
+ * (`WRITER_WAIT_MS`), and the reader's connection opened; a reader that cannot open leaves one lane.
+ */
+export async function openLanes(db: Knex): Promise<Knex[]> {
+  const lanes = readLanes(db);
+  if (lanes.length < 2 || !isSqlite(db)) return lanes;
+  try {
+    await (lanes[1] as Knex).raw('select 1');
+  } catch {
+    // Not to be tried again by every request: one lane from now on.
+    withoutReader.add(db.client);
+    readers.delete(db.client);
+    void (lanes[1] as Knex).destroy();
+    return [db];
+  }
+  await db.raw(`pragma busy_timeout = ${WRITER_WAIT_MS}`);
+  return lanes;
 }
 
 /**
@@ -29,4 +65,73 @@ export async function acrossLanes<L, T>(lanes: readonly L[], tasks: ReadonlyArra
   };
   await Promise.all(lanes.slice(0, Math.max(1, Math.min(lanes.length, tasks.length))).map(run));
   return results;
+}
+
+/**
+ * How long Directus's SQLite connection waits for a lock another connection holds, once Concord reads
+ * beside it. A read holds the file's shared lock for one statement, and a commit must wait for it
+ * (node-sqlite3 gives up after 1 s by default, and the write would fail). A minute is what a query
+ * already waits for Directus's one connection behind a long statement (knex's acquire timeout).
+ */
+export const WRITER_WAIT_MS = 60_000;
+
+/** How long the reader waits for a commit in progress (it holds the file for the commit's writes only). */
+const READER_WAIT_MS = 10_000;
+
+/** Each Directus knex's reader, by its client (a transaction or a clone has a client of its own). */
+const readers = new WeakMap<object, Knex>();
+/** Clients whose reader could not open. */
+const withoutReader = new WeakSet<object>();
+
+/**
+ * A second connection to the SQLite file `db` reads, read-only (`query_only`), opened when first
+ * asked, closed after 30 s unused and when `db` is destroyed. None for a database in memory (a second
+ * connection would be another, empty database) or named by URI.
+ *
+ * It is a clone of Directus's knex (`withUserParams`: same dialect, driver and query listeners, so
+ * Directus's query log shows its statements) with a pool of its own. Its statements see what was
+ * committed when each began: the lanes of one answer do not share a snapshot, as the statements of
+ * Directus's one connection did not either (SQLite reads outside a transaction).
+ */
+export function sqliteReader(db: Knex): Knex | null {
+  const filename = (db.client.config?.connection as { filename?: unknown } | undefined)?.filename;
+  if (typeof filename !== 'string' || filename === '' || filename === ':memory:' || filename.startsWith('file:')) return null;
+  const pool = (db.client as { pool?: { on?(event: string, listener: () => void): unknown } }).pool;
+  if (typeof pool?.on !== 'function') return null;
+  const known = readers.get(db.client);
+  if (known) return known;
+  if (withoutReader.has(db.client)) return null;
+  try {
+    const reader = cloneWithPoolOfItsOwn(db, filename);
+    readers.set(db.client, reader);
+    // Closed with Directus's pool (its shutdown, a script's destroy), so nothing keeps a process alive.
+    pool.on('poolDestroyRequest', () => {
+      readers.delete(db.client);
+      void reader.destroy();
+    });
+    return reader;
+  } catch {
+    // A knex unlike the one this was written against: one lane, as before.
+    return null;
+  }
+}
+
+function cloneWithPoolOfItsOwn(db: Knex, filename: string): Knex {
+  const reader = db.withUserParams({ concordReader: true });
+  const client = reader.client as Knex.Client & { pool?: unknown; connectionSettings: unknown; initializePool(config: unknown): void };
+  client.pool = undefined;
+  client.connectionSettings = { filename };
+  client.initializePool({
+    pool: {
+      min: 0,
+      max: 1,
+      idleTimeoutMillis: 30_000,
+      // A file the reader cannot open is known within seconds, not after knex's minute.
+      acquireTimeoutMillis: 5_000,
+      afterCreate: (connection: { exec(sql: string, done: (error: Error | null) => void): void }, done: (error: Error | null, connection: unknown) => void) => {
+        connection.exec(`pragma query_only = 1; pragma busy_timeout = ${READER_WAIT_MS}`, (error) => done(error, connection));
+      },
+    },
+  });
+  return reader;
 }

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { acrossLanes } from '../directus/read-lanes.ts';
+import { acrossLanes, openLanes } from '../directus/read-lanes.ts';
 import { isSqlite } from '../directus/time.ts';
 import { weightedMeanOfAvailable, type DimensionModule, type DimensionResult } from './catalogue.ts';
 import { cohesion } from './dimensions/cohesion.ts';
@@ -51,7 +51,10 @@ export interface EvaluationRequest {
  * scopes, then overall from the dimension scores. Reads only; stores nothing.
  */
 export async function evaluatePeriod(db: Knex, request: EvaluationRequest): Promise<{ scopes: Scope[]; scores: ScoreRow[] }> {
-  if (isSqlite(db) || db.isTransaction) return computePeriod([db], request);
+  if (db.isTransaction) return computePeriod([db], request);
+  // SQLite: Directus's connection and Concord's reader (src/directus/read-lanes.ts), each statement
+  // reading what was committed when it began, as one connection's statements did.
+  if (isSqlite(db)) return computePeriod(await openLanes(db), request);
   // PostgreSQL: every dimension reads one snapshot, and its grouped passes get room in memory. With
   // the default 4 MB, grouping a quarter's handoffs and tasks spilled to disk at a million events
   // (scale 1000: communication 1.3 → 0.9 s, utilisation 0.6 → 0.4 s). `set local` ends with the

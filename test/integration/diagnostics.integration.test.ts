@@ -153,6 +153,23 @@ describe('diagnostics endpoint', () => {
       await testDb()('cc_workflow_states').where('id', stateId).update({ response_sla_hours: sla });
     }
   });
+
+  // On SQLite the diagnosis reads on two connections, Directus's and a reader of Concord's, whose
+  // reads a commit on Directus's connection must wait for (src/directus/read-lanes.ts).
+  it('lets writes through while diagnoses are computed beside them', async () => {
+    const token = await tokenOf(head);
+    const [target] = await testDb()('cc_cases').select('id', 'priority').orderBy('id').limit(1);
+    const priorities = ['low', 'normal', 'high'];
+    try {
+      const results = await Promise.all([
+        ...Array.from({ length: 6 }, () => http('GET', `/concord/insights/diagnostics?${PERIOD}&scope_kind=department&scope=service`, { token, headers: { 'cache-control': 'no-cache' } })),
+        ...Array.from({ length: 12 }, (_, i) => http('PATCH', `/items/cc_cases/${target.id}`, { token: concord().adminToken, body: { priority: priorities[i % 3] } })),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(results.map(() => 200));
+    } finally {
+      await testDb()('cc_cases').where('id', target.id).update({ priority: target.priority });
+    }
+  });
 });
 
 interface Action {

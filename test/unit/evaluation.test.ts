@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import knex, { type Knex } from 'knex';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sqliteReader } from '../../src/directus/read-lanes.ts';
 import { evaluatePeriod, overallResult, type ScoreRow } from '../../src/evaluation/evaluate.ts';
 import { refreshHistoryFacts } from '../../src/workflows/history-facts.ts';
 import { cyclePeriod } from '../../src/evaluation/period.ts';
@@ -413,8 +417,8 @@ describe('overall', () => {
   });
 });
 
-describe('one snapshot on two connections', () => {
-  it('scores a period on PostgreSQL on two connections reading one snapshot exactly as on one (SQLite has one either way)', async () => {
+describe('two connections', () => {
+  it('score a period exactly as one does (PostgreSQL: one snapshot on two; SQLite: Directus’s connection and a reader of the same file)', async () => {
     for (let id = 1; id <= 6; id += 1) {
       await addCase(id, { team: id % 2 === 0 ? 1 : null });
       await event(id, `2026-10-0${id}T09:00:00+08:00`, 'service', STATE.received);
@@ -427,10 +431,14 @@ describe('one snapshot on two connections', () => {
       { department: 'tech', due_at: at('2026-10-06T18:00:00+08:00'), done_at: null, logged_hours: 2 },
     ]);
     const request = { period: OCTOBER, settings: SETTINGS, weights: EQUAL };
-    // The fixture's pool lends one connection; a pool of four lets the evaluation take a second
-    // (an in-memory SQLite database is its one connection: there it is the fixture's own).
+    // PostgreSQL: the fixture's pool lends one connection; a pool of four lets the evaluation take a
+    // second. SQLite: the in-memory database is copied to a file, which a second connection can open.
     const onPostgres = db.client.config.client === 'pg';
-    const wide = onPostgres ? knex({ ...db.client.config, pool: { min: 0, max: 4 } }) : db;
+    const dir = onPostgres ? null : mkdtempSync(join(tmpdir(), 'concord-lanes-'));
+    if (dir) await db.raw('vacuum into ?', [join(dir, 'copy.db')]);
+    const wide = dir ? knex({ client: 'sqlite3', connection: { filename: join(dir, 'copy.db') }, useNullAsDefault: true }) : knex({ ...db.client.config, pool: { min: 0, max: 4 } });
+    let readerStatements = 0;
+    if (dir) sqliteReader(wide)?.on('query', () => (readerStatements += 1));
     try {
       const lanes = await evaluatePeriod(wide, request);
       const single = await db.transaction((trx) => evaluatePeriod(trx, request));
@@ -438,8 +446,10 @@ describe('one snapshot on two connections', () => {
       expect(scoreOf(lanes.scores, 'department:tech', 'execution').raw['resolutions']).toBe(6);
       const pool = (wide.client as { pool: { numFree(): number; numUsed(): number } }).pool;
       if (onPostgres) expect(pool.numFree() + pool.numUsed()).toBe(2);
+      else expect(readerStatements).toBeGreaterThan(0);
     } finally {
-      if (onPostgres) await wide.destroy();
+      await wide.destroy();
+      if (dir) rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -1,8 +1,11 @@
-import type { Knex } from 'knex';
-import { describe, expect, it } from 'vitest';
-import { acrossLanes, inLanes } from '../../src/directus/read-lanes.ts';
+import { mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import knex, { type Knex } from 'knex';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { acrossLanes, inLanes, openLanes, readLanes, sqliteReader, WRITER_WAIT_MS } from '../../src/directus/read-lanes.ts';
 
-/** Read lanes: results in the order asked, at most one query at a time on SQLite and two on PostgreSQL. */
+/** Read lanes: results in the order asked, at most one query at a time on one SQLite connection and two on PostgreSQL. */
 
 const vendor = (client: string) => ({ client: { config: { client } } }) as unknown as Knex;
 
@@ -20,7 +23,7 @@ function tasks(count: number) {
 }
 
 describe('inLanes', () => {
-  it('runs one query at a time on SQLite, in order', async () => {
+  it('runs one query at a time on a SQLite connection with no file of its own (no second connection), in order', async () => {
     const { list, most } = tasks(6);
     expect(await inLanes(vendor('sqlite3'), list)).toEqual([0, 10, 20, 30, 40, 50]);
     expect(most()).toBe(1);
@@ -54,5 +57,131 @@ describe('acrossLanes', () => {
   it('runs everything on one lane in order, and rejects with the first failure', async () => {
     expect(await acrossLanes(['only'], [async (l: string) => `${l}1`, async (l: string) => `${l}2`])).toEqual(['only1', 'only2']);
     await expect(acrossLanes(['a', 'b'], [async () => 1, async () => Promise.reject(new Error('broken'))])).rejects.toThrow('broken');
+  });
+});
+
+/**
+ * The lanes of one answer on SQLite: Directus's one connection and Concord's read-only second
+ * connection to the same file. The database is a file, as Directus's is; a pool of one, as knex gives
+ * Directus on SQLite.
+ */
+describe('read lanes on a SQLite file', () => {
+  let dir: string;
+  let db: Knex;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'concord-lanes-'));
+    db = knex({ client: 'sqlite3', connection: { filename: join(dir, 'data.db') }, useNullAsDefault: true });
+    await db.schema.createTable('things', (t) => {
+      t.increments('id');
+      t.string('name');
+    });
+    await db('things').insert([{ name: 'a' }, { name: 'b' }]);
+  });
+
+  afterEach(async () => {
+    await db.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const queryOnly = async (lane: Knex) => Number(((await lane.raw('pragma query_only')) as Array<{ query_only: number }>)[0]?.query_only);
+
+  it('are Directus’s connection and a read-only one of their own, which sees what was committed', async () => {
+    const lanes = readLanes(db);
+    expect(lanes).toHaveLength(2);
+    expect(lanes[0]).toBe(db);
+    expect(lanes[1]).toBe(sqliteReader(db));
+    expect(await queryOnly(db)).toBe(0);
+    expect(await queryOnly(lanes[1] as Knex)).toBe(1);
+    await expect((lanes[1] as Knex)('things').insert({ name: 'c' })).rejects.toThrow(/readonly|query_only/i);
+    await db('things').insert({ name: 'd' });
+    expect(await (lanes[1] as Knex)('things').pluck('name')).toEqual(['a', 'b', 'd']);
+  });
+
+  it('are one inside a transaction, whose writes another connection could not see', async () => {
+    await db.transaction(async (trx) => {
+      expect(readLanes(trx)).toEqual([trx]);
+    });
+  });
+
+  it('give each task its lane, and the results in the order of the tasks', async () => {
+    const seen = await inLanes(db, [async (lane) => queryOnly(lane), async (lane) => queryOnly(lane), async () => 'no connection'] as const);
+    expect(seen.slice(0, 2).sort()).toEqual([0, 1]);
+    expect(seen[2]).toBe('no connection');
+  });
+
+  // A read holds the file's shared lock for its statement, and a commit on Directus's connection has
+  // to wait for it: how long it may wait decides whether the write goes through or fails.
+  // `then` starts it now (a knex query runs when awaited).
+  const longRead = (lane: Knex): Promise<unknown> =>
+    lane.raw('with recursive r(n) as (select 1 union all select n + 1 from r where n < 4000000) select count(*) as n from r, (select count(*) from things) t').then((rows: unknown) => rows);
+  const commitDuring = async (read: Promise<unknown>) => {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    try {
+      await db.transaction(async (trx) => {
+        await trx('things').insert({ name: 'during' });
+      });
+      return 'committed';
+    } catch (error) {
+      return String((error as { code?: unknown }).code ?? error);
+    } finally {
+      await read;
+    }
+  };
+
+  it('make Directus’s connection wait for the second lane’s statement rather than fail its commit', async () => {
+    const [, reader] = await openLanes(db);
+    expect(Number(((await db.raw('pragma busy_timeout')) as Array<{ timeout: number }>)[0]?.timeout)).toBe(WRITER_WAIT_MS);
+    expect(await commitDuring(longRead(reader as Knex))).toBe('committed');
+    expect(await db('things').where('name', 'during').pluck('name')).toEqual(['during']);
+  });
+
+  it('would fail that commit with a short wait (why openLanes sets it)', async () => {
+    const reader = sqliteReader(db) as Knex;
+    await db.raw('pragma busy_timeout = 20');
+    expect(await commitDuring(longRead(reader))).toBe('SQLITE_BUSY');
+  });
+
+  it('are one when the reader cannot open the file, from then on', async () => {
+    await db('things').count();
+    // Directus's connection keeps its open file; a new connection finds a folder in its place.
+    renameSync(join(dir, 'data.db'), join(dir, 'moved.db'));
+    mkdirSync(join(dir, 'data.db'));
+    const started = Date.now();
+    expect(await openLanes(db)).toEqual([db]);
+    expect(Date.now() - started).toBeLessThan(6_000);
+    expect(readLanes(db)).toEqual([db]);
+    expect(await db('things').pluck('name')).toEqual(['a', 'b']);
+  });
+
+  it('close the reader with Directus’s pool', async () => {
+    const reader = sqliteReader(db) as Knex;
+    await reader.raw('select 1');
+    await db.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect((reader.client as { pool?: unknown }).pool).toBeUndefined();
+    db = knex({ client: 'sqlite3', connection: { filename: join(dir, 'data.db') }, useNullAsDefault: true });
+    expect(sqliteReader(db)).not.toBe(reader);
+  });
+});
+
+describe('read lanes elsewhere', () => {
+  it('are one for a database in memory, where a second connection would open another database', async () => {
+    const db = knex({ client: 'sqlite3', connection: { filename: ':memory:' }, useNullAsDefault: true });
+    try {
+      expect(readLanes(db)).toEqual([db]);
+      expect(await openLanes(db)).toEqual([db]);
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('are two from the pool on PostgreSQL', () => {
+    const db = knex({ client: 'pg', connection: 'postgres://nobody@127.0.0.1:1/none', pool: { min: 0, max: 2 } });
+    try {
+      expect(readLanes(db)).toEqual([db, db]);
+    } finally {
+      void db.destroy();
+    }
   });
 });
