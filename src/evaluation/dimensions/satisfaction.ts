@@ -48,7 +48,8 @@ export const satisfaction: DimensionModule = {
   async evaluate({ db, period }: MetricContext) {
     const p = periodBindings(db, period);
     // The answers are counted per department, team and pair of scores first: a handful of groups,
-    // so the crediting to scopes below copies groups, not each answer (scale 100: SQLite 8 → 5 ms, PostgreSQL 7 → 5).
+    // so the crediting to scopes below copies groups, not each answer (scale 100: SQLite 8 → 5 ms,
+    // PostgreSQL 7 → 5).
     const found = await rows(
       db,
       `with answered as materialized (
