@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { ZonedPeriod } from './period.ts';
 import type { DimensionKey, EvaluationSettings } from './settings.ts';
+import { scopeId } from './scopes.ts';
 
 /**
  * The metric catalogue v1 (/work/shared/spec/metrics.md): one module per dimension under
@@ -61,4 +62,21 @@ export function weightedMeanOfAvailable(parts: ReadonlyArray<readonly [number | 
     weight += w;
   }
   return weight > 0 ? sum / weight : null;
+}
+
+/**
+ * A dimension's figures per scope as its queries fill them in: `of` gives a scope's (a copy of
+ * `empty` the first time), `results` turns each into its result. A scope no query found is absent.
+ */
+export function perScope<A extends object>(empty: A): { of(kind: string, scope: unknown): A; results(result: (a: A) => DimensionResult): Map<string, DimensionResult> } {
+  const aggregates = new Map<string, A>();
+  return {
+    of(kind, scope) {
+      const id = scopeId(kind, scope as string);
+      let a = aggregates.get(id);
+      if (!a) aggregates.set(id, (a = { ...empty }));
+      return a;
+    },
+    results: (result) => new Map([...aggregates].map(([id, a]) => [id, result(a)])),
+  };
 }

@@ -1,7 +1,6 @@
-import { meanOfAvailable, share, type DimensionModule, type DimensionResult, type MetricContext } from '../catalogue.ts';
+import { meanOfAvailable, share, perScope, type DimensionModule, type DimensionResult, type MetricContext } from '../catalogue.ts';
 import { count, creditedToScopes, periodBindings, rows } from '../sql.ts';
 import { isSqlite } from '../../directus/time.ts';
-import { scopeId } from '../scopes.ts';
 
 /**
  * 5. cohesion — 团队凝聚力与协同度 (metrics.md §5)
@@ -59,13 +58,7 @@ export const cohesion: DimensionModule = {
   key: 'cohesion',
   empty: () => cohesionResult(EMPTY),
   async evaluate(ctx: MetricContext) {
-    const aggregates = new Map<string, CohesionAggregate>();
-    const of = (kind: string, scope: unknown) => {
-      const id = scopeId(kind, scope as string);
-      let a = aggregates.get(id);
-      if (!a) aggregates.set(id, (a = { ...EMPTY }));
-      return a;
-    };
+    const { of, results } = perScope(EMPTY);
     for (const row of await pulse(ctx)) {
       const a = of(row.scope_kind, row.scope);
       a.pulse_responses = count(row['pulse_responses']);
@@ -81,7 +74,7 @@ export const cohesion: DimensionModule = {
       a.invitations = count(row['invitations']);
       a.attendances = count(row['attendances']);
     }
-    return new Map([...aggregates].map(([id, a]) => [id, cohesionResult(a)]));
+    return results((a) => cohesionResult(a));
   },
 };
 

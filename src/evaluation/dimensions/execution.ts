@@ -1,6 +1,5 @@
-import { share, weightedMeanOfAvailable, type DimensionModule, type DimensionResult, type MetricContext } from '../catalogue.ts';
+import { share, weightedMeanOfAvailable, perScope, type DimensionModule, type DimensionResult, type MetricContext } from '../catalogue.ts';
 import { count, creditedToScopes, dialectOf, periodBindings, rows } from '../sql.ts';
-import { scopeId } from '../scopes.ts';
 import { scopeTasksDue } from './scope-tasks.ts';
 
 /**
@@ -63,13 +62,7 @@ export const execution: DimensionModule = {
   key: 'execution',
   empty: () => executionResult(EMPTY),
   async evaluate(ctx: MetricContext) {
-    const aggregates = new Map<string, ExecutionAggregate>();
-    const of = (kind: string, scope: unknown) => {
-      const id = scopeId(kind, scope as string);
-      let a = aggregates.get(id);
-      if (!a) aggregates.set(id, (a = { ...EMPTY }));
-      return a;
-    };
+    const { of, results } = perScope(EMPTY);
     for (const row of await scopeTasksDue(ctx)) {
       const a = of(row.scope_kind, row.scope);
       a.tasks_due = count(row['tasks_due']);
@@ -82,7 +75,7 @@ export const execution: DimensionModule = {
       a.resolutions_within_sla = count(row['resolutions_within_sla']);
       a.reopens = count(row['reopens']);
     }
-    return new Map([...aggregates].map(([id, a]) => [id, executionResult(a)]));
+    return results((a) => executionResult(a));
   },
 };
 

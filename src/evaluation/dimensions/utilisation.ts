@@ -1,8 +1,7 @@
-import { meanOfAvailable, share, type DimensionModule, type DimensionResult, type MetricContext } from '../catalogue.ts';
+import { meanOfAvailable, share, perScope, type DimensionModule, type DimensionResult, type MetricContext } from '../catalogue.ts';
 import { workingDays } from '../period.ts';
 import type { Targets } from '../settings.ts';
 import { count, creditedToScopes, dialectOf, periodBindings, rows } from '../sql.ts';
-import { scopeId } from '../scopes.ts';
 import { scopeTasksDue } from './scope-tasks.ts';
 
 /**
@@ -64,13 +63,7 @@ export const utilisation: DimensionModule = {
   key: 'utilisation',
   empty: ({ settings }) => utilisationResult(EMPTY, settings.targets),
   async evaluate(ctx: MetricContext) {
-    const aggregates = new Map<string, UtilisationAggregate>();
-    const of = (kind: string, scope: unknown) => {
-      const id = scopeId(kind, scope as string);
-      let a = aggregates.get(id);
-      if (!a) aggregates.set(id, (a = { ...EMPTY }));
-      return a;
-    };
+    const { of, results } = perScope(EMPTY);
     for (const row of await scopeTasksDue(ctx)) {
       const a = of(row.scope_kind, row.scope);
       a.tasks_due = count(row['tasks_due']);
@@ -88,7 +81,7 @@ export const utilisation: DimensionModule = {
       a.budgets = count(row['budgets']);
       a.budget = count(row['budget']);
     }
-    return new Map([...aggregates].map(([id, a]) => [id, utilisationResult(a, ctx.settings.targets)]));
+    return results((a) => utilisationResult(a, ctx.settings.targets));
   },
 };
 
