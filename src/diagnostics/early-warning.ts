@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
 import type { ServiceContext } from '../directus/services.ts';
-import { fromDbTime, toDbTime } from '../directus/time.ts';
+import { fromDbTime } from '../directus/time.ts';
 import type { Language } from '../i18n/language.ts';
-import { markdownText as md, notifyUsersInTheirLanguage, type NotificationContent } from '../notifications.ts';
+import { markdownText as md, type NotificationContent } from '../notifications.ts';
+import { recordBreachOnce } from '../workflows/sla-escalation.ts';
 import { atRiskCandidates, HISTORY_DAYS, LISTED_FROM, type AtRiskCandidate } from './at-risk.ts';
 import { EVERYTHING } from './restriction.ts';
 
@@ -36,28 +37,17 @@ export async function warnAtRiskCases(ctx: Pick<ServiceContext, 'services' | 'sc
     if (!entered) continue;
     const key = `${candidate.case}:${WARNING_KIND}:${candidate.state}:${entered.getTime()}`;
     const dueAt = new Date(entered.getTime() + candidate.sla_hours * HOUR);
-    const claimed = await ctx.db.transaction(async (trx) => {
-      const inserted = await trx('cc_sla_breaches')
-        .insert({ case: candidate.case, kind: WARNING_KIND, breach_key: key, state: candidate.state, due_at: toDbTime(trx, dueAt), detected_at: toDbTime(trx, now), notified: JSON.stringify([]) })
-        .onConflict('breach_key')
-        .ignore()
-        .returning('id');
-      if (inserted.length === 0) return false;
-      const [about, department]: [{ title: string | null } | undefined, { head: string | null } | undefined] = await Promise.all([
+    const claimed = await recordBreachOnce(ctx, { case: candidate.case, kind: WARNING_KIND, key, state: candidate.state, dueAt, now }, async (trx) => {
+      const [about, department, state]: [{ title: string | null } | undefined, { head: string | null } | undefined, { name_zh: string; name_en: string | null } | undefined] = await Promise.all([
         trx('cc_cases').first('title').where('id', candidate.case),
         trx('cc_departments').first('head').where('code', candidate.department),
+        trx('cc_workflow_states').first('name_zh', 'name_en').where('id', candidate.state),
       ]);
-      const state: { name_zh: string; name_en: string | null } | undefined = await trx('cc_workflow_states').first('name_zh', 'name_en').where('id', candidate.state);
-      const recipients = department?.head ? [department.head] : [];
-      await notifyUsersInTheirLanguage(ctx, trx, recipients, (language): NotificationContent => ({
-        ...warningNotice(language, { ...candidate, title: about?.title ?? '', state_name: state?.name_zh ?? `#${candidate.state}`, state_name_en: state?.name_en ?? null }, dueAt),
-        collection: 'cc_cases',
-        item: String(candidate.case),
-        sender: null,
-      }));
-      const id = Number(typeof inserted[0] === 'object' ? (inserted[0] as { id: number }).id : inserted[0]);
-      await trx('cc_sla_breaches').where('id', id).update({ notified: JSON.stringify(recipients) });
-      return true;
+      return {
+        recipients: department?.head ? [department.head] : [],
+        notice: (language: Language) =>
+          warningNotice(language, { ...candidate, title: about?.title ?? '', state_name: state?.name_zh ?? `#${candidate.state}`, state_name_en: state?.name_en ?? null }, dueAt),
+      };
     });
     if (claimed) warned += 1;
   }

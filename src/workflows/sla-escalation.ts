@@ -48,35 +48,47 @@ export async function escalateSlaBreaches(
       candidate.kind === 'response'
         ? `${candidate.case}:response:${candidate.state}:${fromDbTime(candidate.since)?.getTime()}`
         : `${candidate.case}:resolution:${fromDbTime(candidate.since)?.getTime()}`;
-    const claimed = await ctx.db.transaction(async (trx) => {
-      const inserted = await trx('cc_sla_breaches')
-        .insert({
-          case: candidate.case,
-          kind: candidate.kind,
-          breach_key: key,
-          state: candidate.state,
-          due_at: toDbTime(trx, dueAt),
-          detected_at: toDbTime(trx, now),
-          notified: JSON.stringify([]),
-        })
-        .onConflict('breach_key')
-        .ignore()
-        .returning('id');
-      if (inserted.length === 0) return false;
-      const recipients = await escalationRecipients(trx, candidate);
-      await notifyUsersInTheirLanguage(ctx, trx, recipients, (language) => ({
-        ...escalationNotice(language, candidate, dueAt),
-        collection: 'cc_cases',
-        item: String(candidate.case),
-        sender: null,
-      }));
-      const id = Number(typeof inserted[0] === 'object' ? (inserted[0] as { id: number }).id : inserted[0]);
-      await trx('cc_sla_breaches').where('id', id).update({ notified: JSON.stringify(recipients) });
-      return true;
-    });
+    const claimed = await recordBreachOnce(ctx, { case: candidate.case, kind: candidate.kind, key, state: candidate.state, dueAt, now }, async (trx) => ({
+      recipients: await escalationRecipients(trx, candidate),
+      notice: (language) => escalationNotice(language, candidate, dueAt),
+    }));
     if (claimed) escalated += 1;
   }
   return { checked: candidates.length, escalated };
+}
+
+/**
+ * Records a breach (or a warning) of a case once, by its unique key, and tells the recipients `tell`
+ * names, each in their language, in the same transaction: when several instances run a schedule at
+ * once, one of them records and tells, and a failed run leaves nothing claimed. False when the key
+ * was already recorded.
+ */
+export async function recordBreachOnce(
+  ctx: Pick<ServiceContext, 'services' | 'schema'> & { db: Knex },
+  breach: { case: number; kind: string; key: string; state: number | null; dueAt: Date; now: Date },
+  tell: (trx: Knex.Transaction) => Promise<{ recipients: string[]; notice: (language: Language) => Pick<NotificationContent, 'subject' | 'message'> }>,
+): Promise<boolean> {
+  return ctx.db.transaction(async (trx) => {
+    const inserted = await trx('cc_sla_breaches')
+      .insert({
+        case: breach.case,
+        kind: breach.kind,
+        breach_key: breach.key,
+        state: breach.state,
+        due_at: toDbTime(trx, breach.dueAt),
+        detected_at: toDbTime(trx, breach.now),
+        notified: JSON.stringify([]),
+      })
+      .onConflict('breach_key')
+      .ignore()
+      .returning('id');
+    if (inserted.length === 0) return false;
+    const { recipients, notice } = await tell(trx);
+    await notifyUsersInTheirLanguage(ctx, trx, recipients, (language) => ({ ...notice(language), collection: 'cc_cases', item: String(breach.case), sender: null }));
+    const id = Number(typeof inserted[0] === 'object' ? (inserted[0] as { id: number }).id : inserted[0]);
+    await trx('cc_sla_breaches').where('id', id).update({ notified: JSON.stringify(recipients) });
+    return true;
+  });
 }
 
 /** Breaches not yet recorded, found per state and per workflow so each threshold is a plain bound. */
