@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Viewer } from '../../src/insights/viewer.ts';
 import { choose, initialSelection, monthOf, ownScope, periodLabel, quarterOf, readableScopes, recentPeriods, selectionOf, selectionQuery } from '../../src/ui/insights/dashboard-filter.ts';
 import { PALETTE, departmentColour } from '../../src/ui/insights/palette.ts';
+import { insightOptionsOf } from '../../src/ui/insights/scope.ts';
 import { rawLabel, rawValue } from '../../src/ui/insights/strings.ts';
 
 const departments = ['marketing', 'sales', 'service', 'tech', 'hr', 'finance'].map((code) => ({ code, name_zh: code, name_en: code }));
@@ -90,5 +91,17 @@ describe('what the panels show', () => {
     expect(rawValue('median_response_hours', 50.912345)).toBe('50.9');
     expect(rawValue('handoffs', 25)).toBe('25');
     expect(rawValue('handoffs', null)).toMatch(/No data|无数据/);
+  });
+});
+
+describe('a panel’s options', () => {
+  it('are its scope, period and dashboard, not its size: resizing a panel reloads nothing', () => {
+    const props = { dashboard: 'd1', use_dashboard_filter: true, scope: 'my_team' as const, department: null, team: 3, months: 6, height: 20, showHeader: true };
+    const options = insightOptionsOf(props);
+    expect(options()).toEqual({ dashboard: 'd1', use_dashboard_filter: true, now: undefined, scope: 'my_team', department: null, team: 3, months: 6 });
+    props.team = 4;
+    props.height = 40;
+    expect(options()).toMatchObject({ team: 4 });
+    expect(options()).not.toHaveProperty('height');
   });
 });

@@ -107,6 +107,25 @@ export interface InsightOptions extends ScopeOptions {
   [key: string]: unknown;
 }
 
+/** The props an Insights panel shares with the others. */
+export interface InsightPanelProps {
+  dashboard?: string | undefined;
+  use_dashboard_filter?: boolean | undefined;
+  now?: Date | undefined;
+  scope?: ScopeMode | undefined;
+  department?: unknown;
+  team?: unknown;
+  months?: number | undefined;
+}
+
+/**
+ * What a panel's props ask `useInsight` for. Its size and header are left out, so resizing a panel
+ * reloads nothing.
+ */
+export function insightOptionsOf(props: InsightPanelProps): () => InsightOptions {
+  return () => ({ dashboard: props.dashboard, use_dashboard_filter: props.use_dashboard_filter, now: props.now, scope: props.scope, department: props.department, team: props.team, months: props.months });
+}
+
 /** What a panel asks an endpoint: the body's `data`; its `access` is noted for the panel's state. */
 export type InsightGet = <R>(path: string, params: Record<string, unknown>) => Promise<R>;
 
