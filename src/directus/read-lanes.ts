@@ -30,23 +30,30 @@ export async function inLanes<T extends readonly unknown[]>(db: Knex, tasks: { r
 }
 
 /**
- * `readLanes`, ready: on SQLite, Directus's connection made to wait for the second lane's reads
- * (`WRITER_WAIT_MS`), and the reader's connection opened; a reader that cannot open leaves one lane.
+ * `readLanes`, ready: on SQLite, the reader opened and Directus's connection made to wait for its
+ * reads (`WRITER_WAIT_MS`), once per Directus knex; a reader that cannot open leaves one lane.
  */
 export async function openLanes(db: Knex): Promise<Knex[]> {
   const lanes = readLanes(db);
   if (lanes.length < 2 || !isSqlite(db)) return lanes;
+  let opened = readersOpened.get(db.client);
+  if (!opened) readersOpened.set(db.client, (opened = openReader(db, lanes[1] as Knex)));
+  return (await opened) ? lanes : [db];
+}
+
+async function openReader(db: Knex, reader: Knex): Promise<boolean> {
   try {
-    await (lanes[1] as Knex).raw('select 1');
+    await reader.raw('select 1');
   } catch {
     // Not to be tried again by every request: one lane from now on.
     withoutReader.add(db.client);
     readers.delete(db.client);
-    void (lanes[1] as Knex).destroy();
-    return [db];
+    void reader.destroy();
+    return false;
   }
+  // Directus's connection as it is now; one its pool makes later gets it as it is created (`sqliteReader`).
   await db.raw(`pragma busy_timeout = ${WRITER_WAIT_MS}`);
-  return lanes;
+  return true;
 }
 
 /**
@@ -82,6 +89,8 @@ const READER_WAIT_MS = 10_000;
 const readers = new WeakMap<object, Knex>();
 /** Clients whose reader could not open. */
 const withoutReader = new WeakSet<object>();
+/** Per client, whether its reader opened (asked once). */
+const readersOpened = new WeakMap<object, Promise<boolean>>();
 
 /**
  * A second connection to the SQLite file `db` reads, read-only (`query_only`), opened when first
@@ -96,7 +105,7 @@ const withoutReader = new WeakSet<object>();
 export function sqliteReader(db: Knex): Knex | null {
   const filename = (db.client.config?.connection as { filename?: unknown } | undefined)?.filename;
   if (typeof filename !== 'string' || filename === '' || filename === ':memory:' || filename.startsWith('file:')) return null;
-  const pool = (db.client as { pool?: { on?(event: string, listener: () => void): unknown } }).pool;
+  const pool = (db.client as { pool?: { on?(event: string, listener: (...args: never[]) => void): unknown } }).pool;
   if (typeof pool?.on !== 'function') return null;
   const known = readers.get(db.client);
   if (known) return known;
@@ -108,6 +117,10 @@ export function sqliteReader(db: Knex): Knex | null {
     pool.on('poolDestroyRequest', () => {
       readers.delete(db.client);
       void reader.destroy();
+    });
+    // A connection Directus's pool opens later waits for the reader's statements too.
+    pool.on('createSuccess', (_event: number, connection: { run?(sql: string): unknown }) => {
+      connection.run?.(`pragma busy_timeout = ${WRITER_WAIT_MS}`);
     });
     return reader;
   } catch {

@@ -136,6 +136,19 @@ describe('read lanes on a SQLite file', () => {
     expect(await db('things').where('name', 'during').pluck('name')).toEqual(['during']);
   });
 
+  it('make a connection Directus’s pool opens later wait as well', async () => {
+    await openLanes(db);
+    // Knex drops a connection it marked as broken and opens another on the next query.
+    const client = db.client as { acquireConnection(): Promise<{ __knex__disposed?: string }>; releaseConnection(c: unknown): Promise<void> };
+    const connection = await client.acquireConnection();
+    connection.__knex__disposed = 'dropped by the test';
+    await client.releaseConnection(connection);
+    const timeout = async () => Number(((await db.raw('pragma busy_timeout')) as Array<{ timeout: number }>)[0]?.timeout);
+    await timeout();
+    expect(await timeout()).toBe(WRITER_WAIT_MS);
+    expect(await commitDuring(longRead(readLanes(db)[1] as Knex))).toBe('committed');
+  });
+
   it('would fail that commit with a short wait (why openLanes sets it)', async () => {
     const reader = sqliteReader(db) as Knex;
     await db.raw('pragma busy_timeout = 20');
