@@ -1,7 +1,7 @@
 import { ForbiddenError } from '@directus/errors';
 import type { Knex } from 'knex';
 import { mayUpdateRow } from '../access/update-scope.ts';
-import { toDbTime } from '../directus/time.ts';
+import { fromDbTime, toDbTime } from '../directus/time.ts';
 import type { ServiceContext } from '../directus/services.ts';
 import {
   IllegalTransitionError,
@@ -33,7 +33,7 @@ import {
 import { loadWorkflowDefinition } from './workflow-store.ts';
 import { holdState } from './state-moves.ts';
 import { openResolutionSurvey } from '../surveys/invitations.ts';
-import { refreshDueTimes } from './sla-due.ts';
+import { dueTimes } from './sla-due.ts';
 import { refreshHistoryFacts } from './history-facts.ts';
 import { addedRowMayClose } from './case-closure.ts';
 
@@ -55,6 +55,9 @@ export interface CaseRow {
   resolution_note: string | null;
   /** The case's first closure, as the database holds it (src/workflows/case-closure.ts). */
   first_closed_at?: unknown;
+  /** As the database holds them (epoch milliseconds on SQLite); its due times are reckoned from them. */
+  opened_at?: unknown;
+  resolved_at?: unknown;
 }
 
 export type TransitionFields = Partial<Record<(typeof TRANSITION_FIELDS)[number], string | null>>;
@@ -119,7 +122,8 @@ export async function transitionCase(ctx: WorkflowContext, request: TransitionRe
     const target = resolveState(definition, request.to);
     if (!transition || !target || !from) throw illegal(row, from, request.to, definition);
     // A state moved to another workflow meanwhile is no longer this case's to enter.
-    if (!(await holdState(trx, target.id, row.workflow))) throw illegal(row, from, request.to, definition);
+    const held = await holdState(trx, target.id, row.workflow);
+    if (!held) throw illegal(row, from, request.to, definition);
 
     const actor = ctx.accountability?.user ?? null;
     const { department, capabilities } = actor ? await userAuthority(trx, actor) : { department: null, capabilities: new Set<string>() };
@@ -129,14 +133,23 @@ export async function transitionCase(ctx: WorkflowContext, request: TransitionRe
 
     const now = ctx.now?.() ?? new Date();
     const changes = caseChanges(transition, target, Number(row.reopened_count ?? 0), now);
+    // The due times from what this transaction holds (the case as read, the target state, its
+    // workflow's SLA), in the same update: reading them back and writing them again were two statements.
+    const due = dueTimes({
+      openedAt: fromDbTime(row.opened_at),
+      stateEnteredAt: now,
+      resolvedAt: 'resolved_at' in changes ? (changes['resolved_at'] as Date | null) : fromDbTime(row.resolved_at),
+      isTerminal: target.is_terminal,
+      responseSlaHours: target.response_sla_hours,
+      resolutionSlaHours: held.resolutionSlaHours,
+    });
     const written = await trx('cc_cases')
       .where({ id: row.id, state: from.id })
-      .update(withDbTimes(trx, { ...fields, ...changes, date_updated: now }));
+      .update(withDbTimes(trx, { ...fields, ...changes, ...due, date_updated: now }));
     if (written !== 1) {
       const current = await trx('cc_cases').select('state').where('id', row.id).first();
       throw new TransitionConflictError({ case: row.id, expected: from.id, actual: (current?.state as number | undefined) ?? null });
     }
-    await refreshDueTimes(trx, [row.id]);
     const handoff = isHandoff(from, target);
     const [event] = await trx('cc_case_events')
       .insert({

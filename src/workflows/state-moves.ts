@@ -28,11 +28,16 @@ export const stateMoveJudge: UpdateJudge<Key[]> = {
   },
 };
 
-/** Inside a transition's transaction: the target state is held, and still belongs to the case's workflow. */
-export async function holdState(trx: Knex, state: Key, workflow: Key): Promise<boolean> {
-  // The share lock and the read in one statement: a transition's statements are most of its cost.
+/**
+ * Inside a transition's transaction: the target state is held, and still belongs to the case's
+ * workflow. Answers that workflow's resolution SLA (the transition writes the case's due times with
+ * its own update, src/workflows/sla-due.ts), or null when the state is not the workflow's.
+ */
+export async function holdState(trx: Knex, state: Key, workflow: Key): Promise<{ resolutionSlaHours: number | null } | null> {
+  // The share lock and the reads in one statement: a transition's statements are most of its cost.
   // SQLite has no row locks (its one writer at a time serialises instead; see lockRows).
-  const read = trx('cc_workflow_states').first('workflow').where('id', state);
-  const row = await (isSqlite(trx) ? read : read.forShare());
-  return row !== undefined && String(row.workflow) === String(workflow);
+  const read = trx('cc_workflow_states as s').join('cc_workflows as w', 'w.id', 's.workflow').first('s.workflow as workflow', 'w.resolution_sla_hours as hours').where('s.id', state);
+  const row = await (isSqlite(trx) ? read : read.forShare('s'));
+  if (row === undefined || String(row.workflow) !== String(workflow)) return null;
+  return { resolutionSlaHours: row.hours === null || row.hours === undefined ? null : Number(row.hours) };
 }

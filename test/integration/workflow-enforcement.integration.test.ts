@@ -1,6 +1,7 @@
 import type { CaseEvent } from '../harness/schema.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { concord, createStaff, rawAdmin, type Client, type StaffUser, http, type Json, testDb } from '../harness/concord.ts';
+import { refreshDueTimes } from '../../src/workflows/sla-due.ts';
 
 /**
  * The case workflow is enforced on every write path Directus offers, as real users of each
@@ -185,9 +186,18 @@ async function expectTransition(
     is_override: false,
   });
   expect(event.transition).toEqual(expect.any(Number));
-  const row = await rawAdmin<{ state: number; state_entered_at: string }>('GET', `/items/cc_cases/${caseId}?fields=state,state_entered_at`);
+  const row = await rawAdmin<{ state: number; state_entered_at: string; response_due_at: string | null; resolution_due_at: string | null }>(
+    'GET',
+    `/items/cc_cases/${caseId}?fields=state,state_entered_at,response_due_at,resolution_due_at`,
+  );
   expect(row.state).toBe(S[expected.to]);
   expect(row.state_entered_at).not.toEqual(before.case['state_entered_at']);
+  // The transition writes the case's due times with its own update: a closed case owes nothing, a
+  // resolved one no resolution; and they are what the SLA refresh reckons from the live definitions
+  // (src/workflows/sla-due.ts), which finds nothing to correct.
+  expect(row.response_due_at === null, `response due after → ${expected.to}`).toBe(expected.to === 'closed');
+  expect(row.resolution_due_at === null, `resolution due after → ${expected.to}`).toBe(expected.to === 'closed' || expected.to === 'resolved');
+  expect(await refreshDueTimes(testDb(), [caseId]), `due times of case ${caseId} after → ${expected.to}`).toBe(0);
   return event;
 }
 
