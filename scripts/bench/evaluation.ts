@@ -6,7 +6,9 @@
  * PostgreSQL); the timings run the engine through knex on that database with no server in the way.
  * Prints medians of --runs runs, on SQLite also the CPU time of floor and run (on a shared machine
  * the wall time grows with everyone else's work, the CPU time much less); with --dimensions, also each dimension's own time (a fresh context
- * each, so execution and utilisation both pay for the tasks due they share).
+ * each, so execution and utilisation both pay for the tasks due they share). --beside also times reads
+ * by key on the company's own connection (on SQLite a pool of one, as Directus has) while evaluations
+ * run back to back: what other requests wait for while Concord evaluates.
  */
 import { parseArgs } from 'node:util';
 import type { Knex } from 'knex';
@@ -19,7 +21,9 @@ import { cyclePeriod, periodKey, periodsWithin, zoned, zonedDate, type Period } 
 import { evaluationSettings, parseWeights } from '../../src/evaluation/settings.ts';
 import { dialectOf } from '../../src/evaluation/sql.ts';
 
-const { values } = parseArgs({ options: { scales: { type: 'string', default: '1,10,100' }, runs: { type: 'string', default: '5' }, fresh: { type: 'boolean', default: false }, dimensions: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { scales: { type: 'string', default: '1,10,100' }, runs: { type: 'string', default: '5' }, fresh: { type: 'boolean', default: false }, dimensions: { type: 'boolean', default: false }, beside: { type: 'boolean', default: false } },
+});
 const SCALES = values.scales.split(',').map(Number);
 const RUNS = Number(values.runs);
 
@@ -88,6 +92,7 @@ async function main(): Promise<void> {
       const run = Number.isFinite(id) ? await median(() => runCycle({ db, settings }, id)) : Number.NaN;
       const runCpu = lastCpu;
       rows.push({ scale, events, evaluate, run, floor, floorCpu, runCpu, dimensions, dimensionsCpu });
+      if (values.beside) await readsBeside(db, scale, () => evaluatePeriod(db, { period: quarter, settings, weights: parseWeights(null) }));
     } finally {
       await db.destroy();
       await company.close();
@@ -113,6 +118,39 @@ async function main(): Promise<void> {
     const [a, b] = [rows[i - 1]!, rows[i]!];
     console.log(`  scale ${a.scale} → ${b.scale}: data ×${(b.events / a.events).toFixed(1)}, run time ×${(b.run / a.run).toFixed(1)}`);
   }
+}
+
+/**
+ * 400 reads of a case by key, one at a time with 2 ms between them, on `db` while `work` runs back to
+ * back: their median, 95th percentile and longest wait, and the work's median.
+ */
+async function readsBeside(db: Knex, scale: number, work: () => Promise<unknown>): Promise<void> {
+  const cases = await countOf(db, 'cc_cases');
+  let stop = false;
+  const worked: number[] = [];
+  const busy = (async () => {
+    while (!stop) {
+      const started = performance.now();
+      await work();
+      worked.push(performance.now() - started);
+    }
+  })();
+  const reads: number[] = [];
+  try {
+    for (let i = 0; i < 400; i += 1) {
+      const started = performance.now();
+      await db('cc_cases').first('id', 'title').where('id', 1 + ((i * 7919) % Math.max(1, cases)));
+      reads.push(performance.now() - started);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  } finally {
+    stop = true;
+    await busy;
+  }
+  const at = (list: number[], share: number) => [...list].sort((a, b) => a - b)[Math.floor((list.length - 1) * share)] as number;
+  console.log(
+    `  scale ${scale}: a read by key beside evaluations run back to back: median ${at(reads, 0.5).toFixed(2)} ms, 95th percentile ${at(reads, 0.95).toFixed(2)} ms, longest ${at(reads, 1).toFixed(2)} ms (evaluations: median ${at(worked, 0.5).toFixed(1)} ms, ${worked.length} runs)`,
+  );
 }
 
 main().catch((error: unknown) => {

@@ -52,7 +52,7 @@ export interface EvaluationRequest {
  */
 export async function evaluatePeriod(db: Knex, request: EvaluationRequest): Promise<{ scopes: Scope[]; scores: ScoreRow[] }> {
   if (db.isTransaction) return computePeriod([db], request);
-  // SQLite: Directus's connection and Concord's reader (src/directus/read-lanes.ts), each statement
+  // SQLite: two read-only connections of Concord's (src/directus/read-lanes.ts), each statement
   // reading what was committed when it began, as one connection's statements did.
   if (isSqlite(db)) return computePeriod(await openLanes(db), request);
   // PostgreSQL: every dimension reads one snapshot, and its grouped passes get room in memory. With

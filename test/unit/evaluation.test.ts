@@ -418,7 +418,7 @@ describe('overall', () => {
 });
 
 describe('two connections', () => {
-  it('score a period exactly as one does (PostgreSQL: one snapshot on two; SQLite: Directus’s connection and a reader of the same file)', async () => {
+  it('score a period exactly as one does (PostgreSQL: one snapshot on two; SQLite: two readers of the same file)', async () => {
     for (let id = 1; id <= 6; id += 1) {
       await addCase(id, { team: id % 2 === 0 ? 1 : null });
       await event(id, `2026-10-0${id}T09:00:00+08:00`, 'service', STATE.received);
