@@ -45,6 +45,14 @@ export async function openLanes(db: Knex): Promise<Knex[]> {
   return (await opened) ? lanes : [db];
 }
 
+/**
+ * The connection a request's long grouped read should run on: on SQLite a reader, so Directus's one
+ * connection serves other requests meanwhile; elsewhere, and inside a transaction, `db` itself.
+ */
+export async function readConnection(db: Knex): Promise<Knex> {
+  return (await openLanes(db))[0] as Knex;
+}
+
 async function openReader(db: Knex, reader: Knex): Promise<boolean> {
   try {
     await reader.raw('select 1');

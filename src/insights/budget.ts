@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { readConnection } from '../directus/read-lanes.ts';
 import type { Item, ServiceContext } from '../directus/services.ts';
 import { daysBetween, monthsOfPeriod } from '../evaluation/period.ts';
 import { bucketOf, dateOf, dialectOf, inIds, num, rows } from '../evaluation/sql.ts';
@@ -90,7 +91,7 @@ async function expenseByMonth(ctx: Ctx, query: InsightQuery, months: ReturnType<
     bindings.push(list.binding);
   }
   return rows(
-    ctx.db,
+    await readConnection(ctx.db),
     `select bucket, sum(amount) as expense from (
       select ${bucket.sql} as bucket, cast(t.amount as double precision) as amount
       from cc_transactions t left join cc_projects p on p.id = t.project

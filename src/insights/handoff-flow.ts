@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { readConnection } from '../directus/read-lanes.ts';
 import type { ServiceContext } from '../directus/services.ts';
 import { storedAnsweredAt } from '../workflows/answered-at.ts';
 import { zoned } from '../evaluation/period.ts';
@@ -65,7 +66,7 @@ export async function handoffFlow(ctx: Ctx, query: InsightQuery): Promise<Handof
    * sort was most of the request). Departments are '' instead of null inside, as the median's keys
    * must be.
    */
-  const flowOver = (ids?: readonly number[]) => {
+  const flowOver = async (ids?: readonly number[]) => {
     const extra = [...where];
     const extraBindings = [...bindings];
     if (ids) {
@@ -74,7 +75,7 @@ export async function handoffFlow(ctx: Ctx, query: InsightQuery): Promise<Handof
       extraBindings.push(list.binding);
     }
     return rows(
-      db,
+      await readConnection(db),
       `with handoffs as materialized (
         select coalesce(fs.owner_department, '') as from_dept, coalesce(ts.owner_department, '') as to_dept, ts.response_sla_hours as sla,
           ${sql.hours(storedAnsweredAt('e'), 'e.occurred_at')} as hours

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { readConnection } from '../directus/read-lanes.ts';
 import type { Item, ServiceContext } from '../directus/services.ts';
 import { fromDbTime } from '../directus/time.ts';
 import { monthsOfPeriod, zonedMidnight } from '../evaluation/period.ts';
@@ -50,7 +51,7 @@ export async function satisfactionTrend(ctx: Ctx, query: InsightQuery): Promise<
     bindings.push(query.scope.key);
   }
   // The months over the answers in scope (exactly the rows `answers` matches), limited to `ids` when given.
-  const monthsOver = (ids?: readonly number[]) => {
+  const monthsOver = async (ids?: readonly number[]) => {
     const extra = [...where];
     const extraBindings = [...bindings];
     if (ids) {
@@ -59,7 +60,7 @@ export async function satisfactionTrend(ctx: Ctx, query: InsightQuery): Promise<
       extraBindings.push(list.binding);
     }
     return rows(
-      ctx.db,
+      await readConnection(ctx.db),
       `select bucket, count(*) as responses, sum(case when csat >= 4 then 1 else 0 end) as satisfied, sum(csat) as csat_sum,
         sum(case when nps is not null then 1 else 0 end) as nps_responses, sum(case when nps >= 9 then 1 else 0 end) as promoters,
         sum(case when nps <= 6 then 1 else 0 end) as detractors
