@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knex, { type Knex } from 'knex';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { acrossLanes, inLanes, openLanes, readLanes, sqliteReader, WRITER_WAIT_MS } from '../../src/directus/read-lanes.ts';
+import { acrossLanes, inLanes, openLanes, readConnection, readLanes, sqliteReader, WRITER_WAIT_MS } from '../../src/directus/read-lanes.ts';
 
 /** Read lanes: results in the order asked, at most one query at a time on one SQLite connection and two on PostgreSQL. */
 
@@ -97,6 +97,13 @@ describe('read lanes on a SQLite file', () => {
     await expect((lanes[0] as Knex)('things').insert({ name: 'c' })).rejects.toThrow(/readonly|query_only/i);
     await db('things').insert({ name: 'd' });
     expect(await (lanes[1] as Knex)('things').pluck('name')).toEqual(['a', 'b', 'd']);
+  });
+
+  it('give a request’s long read a reader, and a transaction itself', async () => {
+    expect(await readConnection(db)).toBe(sqliteReader(db));
+    await db.transaction(async (trx) => {
+      expect(await readConnection(trx)).toBe(trx);
+    });
   });
 
   it('are one inside a transaction, whose writes another connection could not see', async () => {
