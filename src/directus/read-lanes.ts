@@ -54,13 +54,18 @@ export async function readConnection(db: Knex): Promise<Knex> {
 }
 
 async function openReader(db: Knex, reader: Knex): Promise<boolean> {
-  try {
-    await reader.raw('select 1');
-  } catch {
+  // A file the reader cannot open is known within seconds: its pool would go on trying to open a
+  // connection for as long as a query may wait for one (READER_ACQUIRE_MS).
+  let timer: NodeJS.Timeout | undefined;
+  const opened = await Promise.race([
+    reader.raw('select 1').then(() => true, () => false),
+    new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), OPEN_WAIT_MS))),
+  ]).finally(() => clearTimeout(timer));
+  if (!opened) {
     // Not to be tried again by every request: one lane from now on.
     withoutReader.add(db.client);
     readers.delete(db.client);
-    void reader.destroy();
+    void reader.destroy().catch(() => undefined);
     return false;
   }
   // Directus's connection as it is now; one its pool makes later gets it as it is created (`sqliteReader`).
@@ -99,6 +104,16 @@ const READER_WAIT_MS = 10_000;
 
 /** The reader's connections: one per lane. */
 const READER_CONNECTIONS = 2;
+
+/**
+ * How long a statement waits for a reader connection: as long as a query waits for Directus's own
+ * (knex's acquire timeout). Requests share the two, and at a million events a grouped read takes a
+ * few hundred milliseconds, so a dashboard opening beside a diagnosis may queue for a while.
+ */
+const READER_ACQUIRE_MS = 60_000;
+
+/** How long the first statement may take to show that the file opens. */
+const OPEN_WAIT_MS = 5_000;
 
 /** Each Directus knex's reader, by its client (a transaction or a clone has a client of its own). */
 const readers = new WeakMap<object, Knex>();
@@ -154,8 +169,7 @@ function cloneWithPoolOfItsOwn(db: Knex, filename: string): Knex {
       min: 0,
       max: READER_CONNECTIONS,
       idleTimeoutMillis: 30_000,
-      // A file the reader cannot open is known within seconds, not after knex's minute.
-      acquireTimeoutMillis: 5_000,
+      acquireTimeoutMillis: READER_ACQUIRE_MS,
       afterCreate: (connection: { exec(sql: string, done: (error: Error | null) => void): void }, done: (error: Error | null, connection: unknown) => void) => {
         connection.exec(`pragma query_only = 1; pragma busy_timeout = ${READER_WAIT_MS}`, (error) => done(error, connection));
       },
