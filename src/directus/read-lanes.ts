@@ -10,7 +10,7 @@ import { isSqlite } from './time.ts';
  * - SQLite gets one connection from Directus (knex's pool of one), which executes one statement at a
  *   time, every request's in turn. The lanes are two read-only connections of Concord's own to the
  *   same file (`sqliteReader`), so an answer's reads leave Directus's connection to everyone else:
- *   with evaluations running back to back, a read by key waited about 21 ms for it (their
+ *   with evaluations running back to back, a read by key waited about 22 ms for it (their
  *   statements ahead of it) when one lane was Directus's connection, 0.2 ms with two readers.
  * - Inside a transaction there is one lane: another connection would not see what the transaction
  *   wrote.
