@@ -11,7 +11,7 @@ import { anomalies, type Anomaly } from './anomalies.ts';
 import { atRisk, type AtRisk } from './at-risk.ts';
 import { bottlenecks, type Bottleneck } from './bottlenecks.ts';
 import { describeDimensionFindings, rankFindings, type DimensionStats } from './dimension-findings.ts';
-import { attendanceByMember, csatGroups, lateTasks, memberLoads, previousWindow, pulseTrend, reopensByResolver, type RowAccess } from './dimensions.ts';
+import { attendanceByMember, csatGroups, dueTaskFindings, previousWindow, pulseTrend, reopensByResolver, type RowAccess } from './dimensions.ts';
 import { describeFindings, type Finding, type Names } from './findings.ts';
 import { pingPong, type PingPong } from './ping-pong.ts';
 
@@ -121,13 +121,12 @@ export async function diagnosisStats(
   const inPeriod = { scope, events: access.events, cases: access.cases };
   const rowsAccess: RowAccess = { scope, tasks: access.tasks, responses: access.responses, participants: access.participants, events: access.events, cases: access.cases };
   // Longest first (their usual cost at a month), so the two lanes end close together.
-  const [csat, found, risky, lateTasksFound, pingPongs, loads, reopens, anomalous, pulse, attendance] = await inLanes(db, [
+  const [csat, found, risky, dueTasks, pingPongs, reopens, anomalous, pulse, attendance] = await inLanes(db, [
     (lane) => csatGroups(lane, period, rowsAccess),
     (lane) => bottlenecks(lane, period, inPeriod),
     (lane) => (options.atRisk === false ? Promise.resolve([]) : atRisk(lane, now, { scope, events: access.events, cases: access.openCases })),
-    (lane) => lateTasks(lane, period, rowsAccess, now),
+    (lane) => dueTaskFindings(lane, period, rowsAccess, { now, settings }),
     (lane) => pingPong(lane, period, inPeriod),
-    (lane) => memberLoads(lane, period, rowsAccess, settings),
     (lane) => reopensByResolver(lane, period, rowsAccess),
     (lane) => anomalies(lane, query.period, scope, access.scores),
     (lane) => pulseTrend(lane, period, rowsAccess, settings.timeZone),
@@ -139,10 +138,10 @@ export async function diagnosisStats(
     ping_pong: pingPongs,
     anomalies: anomalous,
     at_risk: risky,
-    late_tasks: lateTasksFound,
+    late_tasks: dueTasks.late,
     reopens,
     csat,
-    loads,
+    loads: dueTasks.loads,
     attendance,
     pulse,
   };

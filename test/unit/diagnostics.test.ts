@@ -136,6 +136,37 @@ describe('ping-pong', () => {
     expect((await pingPong(db, P, COMPANY))[0]?.bounces).toBe(4);
     expect(await pingPong(db, P, { scope: { kind: 'company' }, events: { all: true }, cases: { all: false, ids: [] } })).toEqual([]);
   });
+
+  it('takes an unknown sender as one sender, and never mistakes two different pairs for one', async () => {
+    // Two handoffs from nobody known into tech: one pair, one bounce.
+    await addCase(1);
+    await event(1, '2026-10-02T09:00:00+08:00', null, STATE.escalated, { handoff: true });
+    await event(1, '2026-10-03T09:00:00+08:00', null, STATE.escalated, { handoff: true });
+    // sales → tech and salest → ech would read alike if the pair were the two codes side by side.
+    await db('cc_workflow_states').insert({ id: 6, workflow: 1, owner_department: 'ech', response_sla_hours: 4 });
+    await addCase(2);
+    await event(2, '2026-10-02T09:00:00+08:00', 'sales', STATE.escalated, { handoff: true });
+    await event(2, '2026-10-03T09:00:00+08:00', 'salest', 6, { handoff: true });
+    expect(await pingPong(db, P, COMPANY)).toEqual([{ case: 1, departments: ['tech'], bounces: 1 }]);
+  });
+
+  it('gives a department the cases with a handoff it received, a team its cases, and counts all their handoffs in P', async () => {
+    await addCase(1, { team: 1 });
+    await handoff(1, '2026-10-02T09:00:00+08:00', 'service', STATE.escalated, 1, 'tech');
+    await handoff(1, '2026-10-03T09:00:00+08:00', 'service', STATE.escalated, 1, 'tech');
+    await addCase(2, { team: 2 });
+    await handoff(2, '2026-10-02T09:00:00+08:00', 'tech', STATE.sales, 1, 'sales');
+    await handoff(2, '2026-10-03T09:00:00+08:00', 'sales', STATE.received, 1, 'service');
+    await handoff(2, '2026-10-04T09:00:00+08:00', 'service', STATE.sales, 1, 'sales');
+    await handoff(2, '2026-10-05T09:00:00+08:00', 'sales', STATE.received, 1, 'service');
+    const bounced = (restriction: Restriction) => pingPong(db, P, restriction).then((found) => found.map((p) => [p.case, p.bounces]));
+    expect(await bounced(COMPANY)).toEqual([[1, 1], [2, 1]]);
+    expect(await bounced({ scope: { kind: 'department', key: 'tech' }, ...EVERYTHING })).toEqual([[1, 1]]);
+    // Case 2 reaches service in P, and both of its pairs' handoffs count: sales → service twice.
+    expect(await bounced({ scope: { kind: 'department', key: 'service' }, ...EVERYTHING })).toEqual([[2, 1]]);
+    expect(await bounced({ scope: { kind: 'team', key: 2 }, ...EVERYTHING })).toEqual([[2, 1]]);
+    expect(await bounced({ scope: { kind: 'team', key: 3 }, ...EVERYTHING })).toEqual([]);
+  });
 });
 
 describe('anomalies', () => {
