@@ -340,7 +340,9 @@ export async function csatGroups(db: Knex, period: ZonedPeriod, access: RowAcces
   const named = caseNamed(db, access, 'g.case_id');
   // One pass: each group's count and sum against all responses of the scope; those listed (both
   // sides at least MIN_RESPONSES, the group MIN_GAP or more below the rest:
-  // n·(T − S) − S·(N − n) ≥ MIN_GAP·n·(N − n), no division), and the cases behind them.
+  // n·(T − S) − S·(N − n) ≥ MIN_GAP·n·(N − n), no division), and the cases behind them. The listed
+  // groups are few: their rows are picked by a look-up in that short list (as a join, SQLite indexed
+  // every group's statistics to probe them from each row: scale 1000, a month, 215 → 180 ms).
   const all = await rows(
     db,
     `${grouped},
@@ -351,7 +353,7 @@ export async function csatGroups(db: Knex, period: ZonedPeriod, access: RowAcces
       where s.n >= ${MIN_RESPONSES} and t.n - s.n >= ${MIN_RESPONSES} and s.n * (t.total - s.total) - s.total * (t.n - s.n) >= ${MIN_GAP} * s.n * (t.n - s.n)
     ),
     case_rows as (
-      select distinct g.by_kind, g.grp, g.case_id from grouped g join listed l on l.by_kind = g.by_kind and l.grp = g.grp where g.case_id is not null${named.sql}
+      select distinct g.by_kind, g.grp, g.case_id from grouped g where (g.by_kind, g.grp) in (select by_kind, grp from listed) and g.case_id is not null${named.sql}
     ),
     case_lists as (select by_kind, grp, ${idsText('case_id')} as case_ids from case_rows group by by_kind, grp)
     select l.by_kind, l.grp, l.n, l.total, l.all_n, l.all_total, c.case_ids
