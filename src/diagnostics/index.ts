@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import type { ServiceContext } from '../directus/services.ts';
 import { zoned } from '../evaluation/period.ts';
-import { inLanes } from '../directus/read-lanes.ts';
+import { inLanes, type LaneTask } from '../directus/read-lanes.ts';
 import type { EvaluationSettings } from '../evaluation/settings.ts';
 import { personName } from '../ui/people-names.ts';
 import { callerLanguage, type Language } from '../i18n/language.ts';
@@ -56,6 +56,12 @@ export interface DiagnosisAccess {
   participants: Visibility;
 }
 
+/** `DiagnosisAccess` whose answers may still be coming. */
+export type PendingAccess = { readonly [K in keyof DiagnosisAccess]: DiagnosisAccess[K] | Promise<DiagnosisAccess[K]> };
+
+/** Sees nothing: what a task is given for a collection it does not read. */
+const NOTHING: Visibility = { all: false, ids: [] };
+
 export const SEES_EVERYTHING: DiagnosisAccess = {
   events: { all: true },
   cases: { all: true },
@@ -83,17 +89,24 @@ export async function diagnose(ctx: Ctx, query: InsightQuery, now: Date = new Da
   // The whole tables first: a viewer who reads all of one reads all of any part of it, and the
   // history is read exactly where its cases are when its rules follow theirs (visibleRows). A window
   // of the history (the handoffs of P, of the last 90 days) is restricted by the history's own
-  // answer: each query keeps only its window's rows anyway. The other parts after them, in lanes.
-  const cases = await visible('cc_cases', {});
-  const events = await visible('cc_case_events', {});
-  const [openCases, scores, tasks, responses, participants] = await inLanes(db, [
-    () => (cases.all ? Promise.resolve(cases) : visible('cc_cases', { _and: [{ state: { is_terminal: { _eq: false } } }, ...caseScope] })),
-    () => visible('cc_evaluation_scores', { _and: [{ cycle: { status: { _eq: 'published' } } }, ...scoreScope] }),
-    () => visible('cc_tasks', { _and: [{ due_at: { _gte: period.start.toISOString() } }, { due_at: { _lt: period.end.toISOString() } }] }, true),
-    () => visible('cc_survey_responses', { _and: [{ responded_at: { _gte: before.start.toISOString() } }, { responded_at: { _lt: period.end.toISOString() } }] }, true),
-    () => visible('cc_meeting_participants', { _and: [{ meeting: { starts_at: { _gte: period.start.toISOString() } } }, { meeting: { starts_at: { _lt: period.end.toISOString() } } }] }, true),
-  ] as const);
-  const access: DiagnosisAccess = { cases, events, openCases, scores, tasks, responses, participants };
+  // answer: each query keeps only its window's rows anyway. The answers are not awaited here: each
+  // statement of the diagnosis starts as soon as the answers it needs are in (`diagnosisStats`),
+  // on Concord's readers while Directus's connection is still answering the others. The history's
+  // is asked second, as most statements read by it; the others after it.
+  const cases = visible('cc_cases', {});
+  const events = cases.then(() => visible('cc_case_events', {}));
+  const then = (ask: () => Promise<Visibility>) => events.then(ask);
+  const access: PendingAccess = {
+    cases,
+    events,
+    tasks: then(() => visible('cc_tasks', { _and: [{ due_at: { _gte: period.start.toISOString() } }, { due_at: { _lt: period.end.toISOString() } }] }, true)),
+    openCases: then(() => cases.then((answer) => (answer.all ? answer : visible('cc_cases', { _and: [{ state: { is_terminal: { _eq: false } } }, ...caseScope] })))),
+    responses: then(() => visible('cc_survey_responses', { _and: [{ responded_at: { _gte: before.start.toISOString() } }, { responded_at: { _lt: period.end.toISOString() } }] }, true)),
+    scores: then(() => visible('cc_evaluation_scores', { _and: [{ cycle: { status: { _eq: 'published' } } }, ...scoreScope] })),
+    participants: then(() => visible('cc_meeting_participants', { _and: [{ meeting: { starts_at: { _gte: period.start.toISOString() } } }, { meeting: { starts_at: { _lt: period.end.toISOString() } } }] }, true)),
+  };
+  // Handled here too: an answer that fails while nothing awaits it yet must not stop Node.
+  for (const answer of Object.values(access)) void Promise.resolve(answer).catch(() => undefined);
   const stats = await diagnosisStats(db, ctx.settings, query, access, now);
   const language = await callerLanguage(db, ctx.accountability?.user);
   const names = await namesFor(db, stats);
@@ -107,30 +120,47 @@ export async function diagnose(ctx: Ctx, query: InsightQuery, now: Date = new Da
   };
 }
 
-/** The statistics of a diagnosis over the rows `access` allows, their queries in lanes (src/directus/read-lanes.ts). */
+/**
+ * The statistics of a diagnosis over the rows `access` allows, their queries in lanes
+ * (src/directus/read-lanes.ts), each starting once the answers it reads by are in.
+ */
 export async function diagnosisStats(
   db: Knex,
   settings: EvaluationSettings,
   query: Pick<InsightQuery, 'period' | 'scope'>,
-  access: DiagnosisAccess,
+  access: PendingAccess,
   now: Date = new Date(),
   options: { atRisk?: boolean } = {},
 ): Promise<DiagnosisStats> {
   const period = zoned(query.period, settings.timeZone);
   const scope = query.scope;
-  const inPeriod = { scope, events: access.events, cases: access.cases };
-  const rowsAccess: RowAccess = { scope, tasks: access.tasks, responses: access.responses, participants: access.participants, events: access.events, cases: access.cases };
+  // A task and the parts of `access` it reads: it starts when they are known, and is given nothing
+  // of the others (a query that read one by mistake would see no row, never too many).
+  const reading = <T,>(parts: ReadonlyArray<keyof DiagnosisAccess>, run: (lane: Knex, seen: DiagnosisAccess) => Promise<T>): LaneTask<Knex, T> => {
+    const after = Promise.all(parts.map((part) => access[part]));
+    return {
+      after,
+      run: async (lane) => {
+        const known = await after;
+        const seen: DiagnosisAccess = { cases: NOTHING, events: NOTHING, openCases: NOTHING, scores: NOTHING, tasks: NOTHING, responses: NOTHING, participants: NOTHING };
+        parts.forEach((part, at) => (seen[part] = known[at] as Visibility));
+        return run(lane, seen);
+      },
+    };
+  };
+  const inPeriod = (seen: DiagnosisAccess) => ({ scope, events: seen.events, cases: seen.cases });
+  const rowsOf = (seen: DiagnosisAccess): RowAccess => ({ scope, tasks: seen.tasks, responses: seen.responses, participants: seen.participants, events: seen.events, cases: seen.cases });
   // Longest first (their usual cost at a month), so the two lanes end close together.
   const [csat, found, risky, dueTasks, pingPongs, reopens, anomalous, pulse, attendance] = await inLanes(db, [
-    (lane) => csatGroups(lane, period, rowsAccess),
-    (lane) => bottlenecks(lane, period, inPeriod),
-    (lane) => (options.atRisk === false ? Promise.resolve([]) : atRisk(lane, now, { scope, events: access.events, cases: access.openCases })),
-    (lane) => dueTaskFindings(lane, period, rowsAccess, { now, settings }),
-    (lane) => pingPong(lane, period, inPeriod),
-    (lane) => reopensByResolver(lane, period, rowsAccess),
-    (lane) => anomalies(lane, query.period, scope, access.scores),
-    (lane) => pulseTrend(lane, period, rowsAccess, settings.timeZone),
-    (lane) => attendanceByMember(lane, period, rowsAccess),
+    reading(['responses', 'events', 'cases'], (lane, seen) => csatGroups(lane, period, rowsOf(seen))),
+    reading(['events', 'cases'], (lane, seen) => bottlenecks(lane, period, inPeriod(seen))),
+    reading(['events', 'openCases'], (lane, seen) => (options.atRisk === false ? Promise.resolve([]) : atRisk(lane, now, { scope, events: seen.events, cases: seen.openCases }))),
+    reading(['tasks'], (lane, seen) => dueTaskFindings(lane, period, rowsOf(seen), { now, settings })),
+    reading(['events', 'cases'], (lane, seen) => pingPong(lane, period, inPeriod(seen))),
+    reading(['events', 'cases'], (lane, seen) => reopensByResolver(lane, period, rowsOf(seen))),
+    reading(['scores'], (lane, seen) => anomalies(lane, query.period, scope, seen.scores)),
+    reading(['responses'], (lane, seen) => pulseTrend(lane, period, rowsOf(seen), settings.timeZone)),
+    reading(['participants'], (lane, seen) => attendanceByMember(lane, period, rowsOf(seen))),
   ] as const);
   return {
     period: { starts_on: query.period.starts_on, ends_on: query.period.ends_on },

@@ -28,8 +28,8 @@ export function readLanes(db: Knex): Knex[] {
  * in the order of `tasks`, the first failure rejects. A task that asks Directus's services instead of
  * its lane's connection may run in either lane.
  */
-export async function inLanes<T extends readonly unknown[]>(db: Knex, tasks: { readonly [K in keyof T]: (lane: Knex) => Promise<T[K]> }): Promise<T> {
-  const list = tasks as ReadonlyArray<(lane: Knex) => Promise<unknown>>;
+export async function inLanes<T extends readonly unknown[]>(db: Knex, tasks: { readonly [K in keyof T]: LaneTask<Knex, T[K]> }): Promise<T> {
+  const list = tasks as ReadonlyArray<LaneTask<Knex, unknown>>;
   return (await acrossLanes(await openLanes(db), list)) as unknown as T;
 }
 
@@ -74,17 +74,39 @@ async function openReader(db: Knex, reader: Knex): Promise<boolean> {
 }
 
 /**
- * Tasks run by `lanes` (each a connection, or anything a task runs on), each lane taking the next
- * task in order as it finishes its last; results in the order of `tasks`, the first failure rejects.
+ * A task for a lane: a function of the lane, or one that can only start once `after` has settled
+ * (what it is computed from is still being found out), the lanes meanwhile taking the tasks after it.
  */
-export async function acrossLanes<L, T>(lanes: readonly L[], tasks: ReadonlyArray<(lane: L) => Promise<T>>): Promise<T[]> {
+export type LaneTask<L, T> = ((lane: L) => Promise<T>) | { after: Promise<unknown>; run: (lane: L) => Promise<T> };
+
+/**
+ * Tasks run by `lanes` (each a connection, or anything a task runs on), each lane taking, as it
+ * finishes its last, the first task in order that may start (waiting for one when none may yet);
+ * results in the order of `tasks`, the first failure rejects. A task whose `after` rejects runs
+ * anyway, to fail with that rejection where its caller awaits it.
+ */
+export async function acrossLanes<L, T>(lanes: readonly L[], tasks: ReadonlyArray<LaneTask<L, T>>): Promise<T[]> {
   const results: T[] = new Array(tasks.length);
-  let next = 0;
+  const taken = tasks.map(() => false);
+  const settled = tasks.map((task) => typeof task === 'function');
+  // Each `after` gets a handler here, so one that rejects while no lane is waiting for it is never an
+  // unhandled rejection (which stops Node).
+  const settling = tasks.map((task, at) => (typeof task === 'function' ? Promise.resolve() : task.after.then(() => void (settled[at] = true), () => void (settled[at] = true))));
+  // What has already settled is known after this turn of the event loop: the lanes then start with
+  // the first task in order, not with the first whose settling they happen to see.
+  if (tasks.some((task) => typeof task !== 'function')) await new Promise((resolve) => setImmediate(resolve));
+  let left = tasks.length;
   const run = async (lane: L): Promise<void> => {
-    while (next < tasks.length) {
-      const at = next;
-      next += 1;
-      results[at] = await (tasks[at] as (lane: L) => Promise<T>)(lane);
+    while (left > 0) {
+      const at = settled.findIndex((ready, i) => ready && !taken[i]);
+      if (at === -1) {
+        await Promise.race(settling.filter((_, i) => !taken[i] && !settled[i]));
+        continue;
+      }
+      taken[at] = true;
+      left -= 1;
+      const task = tasks[at] as LaneTask<L, T>;
+      results[at] = await (typeof task === 'function' ? task(lane) : task.run(lane));
     }
   };
   await Promise.all(lanes.slice(0, Math.max(1, Math.min(lanes.length, tasks.length))).map(run));

@@ -54,6 +54,39 @@ describe('acrossLanes', () => {
     expect(ran.map(([lane]) => lane)).toEqual(['a', 'b', 'b', 'b', 'b']);
   });
 
+  it('starts a task only once what it waits for is in, the lanes taking later tasks meanwhile', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const ran: string[] = [];
+    const task = (name: string, ms: number) => async (lane: string) => {
+      ran.push(`${name}@${lane}`);
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      if (name === 'c') release();
+      return name;
+    };
+    // a waits for the gate, which only c (the last task) opens: in order, a would hold a lane and
+    // never start, and c would never run on one lane.
+    const results = await acrossLanes(['x'], [{ after: gate, run: task('a', 1) }, task('b', 1), task('c', 1)]);
+    expect(results).toEqual(['a', 'b', 'c']);
+    expect(ran).toEqual(['b@x', 'c@x', 'a@x']);
+    // The first in order of those that may start is taken first.
+    const order: string[] = [];
+    await acrossLanes(['x'], [{ after: Promise.resolve(), run: async () => void order.push('first') }, async () => void order.push('second')]);
+    expect(order).toEqual(['first', 'second']);
+  });
+
+  it("fails with a task's failed wait where the caller awaits it, and a wait that fails when nothing awaits it any more is handled", async () => {
+    const failed = Promise.reject(new Error('no answer'));
+    await expect(acrossLanes(['x', 'y'], [{ after: failed, run: async () => failed }, async () => 2])).rejects.toThrow('no answer');
+    // One lane: the first task fails, the second is never run, and its wait fails later. Vitest
+    // reports an unhandled rejection as an error of this file.
+    let fail!: (error: Error) => void;
+    const late = new Promise((_, reject) => (fail = reject));
+    await expect(acrossLanes(['x'], [async () => Promise.reject(new Error('first')), { after: late, run: async () => late }])).rejects.toThrow('first');
+    fail(new Error('late'));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  });
+
   it('runs everything on one lane in order, and rejects with the first failure', async () => {
     expect(await acrossLanes(['only'], [async (l: string) => `${l}1`, async (l: string) => `${l}2`])).toEqual(['only1', 'only2']);
     await expect(acrossLanes(['a', 'b'], [async () => 1, async () => Promise.reject(new Error('broken'))])).rejects.toThrow('broken');
