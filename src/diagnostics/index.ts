@@ -91,19 +91,25 @@ export async function diagnose(ctx: Ctx, query: InsightQuery, now: Date = new Da
   // of the history (the handoffs of P, of the last 90 days) is restricted by the history's own
   // answer: each query keeps only its window's rows anyway. The answers are not awaited here: each
   // statement of the diagnosis starts as soon as the answers it needs are in (`diagnosisStats`),
-  // on Concord's readers while Directus's connection is still answering the others. The history's
-  // is asked second, as most statements read by it; the others after it.
-  const cases = visible('cc_cases', {});
-  const events = cases.then(() => visible('cc_case_events', {}));
-  const then = (ask: () => Promise<Visibility>) => events.then(ask);
+  // on Concord's readers while Directus's connection is still answering the others. One question at a
+  // time, as Directus's SQLite connection answers them anyway (on PostgreSQL five at once beside the
+  // two lanes only crowded the two cores), the history's second, as most statements read by it.
+  let last: Promise<unknown> = Promise.resolve();
+  const next = (ask: () => Promise<Visibility>): Promise<Visibility> => {
+    const answer = last.then(ask, ask);
+    last = answer.catch(() => undefined);
+    return answer;
+  };
+  const cases = next(() => visible('cc_cases', {}));
+  const events = next(() => visible('cc_case_events', {}));
   const access: PendingAccess = {
     cases,
     events,
-    tasks: then(() => visible('cc_tasks', { _and: [{ due_at: { _gte: period.start.toISOString() } }, { due_at: { _lt: period.end.toISOString() } }] }, true)),
-    openCases: then(() => cases.then((answer) => (answer.all ? answer : visible('cc_cases', { _and: [{ state: { is_terminal: { _eq: false } } }, ...caseScope] })))),
-    responses: then(() => visible('cc_survey_responses', { _and: [{ responded_at: { _gte: before.start.toISOString() } }, { responded_at: { _lt: period.end.toISOString() } }] }, true)),
-    scores: then(() => visible('cc_evaluation_scores', { _and: [{ cycle: { status: { _eq: 'published' } } }, ...scoreScope] })),
-    participants: then(() => visible('cc_meeting_participants', { _and: [{ meeting: { starts_at: { _gte: period.start.toISOString() } } }, { meeting: { starts_at: { _lt: period.end.toISOString() } } }] }, true)),
+    tasks: next(() => visible('cc_tasks', { _and: [{ due_at: { _gte: period.start.toISOString() } }, { due_at: { _lt: period.end.toISOString() } }] }, true)),
+    openCases: next(() => cases.then((answer) => (answer.all ? answer : visible('cc_cases', { _and: [{ state: { is_terminal: { _eq: false } } }, ...caseScope] })))),
+    responses: next(() => visible('cc_survey_responses', { _and: [{ responded_at: { _gte: before.start.toISOString() } }, { responded_at: { _lt: period.end.toISOString() } }] }, true)),
+    scores: next(() => visible('cc_evaluation_scores', { _and: [{ cycle: { status: { _eq: 'published' } } }, ...scoreScope] })),
+    participants: next(() => visible('cc_meeting_participants', { _and: [{ meeting: { starts_at: { _gte: period.start.toISOString() } } }, { meeting: { starts_at: { _lt: period.end.toISOString() } } }] }, true)),
   };
   // Handled here too: an answer that fails while nothing awaits it yet must not stop Node.
   for (const answer of Object.values(access)) void Promise.resolve(answer).catch(() => undefined);
