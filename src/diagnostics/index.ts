@@ -92,8 +92,8 @@ export async function diagnose(ctx: Ctx, query: InsightQuery, now: Date = new Da
   // answer: each query keeps only its window's rows anyway. The answers are not awaited here: each
   // statement of the diagnosis starts as soon as the answers it needs are in (`diagnosisStats`),
   // on Concord's readers while Directus's connection is still answering the others. One question at a
-  // time, as Directus's SQLite connection answers them anyway (on PostgreSQL five at once beside the
-  // two lanes only crowded the two cores), the history's second, as most statements read by it.
+  // time, as Directus's SQLite connection answers them anyway (on PostgreSQL that keeps them from
+  // crowding the lanes' two cores), the history's second, as most statements read by it.
   let last: Promise<unknown> = Promise.resolve();
   const next = (ask: () => Promise<Visibility>): Promise<Visibility> => {
     const answer = last.then(ask, ask);
