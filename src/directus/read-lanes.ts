@@ -30,8 +30,23 @@ export function readLanes(db: Knex): Knex[] {
  */
 export async function inLanes<T extends readonly unknown[]>(db: Knex, tasks: { readonly [K in keyof T]: LaneTask<Knex, T[K]> }): Promise<T> {
   const list = tasks as ReadonlyArray<LaneTask<Knex, unknown>>;
-  return (await acrossLanes(await openLanes(db), list)) as unknown as T;
+  if (isSqlite(db) || db.isTransaction) return (await acrossLanes(await openLanes(db), list)) as unknown as T;
+  // PostgreSQL: each task in a read-only transaction of its own with room to group in memory.
+  const roomy = <R>(run: (lane: Knex) => Promise<R>) => (lane: Knex) =>
+    lane.transaction(async (trx) => {
+      await trx.raw(`set local work_mem = '${GROUPING_WORK_MEM}'`);
+      return run(trx);
+    }, { readOnly: true });
+  return (await acrossLanes(readLanes(db), list.map((task) => (typeof task === 'function' ? roomy(task) : { after: task.after, run: roomy(task.run) })))) as unknown as T;
 }
+
+/**
+ * PostgreSQL's memory for one grouping or sort of a long read (`set local`, so it ends with the
+ * transaction). With the default 4 MB, a month's tasks at scale 1000 grouped by person and project
+ * spilled to disk (the late-task and load diagnosis 184 → 134 ms with this), as a quarter's handoffs
+ * and tasks did for the evaluation at a million events.
+ */
+export const GROUPING_WORK_MEM = '32MB';
 
 /**
  * `readLanes`, ready: on SQLite, the reader opened and Directus's connection made to wait for its

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { acrossLanes, openLanes } from '../directus/read-lanes.ts';
+import { acrossLanes, GROUPING_WORK_MEM, openLanes } from '../directus/read-lanes.ts';
 import { isSqlite } from '../directus/time.ts';
 import { weightedMeanOfAvailable, type DimensionModule, type DimensionResult } from './catalogue.ts';
 import { cohesion } from './dimensions/cohesion.ts';
@@ -61,7 +61,7 @@ export async function evaluatePeriod(db: Knex, request: EvaluationRequest): Prom
   // transaction, so the connection goes back to the pool as it came.
   const readOnly = { isolationLevel: 'repeatable read', readOnly: true } as const;
   return db.transaction(async (first) => {
-    await first.raw(`set local work_mem = '32MB'`);
+    await first.raw(`set local work_mem = '${GROUPING_WORK_MEM}'`);
     if (!poolHasRoom(db)) return computePeriod([first], request);
     // A second connection reads the same snapshot (exported by the first), so the dimensions run on
     // two of the server's cores and still see one state of the company.
@@ -70,7 +70,7 @@ export async function evaluatePeriod(db: Knex, request: EvaluationRequest): Prom
     if (!/^[0-9A-F-]+$/i.test(snapshot)) return computePeriod([first], request);
     return db.transaction(async (second) => {
       await second.raw(`set transaction snapshot '${snapshot}'`);
-      await second.raw(`set local work_mem = '32MB'`);
+      await second.raw(`set local work_mem = '${GROUPING_WORK_MEM}'`);
       return computePeriod([first, second], request);
     }, readOnly);
   }, readOnly);

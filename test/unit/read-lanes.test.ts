@@ -7,7 +7,20 @@ import { acrossLanes, inLanes, openLanes, readConnection, readLanes, sqliteReade
 
 /** Read lanes: results in the order asked, at most one query at a time on one SQLite connection and two on PostgreSQL. */
 
-const vendor = (client: string) => ({ client: { config: { client } } }) as unknown as Knex;
+/** What a stand-in connection was asked: each transaction's options and the statements run in it. */
+const asked: Array<{ options: unknown; statements: string[] }> = [];
+
+/** A stand-in for a knex of `client` whose transactions record what they were asked. */
+const vendor = (client: string) =>
+  ({
+    client: { config: { client } },
+    isTransaction: false,
+    transaction: async (run: (trx: Knex) => Promise<unknown>, options: unknown) => {
+      const seen = { options, statements: [] as string[] };
+      asked.push(seen);
+      return run({ raw: async (sql: string) => void seen.statements.push(sql) } as unknown as Knex);
+    },
+  }) as unknown as Knex;
 
 function tasks(count: number) {
   let running = 0;
@@ -37,6 +50,21 @@ describe('inLanes', () => {
 
   it('rejects with the first failure', async () => {
     await expect(inLanes(vendor('pg'), [async () => 1, async () => Promise.reject(new Error('broken')), async () => 3])).rejects.toThrow('broken');
+  });
+
+  it('runs each task on PostgreSQL in a read-only transaction of its own that first gives grouping room in memory', async () => {
+    asked.length = 0;
+    const lanes: unknown[] = [];
+    await inLanes(vendor('pg'), [async (lane) => void lanes.push(lane), { after: Promise.resolve(), run: async (lane) => void lanes.push(lane) }]);
+    expect(asked).toEqual([
+      { options: { readOnly: true }, statements: ["set local work_mem = '32MB'"] },
+      { options: { readOnly: true }, statements: ["set local work_mem = '32MB'"] },
+    ]);
+    // The task is handed the transaction, not the pool.
+    expect(lanes.every((lane) => typeof (lane as { raw?: unknown }).raw === 'function' && (lane as { transaction?: unknown }).transaction === undefined)).toBe(true);
+    asked.length = 0;
+    await inLanes(vendor('sqlite3'), [async () => 1]);
+    expect(asked).toEqual([]);
   });
 });
 
