@@ -22,20 +22,19 @@ export async function pingPong(db: Knex, period: ZonedPeriod, restriction: Restr
   const p = periodBindings(db, period);
   // One pass over every visible handoff in P (who handed what to whom is all ping-pong needs: no
   // response times); the scope picks the cases from those same rows (a department the cases with a
-  // handoff it received, a team its cases). A case's bounces are its handoffs less its distinct
-  // directed pairs (Σ (count − 1) over the pairs), counted in one grouping by case: grouping the
-  // pairs first and then the cases sorted the period's handoffs twice. The pair is one text, each
-  // sender written after its length so that no two pairs read alike. The company scope is every
-  // case, so it groups the rows as they are read.
-  const all = timedHandoffs(db, restriction, p, { scoped: false, timed: false, team: restriction.scope.kind === 'team' });
+  // handoff it received). A case's bounces are its handoffs less its distinct directed pairs
+  // (Σ (count − 1) over the pairs), counted in one grouping by case: grouping the pairs first and
+  // then the cases sorted the period's handoffs twice. The pair is one text, each sender written
+  // after its length so that no two pairs read alike. The company scope is every case, and a team's
+  // its cases (a case's handoffs share its team): they group the rows as they are read.
   const scope = restriction.scope;
-  const inScope = scope.kind === 'department' ? 'where to_dept = ?' : scope.kind === 'team' ? 'where team = ?' : '';
+  const department = scope.kind === 'department';
+  const all = timedHandoffs(db, restriction, p, { scoped: !department, timed: false });
   const pair = `coalesce(length(from_dept), -1) || ':' || coalesce(from_dept, '') || to_dept`;
-  const handoffs =
-    scope.kind === 'company'
-      ? `handoffs as (${all.sql})`
-      : `all_handoffs as materialized (${all.sql}),
-    handoffs as (select * from all_handoffs where case_id in (select case_id from all_handoffs ${inScope}))`;
+  const handoffs = department
+    ? `all_handoffs as materialized (${all.sql}),
+    handoffs as (select * from all_handoffs where case_id in (select case_id from all_handoffs where to_dept = ?))`
+    : `handoffs as (${all.sql})`;
   // Then each bounced case's handoffs in P, in order for its path, read by case through the
   // history's case index (the same conditions as `timedHandoffs`): joining the bounced cases back to
   // the period's handoffs and sorting them cost SQLite more than half of the query (scale 1000, a
@@ -53,7 +52,7 @@ export async function pingPong(db: Knex, period: ZonedPeriod, restriction: Restr
     join cc_workflow_states ts on ts.id = e.to_state
     where e."case" = b.case_id and e.is_handoff is true and e.is_override is not true and e.occurred_at >= ? and e.occurred_at < ?${visible.sql}
     order by b.case_id, e.occurred_at, e.id`,
-    [...all.bindings, ...(scope.kind === 'company' ? [] : [scope.key]), p.start, p.end, ...visible.bindings],
+    [...all.bindings, ...(department ? [scope.key] : []), p.start, p.end, ...visible.bindings],
   );
   if (path.length === 0) return [];
   const bounces = new Map(path.map((row) => [Number(row['case_id']), count(row['bounces'])]));
