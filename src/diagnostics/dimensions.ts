@@ -102,9 +102,9 @@ export async function dueTaskFindings(db: Knex, period: ZonedPeriod, access: Row
   const dialect = dialectOf(db);
   const p = periodBindings(db, period);
   const capacity = wanted.settings ? workingDays(period).length * wanted.settings.workdayHours : 0;
-  const late = wanted.now !== undefined ? dueTaskScope(dialect, access.scope, 'late', p) : { sql: '0 = 1', bindings: [] };
-  const load = wanted.settings && capacity > 0 ? dueTaskScope(dialect, access.scope, 'load', p) : { sql: '0 = 1', bindings: [] };
-  if (late.sql === '0 = 1' && load.sql === '0 = 1') return { late: [], loads: [] };
+  const late = wanted.now !== undefined ? dueTaskScope(dialect, access.scope, 'late', p) : NO_TASK;
+  const load = wanted.settings && capacity > 0 ? dueTaskScope(dialect, access.scope, 'load', p) : NO_TASK;
+  if (late === NO_TASK && load === NO_TASK) return { late: [], loads: [] };
   const now = wanted.now ?? new Date();
   const cutoff = dialect.instant(now < period.end ? now : period.end);
   const nowAt = dialect.instant(now);
@@ -174,6 +174,9 @@ export async function dueTaskFindings(db: Knex, period: ZonedPeriod, access: Row
     loads: loads.sort((a, b) => (a.load === b.load ? 0 : a.load === 'over' ? -1 : 1) || b.excess_hours - a.excess_hours || a.user.localeCompare(b.user)),
   };
 }
+
+/** The condition of a diagnosis not asked for: no task. */
+const NO_TASK = { sql: '0 = 1', bindings: [] as unknown[] };
 
 /**
  * Which tasks due a diagnosis takes, as a condition on `t` (and `p`, `m`, the task's project and

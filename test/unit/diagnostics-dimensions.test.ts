@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { causeLine, describeDimensionFindings, rankFindings } from '../../src/diagnostics/dimension-findings.ts';
-import { attendanceByMember, csatGroups, lateTasks, memberLoads, pulseTrend, READ_ALL, reopensByResolver, type RowAccess } from '../../src/diagnostics/dimensions.ts';
+import { attendanceByMember, csatGroups, dueTaskFindings, lateTasks, memberLoads, pulseTrend, READ_ALL, reopensByResolver, type RowAccess } from '../../src/diagnostics/dimensions.ts';
 import { describeFindings } from '../../src/diagnostics/findings.ts';
 import { cyclePeriod, zoned } from '../../src/evaluation/period.ts';
 import { at, disposeMetricsDatabase, insertWorkflow, metricsDatabase, STATE } from './evaluation-fixture.ts';
@@ -92,6 +92,26 @@ describe('execution: late tasks by project and assignee', () => {
     expect(await lateTasks(db, P, { ...COMPANY, tasks: { all: false, ids: [2] } }, NOW)).toEqual([]);
     // Counted over the tasks the viewer may read: two of u2's, both late, are a pattern to them.
     expect(await lateTasks(db, P, { ...COMPANY, tasks: { all: false, ids: [8, 9] } }, NOW)).toEqual([{ project: 1, assignee: 'u2', due: 2, late: 2, late_hours: 4, tasks: [8, 9] }]);
+  });
+
+  it('gives late tasks and member loads asked together what each gives alone, each by its own scope', async () => {
+    // A tech task of u1 (service), open past due, with 300 h logged: tech's late task, service's load.
+    await db('cc_tasks').insert({ id: 20, project: 2, assignee: 'u1', department: 'tech', due_at: at('2026-10-03T09:00:00+08:00'), done_at: null, logged_hours: 300 });
+    await db('cc_team_members').insert({ team: 1, user: 'u1' });
+    const scopes: RowAccess['scope'][] = [{ kind: 'company' }, { kind: 'department', key: 'service' }, { kind: 'department', key: 'tech' }, { kind: 'team', key: 1 }];
+    for (const scope of scopes) {
+      const access = { ...COMPANY, scope };
+      expect(await dueTaskFindings(db, P, access, { now: NOW, settings: SETTINGS })).toEqual({ late: await lateTasks(db, P, access, NOW), loads: await memberLoads(db, P, access, SETTINGS) });
+    }
+    const of = (scope: RowAccess['scope']) => dueTaskFindings(db, P, { ...COMPANY, scope }, { now: NOW, settings: SETTINGS });
+    const company = await of({ kind: 'company' });
+    expect(company.late.find((g) => g.project === 2)).toMatchObject({ assignee: 'u1', due: 2, late: 2, tasks: [13, 20] });
+    expect(company.loads.map((m) => [m.user, m.load, m.task_ids])).toContainEqual(['u1', 'over', [1, 2, 3, 4, 13, 20]]);
+    const service = await of({ kind: 'department', key: 'service' });
+    expect(service.late.flatMap((g) => g.tasks)).not.toContain(20);
+    expect(service.loads.find((m) => m.user === 'u1')).toMatchObject({ load: 'over', logged_hours: 300 });
+    const tech = await of({ kind: 'department', key: 'tech' });
+    expect(tech.loads.map((m) => m.user)).not.toContain('u1');
   });
 });
 
