@@ -94,6 +94,8 @@ export async function diagnose(ctx: Ctx, query: InsightQuery, now: Date = new Da
   // on Concord's readers while Directus's connection is still answering the others. One question at a
   // time, as Directus's SQLite connection answers them anyway (on PostgreSQL that keeps them from
   // crowding the lanes' two cores), the history's second, as most statements read by it.
+  // Each answer is handled where it is made (`last`), so one that fails before a statement awaits
+  // it does not stop Node.
   let last: Promise<unknown> = Promise.resolve();
   const next = (ask: () => Promise<Visibility>): Promise<Visibility> => {
     const answer = last.then(ask, ask);
@@ -111,8 +113,6 @@ export async function diagnose(ctx: Ctx, query: InsightQuery, now: Date = new Da
     scores: next(() => visible('cc_evaluation_scores', { _and: [{ cycle: { status: { _eq: 'published' } } }, ...scoreScope] })),
     participants: next(() => visible('cc_meeting_participants', { _and: [{ meeting: { starts_at: { _gte: period.start.toISOString() } } }, { meeting: { starts_at: { _lt: period.end.toISOString() } } }] }, true)),
   };
-  // Handled here too: an answer that fails while nothing awaits it yet must not stop Node.
-  for (const answer of Object.values(access)) void Promise.resolve(answer).catch(() => undefined);
   const stats = await diagnosisStats(db, ctx.settings, query, access, now);
   const language = await callerLanguage(db, ctx.accountability?.user);
   const names = await namesFor(db, stats);

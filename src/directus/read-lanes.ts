@@ -30,6 +30,9 @@ export function readLanes(db: Knex): Knex[] {
  */
 export async function inLanes<T extends readonly unknown[]>(db: Knex, tasks: { readonly [K in keyof T]: LaneTask<Knex, T[K]> }): Promise<T> {
   const list = tasks as ReadonlyArray<LaneTask<Knex, unknown>>;
+  // Before anything is awaited (opening SQLite's reader is a statement): a wait that fails meanwhile
+  // is handled, not an unhandled rejection (which stops Node).
+  for (const task of list) if (typeof task !== 'function') task.after.catch(() => undefined);
   if (isSqlite(db) || db.isTransaction) return (await acrossLanes(await openLanes(db), list)) as unknown as T;
   // PostgreSQL: each task in a read-only transaction of its own with room to group in memory.
   const roomy = <R>(run: (lane: Knex) => Promise<R>) => (lane: Knex) =>

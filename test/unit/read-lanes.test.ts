@@ -173,6 +173,12 @@ describe('read lanes on a SQLite file', () => {
     });
   });
 
+  it('handle a wait that fails while the reader is still being opened (Vitest reports an unhandled rejection as an error)', async () => {
+    // The first inLanes on a file opens its reader (a real statement): the wait fails meanwhile.
+    const failed = Promise.reject(new Error('no answer'));
+    await expect(inLanes(db, [{ after: failed, run: async () => failed }, async () => 2] as const)).rejects.toThrow('no answer');
+  });
+
   it('give each task its lane, and the results in the order of the tasks', async () => {
     const seen = await inLanes(db, [async (lane) => queryOnly(lane), async (lane) => queryOnly(lane), async () => 'no connection'] as const);
     expect(seen.slice(0, 2)).toEqual([1, 1]);
