@@ -15,13 +15,14 @@ import { visibleConditions, type Restriction } from './restriction.ts';
  * time as `span` instead (the dialect's exact whole units, for sorting) and leaves `hours` null.
  * `team` is only read (from the case) when the scope or the caller (`team: true`) needs it: every
  * history row has its case (`case` is required and a foreign key), so leaving the join out changes
- * no row, and saves a look-up per handoff.
+ * no row, and saves a look-up per handoff. `cases`: a query of case ids (no bindings) the handoffs
+ * are limited to.
  */
 export function timedHandoffs(
   db: Knex,
   restriction: Restriction,
   window: { start: unknown; end: unknown },
-  options: { scoped?: boolean; timed?: boolean | 'span'; team?: boolean } = {},
+  options: { scoped?: boolean; timed?: boolean | 'span'; team?: boolean; cases?: string } = {},
 ): { sql: string; bindings: unknown[] } {
   const dialect = dialectOf(db);
   const where: string[] = [];
@@ -45,7 +46,7 @@ export function timedHandoffs(
       join cc_workflow_states ts on ts.id = e.to_state
       ${team ? 'join cc_cases c on c.id = e."case"' : ''}
       where e.is_handoff is true and e.is_override is not true and e.occurred_at >= ? and e.occurred_at < ?
-        ${where.map((w) => `and ${w}`).join(' ')}${visible.sql}`,
+        ${where.map((w) => `and ${w}`).join(' ')}${options.cases ? ` and e."case" in (${options.cases})` : ''}${visible.sql}`,
     bindings: [...(options.timed === false ? [] : [window.end, window.end]), window.start, window.end, ...bindings, ...visible.bindings],
   };
 }

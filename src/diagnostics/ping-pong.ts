@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { ZonedPeriod } from '../evaluation/period.ts';
 import { count, periodBindings, rows } from '../evaluation/sql.ts';
 import { timedHandoffs } from './handoffs.ts';
-import { visibleConditions, type Restriction } from './restriction.ts';
+import type { Restriction } from './restriction.ts';
 
 /**
  * Ping-pong (metrics.md "Diagnostics (v2)") — a case whose handoffs in P repeat a directed pair
@@ -35,24 +35,21 @@ export async function pingPong(db: Knex, period: ZonedPeriod, restriction: Restr
     ? `all_handoffs as materialized (${all.sql}),
     handoffs as (select * from all_handoffs where case_id in (select case_id from all_handoffs where to_dept = ?))`
     : `handoffs as (${all.sql})`;
-  // Then each bounced case's handoffs in P, in order for its path, read by case through the
-  // history's case index (the same conditions as `timedHandoffs`): joining the bounced cases back to
-  // the period's handoffs and sorting them cost SQLite more than half of the query (scale 1000, a
+  // Then each bounced case's handoffs in P, in order for its path: joining the bounced cases back to
+  // the stored handoffs and sorting them cost SQLite more than half of the query (scale 1000, a
   // month, the company: 109 → 48 ms with the grouping above).
-  const visible = visibleConditions(db, restriction, 'e', 'e."case"');
+  const ofBounced = timedHandoffs(db, restriction, p, { scoped: false, timed: false, cases: 'select case_id from bounced' });
   const path = await rows(
     db,
     `with ${handoffs},
     bounced as materialized (
       select case_id, count(*) - count(distinct ${pair}) as bounces from handoffs group by case_id having count(*) > count(distinct ${pair})
     )
-    select b.case_id, b.bounces, e.actor_department as from_dept, ts.owner_department as to_dept
-    from bounced b
-    cross join cc_case_events e
-    join cc_workflow_states ts on ts.id = e.to_state
-    where e."case" = b.case_id and e.is_handoff is true and e.is_override is not true and e.occurred_at >= ? and e.occurred_at < ?${visible.sql}
-    order by b.case_id, e.occurred_at, e.id`,
-    [...all.bindings, ...(department ? [scope.key] : []), p.start, p.end, ...visible.bindings],
+    select b.case_id, b.bounces, h.from_dept, h.to_dept
+    from (${ofBounced.sql}) h
+    join bounced b on b.case_id = h.case_id
+    order by b.case_id, h.occurred_at, h.event_id`,
+    [...all.bindings, ...(department ? [scope.key] : []), ...ofBounced.bindings],
   );
   if (path.length === 0) return [];
   const bounces = new Map(path.map((row) => [Number(row['case_id']), count(row['bounces'])]));
