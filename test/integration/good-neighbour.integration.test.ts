@@ -155,6 +155,21 @@ describe('paths from the host collection into cc_customers stay within Concord\'
     expect(rows<{ id: number }>(await as('GET', probe(VISIBLE))).map((row) => row.id)).toEqual([things.li, things.wang]);
   });
 
+  it("follow the admin's rule as it changes: widened, the reader's next request finds the hidden customer's thing; narrowed again, no longer", async () => {
+    // Concord keeps a caller's rules for one request only: a rule saved through Directus counts from
+    // the next request on, in both directions (a cache of rules across requests would fail here).
+    const probe = `/items/${HOST}?fields=id&filter[customer][name][_eq]=${encodeURIComponent(HIDDEN)}`;
+    const [rule] = await rawAdmin<Array<{ id: number }>>('GET', `/permissions?filter[policy][_eq]=${policy}&filter[collection][_eq]=cc_customers&filter[action][_eq]=read&fields=id`);
+    expect(rows(await as('GET', probe))).toEqual([]);
+    await rawAdmin('PATCH', `/permissions/${rule!.id}`, { permissions: {} });
+    try {
+      expect(rows<{ id: number }>(await as('GET', probe)).map((row) => row.id)).toEqual([things.hidden]);
+    } finally {
+      await rawAdmin('PATCH', `/permissions/${rule!.id}`, { permissions: { name: { _starts_with: VISIBLE } } });
+    }
+    expect(rows(await as('GET', probe))).toEqual([]);
+  });
+
   it('also inside logic, and over GraphQL', async () => {
     const logic = await as('GET', `/items/${HOST}?fields=id&filter[_or][0][id][_eq]=-1&filter[_or][1][customer][name][_starts_with]=${encodeURIComponent(HIDDEN)}`);
     expect([logic.status, rows(logic)]).toEqual([200, []]);
