@@ -2,6 +2,7 @@ import type { Accountability, SchemaOverview } from '@directus/types';
 import knex, { type Knex } from 'knex';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { callerPermissionRows, type PermissionSources } from '../../src/access/caller-permissions.ts';
+import { createAccessTables } from './directus-access-tables.ts';
 
 /**
  * A caller's stored permissions as Concord reads them for its own checks (read scope, create and
@@ -16,26 +17,7 @@ describe("a caller's permission rows", () => {
 
   beforeEach(async () => {
     db = knex({ client: 'sqlite3', connection: { filename: ':memory:' }, useNullAsDefault: true, pool: { min: 1, max: 1 } });
-    await db.schema.createTable('directus_policies', (t) => {
-      t.string('id').primary();
-      t.text('ip_access');
-    });
-    await db.schema.createTable('directus_access', (t) => {
-      t.increments('id');
-      t.string('policy');
-      t.string('role');
-      t.string('user');
-    });
-    await db.schema.createTable('directus_permissions', (t) => {
-      t.increments('id');
-      t.string('policy');
-      t.string('collection');
-      t.string('action');
-      t.text('permissions');
-      t.text('validation');
-      t.text('presets');
-      t.text('fields');
-    });
+    await createAccessTables(db);
     await db('directus_policies').insert([{ id: 'own' }, { id: 'of-parent' }, { id: 'of-child' }, { id: 'office-only', ip_access: '10.0.0.0/8' }, { id: 'stranger' }]);
     await db('directus_access').insert([
       { policy: 'own', user: 'u1' },

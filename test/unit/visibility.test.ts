@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ServiceContext } from '../../src/directus/services.ts';
 import { CASE_SCOPE } from '../../src/access/model.ts';
 import { visibleColumn, visibleRows } from '../../src/insights/visibility.ts';
+import { createAccessTables } from './directus-access-tables.ts';
 
 /**
  * Insights visibility without a running Directus: the viewer's rules come from real
@@ -20,23 +21,7 @@ const EVENTS_RULE = { case: CASE_SCOPE };
 
 beforeEach(async () => {
   db = knex({ client: 'sqlite3', connection: { filename: ':memory:' }, useNullAsDefault: true, pool: { min: 1, max: 1 } });
-  await db.schema.createTable('directus_roles', (t) => {
-    t.string('id').primary();
-    t.string('parent');
-  });
-  await db.schema.createTable('directus_access', (t) => {
-    t.increments('id');
-    t.string('policy');
-    t.string('role');
-    t.string('user');
-  });
-  await db.schema.createTable('directus_permissions', (t) => {
-    t.increments('id');
-    t.string('policy');
-    t.string('collection');
-    t.string('action');
-    t.json('permissions');
-  });
+  await createAccessTables(db);
   await db.schema.createTable('cc_cases', (t) => t.increments('id'));
   await db.schema.createTable('cc_case_events', (t) => {
     t.increments('id');
