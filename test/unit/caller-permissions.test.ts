@@ -1,3 +1,4 @@
+import { appAccessMinimalPermissions } from '@directus/system-data';
 import type { Accountability, SchemaOverview } from '@directus/types';
 import knex, { type Knex } from 'knex';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -55,5 +56,7 @@ describe("a caller's permission rows", () => {
     expect(rows.slice(0, 2).map((row) => row.policy)).toEqual(['of-child', 'own']);
     expect(rows.length).toBeGreaterThan(2);
     expect(rows.slice(2).every((row) => row.policy === null && row.action === 'read')).toBe(true);
+    // Every minimal read rule, and none of the other actions'.
+    expect(rows.slice(2).map((row) => row.collection)).toEqual(appAccessMinimalPermissions.filter((minimal) => minimal.action === 'read').map((minimal) => minimal.collection));
   });
 });
